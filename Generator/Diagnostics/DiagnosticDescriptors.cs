@@ -1,0 +1,162 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Diagnostics
+{
+    /// <summary>
+    /// The one catalogue of NetDsl's diagnostics. IDs are stable (never reused or renumbered); every
+    /// descriptor links to its section of docs/diagnostics.md and is tracked in AnalyzerReleases.*.md.
+    /// </summary>
+    public static class DiagnosticDescriptors
+    {
+        private const string Category = "NetDsl";
+        private const string HelpBase = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
+
+        private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message, string description) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        public static readonly DiagnosticDescriptor NotPartial = Error("NDSL0001",
+            "Network or block class must be partial",
+            "'{0}' must be declared partial so NetDsl can generate its module code",
+            "The generator adds the TorchSharp module (fields, constructor, forward) to the class in a second partial declaration.");
+
+        public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("NDSL0002",
+            "Unsupported network declaration",
+            "'{0}' cannot be generated: {1}",
+            "Networks and blocks must be non-generic, non-static classes whose containing types are partial, and may not declare their own base class.");
+
+        public static readonly DiagnosticDescriptor ChannelMismatch = Error("NDSL0003",
+            "Channel mismatch between stages",
+            "{0}: {1} expects {2} input channels but receives {3}",
+            "A layer that states its input channels (In = ...) receives a tensor with a different channel count from the stage before it.");
+
+        public static readonly DiagnosticDescriptor LinearInFeatures = Error("NDSL0004",
+            "Linear in-features do not match the flattened size",
+            "{0}: Linear expects {1} in-features but the incoming tensor has {2} features ({3})",
+            "The Linear layer's In must equal the flattened size of its input.");
+
+        public static readonly DiagnosticDescriptor AddShapeMismatch = Error("NDSL0005",
+            "Residual or sum of different shapes",
+            "{0}: cannot add {1} and {2}{3}",
+            "Element-wise addition (a residual shortcut, an [Add] skip, or branches joined by Sum) needs identical shapes.");
+
+        public static readonly DiagnosticDescriptor ConcatSpatialMismatch = Error("NDSL0006",
+            "Concat of different spatial sizes",
+            "{0}: cannot concatenate {1} and {2} along channels: spatial sizes differ",
+            "Tensors concatenated along channels must agree on height and width.");
+
+        public static readonly DiagnosticDescriptor SizeBelowOne = Error("NDSL0007",
+            "Spatial size falls below 1",
+            "{0}: {1} gives an output {2} of {3} (input {4})",
+            "A convolution or pooling layer would produce an empty output for the declared input size.");
+
+        public static readonly DiagnosticDescriptor KernelTooLarge = Error("NDSL0008",
+            "Kernel larger than the padded input",
+            "{0}: the {1} kernel (extent {2}) is larger than the padded input {3} of {4}",
+            "The dilated kernel extent (k-1)*d+1 exceeds the input size plus padding; PyTorch rejects this at run time.");
+
+        public static readonly DiagnosticDescriptor GroupsNotDividing = Error("NDSL0009",
+            "Groups do not divide the channels",
+            "{0}: groups = {1} must divide both the input channels ({2}) and the output channels ({3})",
+            "Grouped convolutions split input and output channels into equal groups.");
+
+        public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error("NDSL0010",
+            "Argument out of range",
+            "{0}: {1}",
+            "An attribute argument is outside its valid range (sizes must be positive, probabilities within [0, 1], ...).");
+
+        public static readonly DiagnosticDescriptor UnknownStage = Error("NDSL0011",
+            "Unknown stage name",
+            "{0}: no earlier stage named '{1}' in '{2}'{3}",
+            "Skip connections ([Add], [Concat]) read the output of a stage declared earlier in the same network or block.");
+
+        public static readonly DiagnosticDescriptor BlockCycle = Error("NDSL0012",
+            "Block uses itself",
+            "Block '{0}' uses itself through {1}",
+            "Blocks may use other blocks, but not in a cycle: the network would be infinitely deep.");
+
+        public static readonly DiagnosticDescriptor NotABlock = Error("NDSL0013",
+            "Type is not a block",
+            "'{0}' is not a [Block] class",
+            "[Use] and [Branch] take a partial class marked [Block].");
+
+        public static readonly DiagnosticDescriptor BlockArguments = Error("NDSL0014",
+            "Wrong block arguments",
+            "Block '{0}' {1}",
+            "Arguments to a block are positional, one per [Param] field in declaration order; parameters without a default are required.");
+
+        public static readonly DiagnosticDescriptor InvalidExpression = Error("NDSL0015",
+            "Invalid argument expression",
+            "{0}: {1}",
+            "Expression arguments are integer arithmetic (+ - * / % and parentheses) over the block's [Param] fields and in_channels.");
+
+        public static readonly DiagnosticDescriptor InvalidStageField = Error("NDSL0016",
+            "Invalid stage field",
+            "'{0}': {1}",
+            "Layer attributes go on fields of type NetDsl.Stage, and every Stage field needs at least one layer attribute.");
+
+        public static readonly DiagnosticDescriptor InvalidComposition = Error("NDSL0017",
+            "Invalid stage composition",
+            "{0}: {1}",
+            "[Use], [Shortcut], [Add], [Concat] and [Branch]+[Join] each make up a stage on their own; layers are combined in sequences.");
+
+        public static readonly DiagnosticDescriptor RankMismatch = Error("NDSL0018",
+            "Layer needs a different tensor rank",
+            "{0}: {1}",
+            "Spatial layers need an [N, C, H, W] tensor; Linear needs a flattened [N, F] tensor.");
+
+        public static readonly DiagnosticDescriptor InternalError = Error("NDSL0019",
+            "NetDsl generator failure",
+            "NetDsl could not process '{0}': {1}",
+            "The generator hit an unexpected error. Nothing was generated for this class. Please report it with the declaration.");
+
+        public static readonly DiagnosticDescriptor SymbolicFlatten = Error("NDSL0020",
+            "Flattened size depends on a symbolic input size",
+            "{0}: the flattened size {1} depends on the input size; fix Height/Width on [Network] or pool to a fixed size first",
+            "Linear layers need a fixed in-feature count; with a symbolic input size use global or adaptive pooling before Flatten.");
+
+        public static readonly DiagnosticDescriptor SamePaddingStride = Error("NDSL0021",
+            "padding = \"same\" with stride > 1",
+            "{0}: padding \"same\" requires stride 1 (PyTorch rejects it otherwise)",
+            "PyTorch only supports padding='same' for stride-1 convolutions.");
+
+        public static readonly DiagnosticDescriptor ShortcutProjection = Error("NDSL0022",
+            "Shortcut cannot be projected",
+            "{0}: the shortcut input {1} cannot be projected to the main path's {2}: {3}",
+            "A projection shortcut is a 1x1 convolution with the main path's stride; it can only match sizes that stride produces.");
+
+        public static readonly DiagnosticDescriptor UnknownAttributeArgument = Error("NDSL0023",
+            "Unsupported argument value",
+            "{0}: argument '{1}' {2}",
+            "An argument has a type or value the layer does not accept (for example a double where an integer is needed, or an unknown padding keyword).");
+
+        public static readonly DiagnosticDescriptor EmptyDeclaration = Warning("NDSL0024",
+            "Network or block without stages",
+            "'{0}' declares no Stage fields; nothing to generate",
+            "A network needs at least one stage.");
+
+        public static readonly DiagnosticDescriptor BlockNeedsFlatWidth = Error("NDSL0025",
+            "Linear inside a block needs a 1x1 input",
+            "{0}: a Linear inside a block must follow global pooling (its in-features cannot depend on the spatial size at each use)",
+            "Blocks are emitted once for all uses; their layer sizes may depend on channels and parameters, not on spatial sizes.");
+
+        public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
+        {
+            NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
+            SizeBelowOne, KernelTooLarge, GroupsNotDividing, ArgumentOutOfRange, UnknownStage, BlockCycle, NotABlock,
+            BlockArguments, InvalidExpression, InvalidStageField, InvalidComposition, RankMismatch, InternalError,
+            SymbolicFlatten, SamePaddingStride, ShortcutProjection, UnknownAttributeArgument, EmptyDeclaration,
+            BlockNeedsFlatWidth,
+        };
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);
+
+        public static DiagnosticDescriptor ById(string id) => s_byId[id];
+    }
+}

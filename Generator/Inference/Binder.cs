@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>
+    /// Binds parsed layer attributes to the layer vocabulary: applies the attribute defaults, converts
+    /// arguments to expressions, and checks stage composition. Pure: no Roslyn symbols.
+    /// </summary>
+    /// <remarks>The defaults here mirror the property initializers of the attribute classes in NetDsl.Runtime;
+    /// a test compares the two by reflection.</remarks>
+    public static class Binder
+    {
+        public static BoundDeclaration Bind(DeclarationSpec spec, List<DiagnosticInfo> diagnostics)
+        {
+            var stages = new List<BoundStage>();
+            foreach (var stage in spec.Stages)
+            {
+                var layers = new List<BoundLayer>();
+                foreach (var layer in stage.Layers)
+                {
+                    var bound = BindLayer(spec, stage, layer, diagnostics);
+                    if (bound is not null) layers.Add(bound);
+                }
+                var form = DetermineForm(spec, stage, layers, diagnostics);
+                if (form is not null) stages.Add(new BoundStage(stage.Name, form.Value, layers, stage.Location));
+            }
+            return new BoundDeclaration(spec, stages);
+        }
+
+        private static StageForm? DetermineForm(DeclarationSpec spec, StageSpec stage, List<BoundLayer> layers, List<DiagnosticInfo> diagnostics)
+        {
+            if (layers.Count == 0) return null; // errors already reported
+            string where = spec.DisplayName + "." + stage.Name;
+            int branches = layers.Count(l => l.Kind == LayerKind.Branch);
+            int joins = layers.Count(l => l.Kind == LayerKind.Join);
+            if (branches > 0 || joins > 0)
+            {
+                if (joins != 1 || branches == 0 || branches + joins != layers.Count)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, layers[0].Location ?? stage.Location, where,
+                        "a parallel stage needs one or more [Branch] attributes and exactly one [Join], and nothing else"));
+                    return null;
+                }
+                return StageForm.Parallel;
+            }
+            foreach (var kind in new[] { LayerKind.Use, LayerKind.Shortcut, LayerKind.Add, LayerKind.Concat })
+            {
+                var special = layers.FirstOrDefault(l => l.Kind == kind);
+                if (special is null) continue;
+                if (layers.Count != 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, special.Location ?? stage.Location, where,
+                        $"[{kind}] makes up a stage on its own; declare the other layers in a stage of their own"));
+                    return null;
+                }
+                return kind switch
+                {
+                    LayerKind.Use => StageForm.Use,
+                    LayerKind.Shortcut => StageForm.Shortcut,
+                    LayerKind.Add => StageForm.Add,
+                    _ => StageForm.Concat,
+                };
+            }
+            return StageForm.Sequence;
+        }
+
+        private static BoundLayer? BindLayer(DeclarationSpec spec, StageSpec stage, LayerSpec layer, List<DiagnosticInfo> diagnostics)
+        {
+            string where = spec.DisplayName + "." + stage.Name;
+            if (!Enum.TryParse<LayerKind>(layer.Kind, out var kind))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, layer.Location, where,
+                    $"[{layer.Kind}] is not a layer NetDsl knows"));
+                return null;
+            }
+
+            var b = new BoundLayer(kind, layer.Location);
+            var args = new Dictionary<string, ArgSpec>(StringComparer.Ordinal);
+            foreach (var arg in layer.Args)
+            {
+                args[arg.Name] = arg;
+                b.ArgLocations[arg.Name] = arg.Location;
+            }
+
+            bool ok = true;
+            Expr? ExprArg(string name, long? fallback)
+            {
+                if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null)
+                    return fallback is null ? null : Expr.Num(fallback.Value);
+                var e = ToExpr(arg, where, diagnostics);
+                if (e is null) ok = false;
+                return e;
+            }
+            bool BoolArg(string name, bool fallback) =>
+                args.TryGetValue(name, out var arg) && arg.Value.Kind == ArgKind.Bool ? arg.Value.Number != 0 : fallback;
+            double DoubleArg(string name, double fallback) =>
+                args.TryGetValue(name, out var arg) && (arg.Value.Kind == ArgKind.Double || arg.Value.Kind == ArgKind.Int) ? arg.Value.Number : fallback;
+            int IntArg(string name, int fallback) =>
+                args.TryGetValue(name, out var arg) && (arg.Value.Kind == ArgKind.Int || arg.Value.Kind == ArgKind.Enum) ? (int)arg.Value.Number : fallback;
+
+            switch (kind)
+            {
+                case LayerKind.Conv:
+                case LayerKind.ConvTranspose:
+                    b.Out = ExprArg("outChannels", null);
+                    b.Kernel = ExprArg("Kernel", 3);
+                    b.Stride = ExprArg("Stride", 1);
+                    b.Dilation = ExprArg("Dilation", 1);
+                    b.Groups = ExprArg("Groups", 1);
+                    b.Bias = BoolArg("Bias", true);
+                    b.In = ExprArg("In", null);
+                    if (kind == LayerKind.ConvTranspose) b.OutputPadding = ExprArg("OutputPadding", 0);
+                    if (args.TryGetValue("Padding", out var padding) && padding.Value.Kind == ArgKind.String &&
+                        padding.Value.Text is string text && (text.Trim() == "same" || text.Trim() == "valid"))
+                    {
+                        if (kind == LayerKind.ConvTranspose)
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, padding.Location ?? layer.Location, where,
+                                "Padding", $"\"{text}\" is only supported by Conv; give a number"));
+                            ok = false;
+                        }
+                        b.PaddingSame = text.Trim() == "same";
+                        b.Padding = Expr.Num(0);
+                    }
+                    else
+                    {
+                        b.Padding = ExprArg("Padding", 0);
+                    }
+                    break;
+                case LayerKind.BatchNorm:
+                    b.Eps = DoubleArg("Eps", 1e-5);
+                    b.Momentum = DoubleArg("Momentum", 0.1);
+                    b.In = ExprArg("In", null);
+                    break;
+                case LayerKind.ReLU:
+                case LayerKind.ReLU6:
+                    b.Inplace = BoolArg("Inplace", false);
+                    break;
+                case LayerKind.LeakyReLU:
+                    b.Slope = DoubleArg("Slope", 0.01);
+                    b.Inplace = BoolArg("Inplace", false);
+                    break;
+                case LayerKind.MaxPool:
+                case LayerKind.AvgPool:
+                    b.Kernel = ExprArg("kernel", null);
+                    b.Stride = ExprArg("Stride", 0);
+                    b.Padding = ExprArg("Padding", 0);
+                    b.Dilation = ExprArg("Dilation", 1);
+                    b.CeilMode = BoolArg("CeilMode", false);
+                    b.CountIncludePad = BoolArg("CountIncludePad", true);
+                    break;
+                case LayerKind.AdaptiveAvgPool:
+                case LayerKind.AdaptiveMaxPool:
+                    b.Size = ExprArg("size", null);
+                    break;
+                case LayerKind.Linear:
+                    b.Out = ExprArg("outFeatures", null);
+                    b.Bias = BoolArg("Bias", true);
+                    b.In = ExprArg("In", null);
+                    break;
+                case LayerKind.Dropout:
+                    b.P = args.ContainsKey("p") ? DoubleArg("p", 0.5) : DoubleArg("P", 0.5);
+                    if (args.TryGetValue("p", out var pl)) b.ArgLocations["P"] = pl.Location;
+                    b.Channelwise = BoolArg("Channelwise", false);
+                    break;
+                case LayerKind.Upsample:
+                    b.Scale = args.ContainsKey("scale") ? IntArg("scale", 0) : IntArg("Scale", 0);
+                    if (args.TryGetValue("scale", out var sl)) b.ArgLocations["Scale"] = sl.Location;
+                    b.UpHeight = IntArg("Height", 0);
+                    b.UpWidth = IntArg("Width", 0);
+                    b.UpsampleMode = IntArg("Mode", 0);
+                    b.AlignCorners = BoolArg("AlignCorners", false);
+                    break;
+                case LayerKind.Use:
+                case LayerKind.Branch:
+                    if (args.TryGetValue("block", out var block) && block.Value.Kind == ArgKind.Type && block.Value.Text is not null)
+                        b.BlockName = block.Value.Text;
+                    else
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, layer.Location, where, "block", "must be typeof(a [Block] class)"));
+                        ok = false;
+                    }
+                    if (args.TryGetValue("args", out var blockArgs))
+                    {
+                        var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
+                        for (int i = 0; i < items.Count; i++)
+                        {
+                            var e = ToExpr(new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
+                            if (e is null) ok = false;
+                            else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
+                        }
+                    }
+                    b.Repeat = IntArg("Repeat", 1);
+                    break;
+                case LayerKind.Shortcut:
+                    b.Projection = IntArg("Projection", 0);
+                    break;
+                case LayerKind.Add:
+                case LayerKind.Concat:
+                    if (args.TryGetValue("from", out var from))
+                    {
+                        var items = from.Value.Kind == ArgKind.Array ? from.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { from.Value };
+                        foreach (var item in items)
+                        {
+                            if (item.Kind == ArgKind.String && !string.IsNullOrWhiteSpace(item.Text)) b.From.Add(item.Text!.Trim());
+                            else
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, from.Location ?? layer.Location, where, "from", "must name earlier stages, e.g. nameof(conv1)"));
+                                ok = false;
+                            }
+                        }
+                    }
+                    if (b.From.Count == 0 && ok)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, layer.Location, where, "from", "must name at least one earlier stage"));
+                        ok = false;
+                    }
+                    break;
+                case LayerKind.Join:
+                    b.JoinMode = IntArg("mode", 0);
+                    break;
+            }
+            return ok ? b : null;
+        }
+
+        /// <summary>Converts an int literal or an expression string into an <see cref="Expr"/>.</summary>
+        private static Expr? ToExpr(ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
+        {
+            switch (arg.Value.Kind)
+            {
+                case ArgKind.Int:
+                    return Expr.Num((long)arg.Value.Number);
+                case ArgKind.String:
+                    var expr = Expr.Parse(arg.Value.Text ?? "", out var error);
+                    if (expr is null)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where, error));
+                    return expr;
+                default:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg.Location, where, arg.Name,
+                        $"must be an integer or an expression string, not {arg.Value}"));
+                    return null;
+            }
+        }
+    }
+}

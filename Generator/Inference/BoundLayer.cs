@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>The layer vocabulary. The name of each member is the attribute's name without "Attribute".</summary>
+    public enum LayerKind
+    {
+        Conv,
+        ConvTranspose,
+        BatchNorm,
+        ReLU,
+        ReLU6,
+        LeakyReLU,
+        GELU,
+        Sigmoid,
+        SiLU,
+        Tanh,
+        MaxPool,
+        AvgPool,
+        AdaptiveAvgPool,
+        AdaptiveMaxPool,
+        GlobalAvgPool,
+        GlobalMaxPool,
+        Flatten,
+        Linear,
+        Dropout,
+        Upsample,
+        Identity,
+        Use,
+        Shortcut,
+        Add,
+        Concat,
+        Branch,
+        Join,
+    }
+
+    /// <summary>How a stage is made up.</summary>
+    public enum StageForm
+    {
+        /// <summary>One layer, or a sequence (nn.Sequential "0", "1", ...).</summary>
+        Sequence,
+        /// <summary>A block, possibly repeated.</summary>
+        Use,
+        /// <summary>Residual add of the declaration's input, projected when needed.</summary>
+        Shortcut,
+        /// <summary>Element-wise sum with earlier stages' outputs.</summary>
+        Add,
+        /// <summary>Channel concat with earlier stages' outputs.</summary>
+        Concat,
+        /// <summary>Parallel branches (blocks) joined by concat or sum.</summary>
+        Parallel,
+    }
+
+    /// <summary>An argument of a block use: an expression and where it was written.</summary>
+    public sealed class BlockArg
+    {
+        public BlockArg(Expr value, LocationInfo? location)
+        {
+            Value = value;
+            Location = location;
+        }
+
+        public Expr Value { get; }
+        public LocationInfo? Location { get; }
+    }
+
+    /// <summary>
+    /// A layer attribute bound to its defaults and checked for argument types. Numeric arguments are
+    /// expressions (literals in networks, arithmetic over parameters in blocks). Lives only inside one
+    /// pipeline step; never cached.
+    /// </summary>
+    public sealed class BoundLayer
+    {
+        public BoundLayer(LayerKind kind, LocationInfo? location)
+        {
+            Kind = kind;
+            Location = location;
+        }
+
+        public LayerKind Kind { get; }
+        public LocationInfo? Location { get; }
+        public Dictionary<string, LocationInfo?> ArgLocations { get; } = new Dictionary<string, LocationInfo?>();
+
+        public Expr? Out { get; set; }
+        public Expr? Kernel { get; set; }
+        public Expr? Stride { get; set; }
+        public Expr? Padding { get; set; }
+        public bool PaddingSame { get; set; }
+        public Expr? OutputPadding { get; set; }
+        public Expr? Dilation { get; set; }
+        public Expr? Groups { get; set; }
+        public Expr? In { get; set; }
+        public Expr? Size { get; set; }
+        public bool Bias { get; set; } = true;
+        public bool CeilMode { get; set; }
+        public bool CountIncludePad { get; set; } = true;
+        public bool Inplace { get; set; }
+        public bool AlignCorners { get; set; }
+        public bool Channelwise { get; set; }
+        public double Eps { get; set; } = 1e-5;
+        public double Momentum { get; set; } = 0.1;
+        public double Slope { get; set; } = 0.01;
+        public double P { get; set; } = 0.5;
+        public int Scale { get; set; }
+        public int UpHeight { get; set; }
+        public int UpWidth { get; set; }
+        /// <summary>0 nearest, 1 bilinear (NetDsl.UpsampleMode).</summary>
+        public int UpsampleMode { get; set; }
+        public int Repeat { get; set; } = 1;
+        /// <summary>0 auto, 1 always, 2 never (NetDsl.Projection).</summary>
+        public int Projection { get; set; }
+        /// <summary>0 concat, 1 sum (NetDsl.Join).</summary>
+        public int JoinMode { get; set; }
+        /// <summary>Fully qualified name of the block (for Use and Branch).</summary>
+        public string? BlockName { get; set; }
+        public List<BlockArg> BlockArgs { get; } = new List<BlockArg>();
+        public List<string> From { get; } = new List<string>();
+
+        public LocationInfo? LocationOf(string argument) =>
+            ArgLocations.TryGetValue(argument, out var location) && location is not null ? location : Location;
+
+        /// <summary>True for layers without parameters or state that act element-wise.</summary>
+        public bool IsActivation => Kind is LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.LeakyReLU or LayerKind.GELU
+            or LayerKind.Sigmoid or LayerKind.SiLU or LayerKind.Tanh;
+    }
+
+    /// <summary>A stage after binding: its form and its layers.</summary>
+    public sealed class BoundStage
+    {
+        public BoundStage(string name, StageForm form, List<BoundLayer> layers, LocationInfo? location)
+        {
+            Name = name;
+            Form = form;
+            Layers = layers;
+            Location = location;
+        }
+
+        public string Name { get; }
+        public StageForm Form { get; }
+        public List<BoundLayer> Layers { get; }
+        public LocationInfo? Location { get; }
+
+        /// <summary>The Join layer of a parallel stage.</summary>
+        public BoundLayer? JoinLayer => Form == StageForm.Parallel ? Layers.Find(l => l.Kind == LayerKind.Join) : null;
+
+        /// <summary>The Branch layers of a parallel stage, in order.</summary>
+        public List<BoundLayer> Branches => Layers.FindAll(l => l.Kind == LayerKind.Branch);
+    }
+
+    /// <summary>A declaration after binding.</summary>
+    public sealed class BoundDeclaration
+    {
+        public BoundDeclaration(DeclarationSpec spec, List<BoundStage> stages)
+        {
+            Spec = spec;
+            Stages = stages;
+        }
+
+        public DeclarationSpec Spec { get; }
+        public List<BoundStage> Stages { get; }
+    }
+}

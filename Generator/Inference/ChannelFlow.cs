@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>
+    /// Symbolic channel flow through a declaration: the channel count (and path stride) after every layer as
+    /// an <see cref="Expr"/> over <c>in_channels</c> and the block's parameters. The emitter writes these
+    /// expressions into a block's constructor, so one generated class serves every use of the block.
+    /// </summary>
+    public sealed class ChannelFlow
+    {
+        private readonly IReadOnlyDictionary<string, BoundDeclaration> _bound;
+
+        public ChannelFlow(IReadOnlyDictionary<string, BoundDeclaration> bound) => _bound = bound;
+
+        /// <summary>Input channels of each layer, by layer.</summary>
+        public Dictionary<BoundLayer, Expr> LayerInput { get; } = new Dictionary<BoundLayer, Expr>();
+
+        /// <summary>Output channels of each layer, by layer.</summary>
+        public Dictionary<BoundLayer, Expr> LayerOutput { get; } = new Dictionary<BoundLayer, Expr>();
+
+        /// <summary>For shortcuts: the main path's stride since the declaration's input (null when not an integer).</summary>
+        public Dictionary<BoundLayer, Expr?> ShortcutStride { get; } = new Dictionary<BoundLayer, Expr?>();
+
+        /// <summary>For block uses: the input channels of each copy.</summary>
+        public Dictionary<BoundLayer, List<Expr>> CopyInputs { get; } = new Dictionary<BoundLayer, List<Expr>>();
+
+        /// <summary>Walks <paramref name="declaration"/> from <paramref name="input"/> channels; returns the output channels and stride.</summary>
+        public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, bool record = true)
+        {
+            var outputs = new Dictionary<string, Expr>();
+            Expr c = input;
+            Expr? stride = Expr.Num(1);
+            foreach (var stage in declaration.Stages)
+            {
+                switch (stage.Form)
+                {
+                    case StageForm.Sequence:
+                        foreach (var layer in stage.Layers)
+                        {
+                            var before = c;
+                            switch (layer.Kind)
+                            {
+                                case LayerKind.Conv:
+                                    c = layer.Out!;
+                                    stride = Mul(stride, layer.Stride);
+                                    break;
+                                case LayerKind.ConvTranspose:
+                                    c = layer.Out!;
+                                    stride = layer.Stride is { IsConstant: true } s && s.Equals(Expr.Num(1)) ? stride : null;
+                                    break;
+                                case LayerKind.Linear:
+                                    c = layer.Out!;
+                                    break;
+                                case LayerKind.MaxPool:
+                                case LayerKind.AvgPool:
+                                    stride = Mul(stride, layer.Stride is { IsConstant: true } z && z.Equals(Expr.Num(0)) ? layer.Kernel : layer.Stride);
+                                    break;
+                                case LayerKind.Upsample:
+                                case LayerKind.AdaptiveAvgPool:
+                                case LayerKind.AdaptiveMaxPool:
+                                case LayerKind.GlobalAvgPool:
+                                case LayerKind.GlobalMaxPool:
+                                    stride = null;
+                                    break;
+                            }
+                            if (record)
+                            {
+                                LayerInput[layer] = before;
+                                LayerOutput[layer] = c;
+                            }
+                        }
+                        break;
+                    case StageForm.Use:
+                    {
+                        var layer = stage.Layers[0];
+                        var before = c;
+                        var copies = new List<Expr>();
+                        if (_bound.TryGetValue(layer.BlockName!, out var block))
+                        {
+                            for (int i = 0; i < layer.Repeat; i++)
+                            {
+                                copies.Add(c);
+                                var (blockOut, blockStride) = Walk(block, c, record: false);
+                                var map = Arguments(block, layer, c, firstCopy: i == 0);
+                                c = blockOut.Substitute(map);
+                                stride = blockStride is null || stride is null ? null : Expr.Mul(stride, blockStride.Substitute(map));
+                            }
+                        }
+                        if (record)
+                        {
+                            LayerInput[layer] = before;
+                            LayerOutput[layer] = c;
+                            CopyInputs[layer] = copies;
+                        }
+                        break;
+                    }
+                    case StageForm.Shortcut:
+                        if (record)
+                        {
+                            LayerInput[stage.Layers[0]] = input;
+                            LayerOutput[stage.Layers[0]] = c;
+                            ShortcutStride[stage.Layers[0]] = stride;
+                        }
+                        break;
+                    case StageForm.Add:
+                        break;
+                    case StageForm.Concat:
+                    {
+                        var layer = stage.Layers[0];
+                        var before = c;
+                        foreach (var name in layer.From)
+                        {
+                            if (outputs.TryGetValue(name, out var other)) c = Expr.Add(c, other);
+                        }
+                        if (record)
+                        {
+                            LayerInput[layer] = before;
+                            LayerOutput[layer] = c;
+                        }
+                        break;
+                    }
+                    case StageForm.Parallel:
+                    {
+                        var before = c;
+                        Expr? total = null;
+                        Expr? joinedStride = null;
+                        bool first = true;
+                        bool concat = stage.JoinLayer!.JoinMode == 0;
+                        foreach (var branch in stage.Branches)
+                        {
+                            if (!_bound.TryGetValue(branch.BlockName!, out var block)) continue;
+                            var (blockOut, blockStride) = Walk(block, before, record: false);
+                            var map = Arguments(block, branch, before, firstCopy: true);
+                            var branchOut = blockOut.Substitute(map);
+                            var branchStride = blockStride?.Substitute(map);
+                            if (record)
+                            {
+                                LayerInput[branch] = before;
+                                LayerOutput[branch] = branchOut;
+                            }
+                            total = total is null ? branchOut : concat ? Expr.Add(total, branchOut) : total;
+                            joinedStride = first ? branchStride : (joinedStride is not null && branchStride is not null && joinedStride.Equals(branchStride) ? joinedStride : null);
+                            first = false;
+                        }
+                        c = total ?? c;
+                        stride = stride is null || joinedStride is null ? null : Expr.Mul(stride, joinedStride);
+                        if (record) LayerOutput[stage.JoinLayer!] = c;
+                        break;
+                    }
+                }
+                outputs[stage.Name] = c;
+            }
+            return (c, stride);
+        }
+
+        /// <summary>Maps a block's parameter names (and in_channels) to the expressions a use passes.</summary>
+        public static Dictionary<string, Expr> Arguments(BoundDeclaration block, BoundLayer use, Expr inChannels, bool firstCopy)
+        {
+            var map = new Dictionary<string, Expr> { [Expr.InChannels] = inChannels };
+            var parameters = block.Spec.Params;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var p = parameters[i];
+                Expr? value = i < use.BlockArgs.Count ? use.BlockArgs[i].Value : null;
+                if (value is null || (!firstCopy && p.FirstRepeatOnly))
+                    value = p.Default is int d ? Expr.Num(d) : Expr.Var(p.Name);
+                map[p.Name] = value;
+            }
+            return map;
+        }
+
+        private static Expr? Mul(Expr? a, Expr? b) => a is null || b is null ? null : Expr.Mul(a, b);
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Globalization;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>
+    /// A spatial size: <c>Coef * t + Offset</c>, where <c>t = H / M</c> for the axis symbol H and the axis
+    /// modulus M (the input size must be a multiple of M). A known size has <c>Coef == 0</c>.
+    /// Keeping every size affine in t, with divisibility constraints collected on the way, makes symbolic
+    /// sizes exact: two sizes are equal for every valid input iff their coefficients and offsets are equal.
+    /// </summary>
+    public readonly struct Dim : IEquatable<Dim>
+    {
+        public Dim(long coef, long offset)
+        {
+            Coef = coef;
+            Offset = offset;
+        }
+
+        public long Coef { get; }
+        public long Offset { get; }
+
+        public bool IsKnown => Coef == 0;
+
+        public static Dim Known(long value) => new Dim(0, value);
+
+        /// <summary>The value for a given t (t = input size / modulus).</summary>
+        public long At(long t) => Coef * t + Offset;
+
+        public bool Equals(Dim other) => Coef == other.Coef && Offset == other.Offset;
+
+        public override bool Equals(object? obj) => obj is Dim d && Equals(d);
+
+        public override int GetHashCode() => unchecked((int)(Coef * 397 ^ Offset));
+
+        public static bool operator ==(Dim a, Dim b) => a.Equals(b);
+
+        public static bool operator !=(Dim a, Dim b) => !a.Equals(b);
+
+        /// <summary>Text like "62", "H/32", "3H/4 - 2", "2H + 1" for an axis symbol and modulus.</summary>
+        public string Format(string symbol, long modulus)
+        {
+            if (IsKnown) return Offset.ToString(CultureInfo.InvariantCulture);
+            long num = Coef, den = modulus;
+            long g = ShapeMath.Gcd(num, den);
+            num /= g;
+            den /= g;
+            string head = (num == 1 ? "" : num.ToString(CultureInfo.InvariantCulture)) + symbol + (den == 1 ? "" : "/" + den.ToString(CultureInfo.InvariantCulture));
+            if (Offset == 0) return head;
+            return head + (Offset > 0 ? "+" : "-") + Math.Abs(Offset).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Rank of a tensor in the flow: a feature map [N, C, H, W] or a flat vector [N, F].</summary>
+    public enum Rank
+    {
+        Map = 4,
+        Flat = 2,
+    }
+
+    /// <summary>
+    /// A tensor shape as the compiler sees it (batch always dynamic). For <see cref="Rank.Flat"/>,
+    /// <see cref="Channels"/> holds the feature count, or -1 when it depends on a symbolic size.
+    /// </summary>
+    public readonly struct TensorShape : IEquatable<TensorShape>
+    {
+        public TensorShape(long channels, Dim height, Dim width)
+        {
+            Rank = Rank.Map;
+            Channels = channels;
+            Height = height;
+            Width = width;
+        }
+
+        private TensorShape(long features)
+        {
+            Rank = Rank.Flat;
+            Channels = features;
+            Height = Dim.Known(1);
+            Width = Dim.Known(1);
+        }
+
+        public static TensorShape Flat(long features) => new TensorShape(features);
+
+        public Rank Rank { get; }
+        public long Channels { get; }
+        public Dim Height { get; }
+        public Dim Width { get; }
+
+        public bool IsKnown => Height.IsKnown && Width.IsKnown && Channels >= 0;
+
+        public bool SameSpatial(TensorShape other) => Rank == other.Rank && Height == other.Height && Width == other.Width;
+
+        public bool Equals(TensorShape other) => Rank == other.Rank && Channels == other.Channels && Height == other.Height && Width == other.Width;
+
+        public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
+
+        public override int GetHashCode() => unchecked((int)Channels * 31 + Height.GetHashCode() * 7 + Width.GetHashCode());
+
+        public string Format(long modH, long modW)
+        {
+            if (Rank == Rank.Flat) return "[N, " + (Channels >= 0 ? Channels.ToString(CultureInfo.InvariantCulture) : "?") + "]";
+            return "[N, " + Channels.ToString(CultureInfo.InvariantCulture) + ", " + Height.Format("H", modH) + ", " + Width.Format("W", modW) + "]";
+        }
+    }
+}

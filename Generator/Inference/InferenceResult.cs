@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>One row of the compile-time summary: a module (stage, layer or block) and what it does.</summary>
+    public sealed class SummaryRow
+    {
+        public SummaryRow(string path, int depth, string kind)
+        {
+            Path = path;
+            Depth = depth;
+            Kind = kind;
+        }
+
+        /// <summary>Dotted path like "layer1.0.conv1" (the state_dict prefix).</summary>
+        public string Path { get; }
+        public int Depth { get; }
+        public string Kind { get; set; }
+        public string InputShape { get; set; } = "";
+        public string OutputShape { get; set; } = "";
+        /// <summary>Trainable parameters of this module, children included.</summary>
+        public long Params { get; set; }
+        /// <summary>Multiply-adds per sample (conv, transposed conv, linear), children included; null when symbolic.</summary>
+        public long? Macs { get; set; } = 0;
+        /// <summary>Receptive field (pixels of the input, per axis) after this module; null when global.</summary>
+        public double? ReceptiveField { get; set; }
+        /// <summary>A module whose figures are the sum of its children's (Sequential, block, projection).</summary>
+        public bool IsContainer { get; set; }
+    }
+
+    /// <summary>What inference knows about one layer of the declaration being emitted (concrete values).</summary>
+    public sealed class LayerFacts
+    {
+        public TensorShape Input { get; set; }
+        public TensorShape Output { get; set; }
+        /// <summary>For shortcuts: whether a projection is made, and its stride.</summary>
+        public bool Projected { get; set; }
+        public long ProjectionStride { get; set; } = 1;
+        /// <summary>For block uses and branches: argument values per copy, in parameter order.</summary>
+        public List<long[]> BlockArgValues { get; } = new List<long[]>();
+        /// <summary>For block uses: the input channels of each copy.</summary>
+        public List<long> BlockInChannels { get; } = new List<long>();
+    }
+
+    /// <summary>Everything inference found about a network.</summary>
+    public sealed class InferenceResult
+    {
+        public List<SummaryRow> Rows { get; } = new List<SummaryRow>();
+        public List<DiagnosticInfo> Diagnostics { get; } = new List<DiagnosticInfo>();
+        public Dictionary<BoundLayer, LayerFacts> Facts { get; } = new Dictionary<BoundLayer, LayerFacts>();
+        /// <summary>Output shape of each top-level stage.</summary>
+        public Dictionary<string, TensorShape> StageOutputs { get; } = new Dictionary<string, TensorShape>();
+        public Dictionary<string, TensorShape> StageInputs { get; } = new Dictionary<string, TensorShape>();
+        public TensorShape Input { get; set; }
+        public TensorShape Output { get; set; }
+        public bool Completed { get; set; }
+        public long ModulusH { get; set; } = 1;
+        public long ModulusW { get; set; } = 1;
+        /// <summary>Smallest valid input height / width (for symbolic sizes).</summary>
+        public long MinHeight { get; set; } = 1;
+        public long MinWidth { get; set; } = 1;
+        public long TotalParams { get; set; }
+        public long? TotalMacs { get; set; }
+        public double? ReceptiveField { get; set; }
+        /// <summary>Bound declarations of the network and every block it uses, by name.</summary>
+        public Dictionary<string, BoundDeclaration> Bound { get; } = new Dictionary<string, BoundDeclaration>();
+
+        public bool HasErrors => Diagnostics.Exists(d => d.IsError);
+
+        public string Format(TensorShape shape) => shape.Format(ModulusH, ModulusW);
+
+        /// <summary>Human-readable constraints on a symbolic input ("H must be a multiple of 32", ...).</summary>
+        public List<string> Constraints
+        {
+            get
+            {
+                var list = new List<string>();
+                if (!Input.Height.IsKnown)
+                {
+                    if (ModulusH > 1) list.Add($"H must be a multiple of {ModulusH}");
+                    if (MinHeight > 1) list.Add($"H must be at least {MinHeight}");
+                }
+                if (!Input.Width.IsKnown)
+                {
+                    if (ModulusW > 1) list.Add($"W must be a multiple of {ModulusW}");
+                    if (MinWidth > 1) list.Add($"W must be at least {MinWidth}");
+                }
+                return list;
+            }
+        }
+    }
+}

@@ -1,0 +1,942 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Inference
+{
+    /// <summary>
+    /// Compile-time shape inference: walks a network's stages (and the blocks it uses, per use) and computes
+    /// every tensor shape, parameter count, multiply-adds and receptive field, collecting diagnostics on the
+    /// way. Plain C#: it sees only the parsed model, never Roslyn.
+    /// </summary>
+    /// <remarks>
+    /// Symbolic sizes (Height or Width 0) are affine in t = H / M (see <see cref="Dim"/>). When a strided layer
+    /// needs the coefficient of t to divide its stride, the axis modulus M is raised and inference restarts;
+    /// this converges because M only grows (to the product of the strides at most).
+    /// </remarks>
+    public sealed class ShapeInference
+    {
+        private const int MaxRestarts = 64;
+
+        private readonly IReadOnlyDictionary<string, DeclarationSpec> _blocks;
+        private readonly InferenceResult _result = new InferenceResult();
+        private readonly long _modH;
+        private readonly long _modW;
+        private long _minTH = 1;
+        private long _minTW = 1;
+        private string _networkName = "";
+
+        private ShapeInference(IReadOnlyDictionary<string, DeclarationSpec> blocks, long modH, long modW)
+        {
+            _blocks = blocks;
+            _modH = modH;
+            _modW = modW;
+        }
+
+        /// <summary>Infers the shapes of <paramref name="network"/>; <paramref name="blocks"/> maps block names (global::-qualified) to their specs.</summary>
+        public static InferenceResult Infer(DeclarationSpec network, IReadOnlyDictionary<string, DeclarationSpec> blocks)
+        {
+            long modH = 1, modW = 1;
+            for (int attempt = 0; attempt < MaxRestarts; attempt++)
+            {
+                var engine = new ShapeInference(blocks, modH, modW);
+                try
+                {
+                    return engine.Run(network);
+                }
+                catch (ModulusRestart restart)
+                {
+                    modH = restart.ModulusH;
+                    modW = restart.ModulusW;
+                }
+            }
+            var failed = new InferenceResult();
+            failed.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, network.Location, network.DisplayName,
+                "the symbolic size constraints did not converge; give Height and Width on [Network]"));
+            return failed;
+        }
+
+        private sealed class ModulusRestart : Exception
+        {
+            public ModulusRestart(long h, long w)
+            {
+                ModulusH = h;
+                ModulusW = w;
+            }
+
+            public long ModulusH { get; }
+            public long ModulusW { get; }
+        }
+
+        /// <summary>A tensor in the flow, with what the receptive-field and shortcut logic need.</summary>
+        private struct Value
+        {
+            public TensorShape Shape;
+            public double Rf;
+            public double Jump;
+            public bool Global;
+            /// <summary>Product of the strides since the declaration's input; 0 when not an integer stride.</summary>
+            public long PathStride;
+            /// <summary>A flat tensor whose features came from more than one pixel.</summary>
+            public bool FlatFromSpatial;
+        }
+
+        private sealed class Scope
+        {
+            public Scope(BoundDeclaration declaration, Dictionary<string, long> env, string prefix, int depth, List<string> stack, bool top)
+            {
+                Declaration = declaration;
+                Env = env;
+                Prefix = prefix;
+                Depth = depth;
+                Stack = stack;
+                Top = top;
+            }
+
+            public BoundDeclaration Declaration { get; }
+            public Dictionary<string, long> Env { get; }
+            public string Prefix { get; }
+            public int Depth { get; }
+            public List<string> Stack { get; }
+            public bool Top { get; }
+            public bool IsBlock => Declaration.Spec.Kind == DeclarationKind.Block;
+        }
+
+        private InferenceResult Run(DeclarationSpec network)
+        {
+            _networkName = network.DisplayName;
+            _result.ModulusH = _modH;
+            _result.ModulusW = _modW;
+            if (network.InChannels < 1 || network.Height < 0 || network.Width < 0)
+            {
+                Report(DiagnosticDescriptors.ArgumentOutOfRange, network.Location, network.DisplayName,
+                    $"[Network] needs InChannels >= 1 and Height, Width >= 0 (0 = symbolic); got InChannels = {network.InChannels}, Height = {network.Height}, Width = {network.Width}");
+                return _result;
+            }
+
+            var bound = Bind(network);
+            var input = new Value
+            {
+                Shape = new TensorShape(network.InChannels,
+                    network.Height > 0 ? Dim.Known(network.Height) : new Dim(_modH, 0),
+                    network.Width > 0 ? Dim.Known(network.Width) : new Dim(_modW, 0)),
+                Rf = 1,
+                Jump = 1,
+                PathStride = 1,
+            };
+            _result.Input = input.Shape;
+            var top = new SummaryRow(network.ClassName, 0, network.ClassName) { InputShape = Fmt(input.Shape) };
+            top.IsContainer = true;
+            _result.Rows.Add(top);
+
+            var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = network.InChannels };
+            var scope = new Scope(bound, env, "", 1, new List<string> { network.MetadataName }, top: true);
+            var output = RunDeclaration(scope, input);
+            if (output is null) return _result;
+
+            _result.Output = output.Value.Shape;
+            top.OutputShape = Fmt(output.Value.Shape);
+            top.ReceptiveField = output.Value.Global ? null : output.Value.Rf;
+            _result.MinHeight = _modH * _minTH;
+            _result.MinWidth = _modW * _minTW;
+            ComputeContainerTotals();
+            _result.TotalParams = top.Params;
+            _result.TotalMacs = top.Macs;
+            _result.ReceptiveField = top.ReceptiveField;
+            _result.Completed = !_result.HasErrors;
+            return _result;
+        }
+
+        private void ComputeContainerTotals()
+        {
+            var rows = _result.Rows;
+            for (int i = rows.Count - 1; i >= 0; i--)
+            {
+                var row = rows[i];
+                if (!row.IsContainer) continue;
+                long p = 0;
+                long? m = 0;
+                for (int j = i + 1; j < rows.Count && rows[j].Depth > row.Depth; j++)
+                {
+                    if (rows[j].Depth != row.Depth + 1) continue;
+                    p += rows[j].Params;
+                    m = m is null || rows[j].Macs is null ? null : m + rows[j].Macs;
+                }
+                row.Params = p;
+                row.Macs = m;
+            }
+        }
+
+        private BoundDeclaration Bind(DeclarationSpec spec)
+        {
+            if (_result.Bound.TryGetValue(spec.MetadataName, out var bound)) return bound;
+            var diagnostics = new List<DiagnosticInfo>();
+            bound = Binder.Bind(spec, diagnostics);
+            _result.Diagnostics.AddRange(diagnostics);
+            _result.Bound[spec.MetadataName] = bound;
+            return bound;
+        }
+
+        private string Fmt(TensorShape shape) => shape.Format(_modH, _modW);
+
+        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] args)
+        {
+            var info = DiagnosticInfo.Create(descriptor, location, args);
+            if (!_result.Diagnostics.Contains(info)) _result.Diagnostics.Add(info);
+        }
+
+        private Value? RunDeclaration(Scope scope, Value input)
+        {
+            var outputs = new Dictionary<string, Value>(StringComparer.Ordinal);
+            var declarationInput = input;
+            declarationInput.PathStride = 1;
+            var v = declarationInput;
+            foreach (var stage in scope.Declaration.Stages)
+            {
+                string path = scope.Prefix + stage.Name;
+                string where = _networkName + "." + path;
+                var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
+                _result.Rows.Add(row);
+                if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
+
+                Value? next;
+                switch (stage.Form)
+                {
+                    case StageForm.Sequence:
+                        if (stage.Layers.Count == 1)
+                        {
+                            next = ApplyLayer(scope, stage.Layers[0], v, row, where);
+                        }
+                        else
+                        {
+                            row.Kind = "Sequential";
+                            row.IsContainer = true;
+                            next = v;
+                            for (int i = 0; i < stage.Layers.Count && next is not null; i++)
+                            {
+                                var child = new SummaryRow(path + "." + i.ToString(CultureInfo.InvariantCulture), scope.Depth + 1, "") { InputShape = Fmt(next.Value.Shape) };
+                                _result.Rows.Add(child);
+                                next = ApplyLayer(scope, stage.Layers[i], next.Value, child, where);
+                            }
+                        }
+                        break;
+                    case StageForm.Use:
+                        next = ApplyUse(scope, stage.Layers[0], v, row, path, where);
+                        break;
+                    case StageForm.Shortcut:
+                        next = ApplyShortcut(scope, stage.Layers[0], v, declarationInput, row, path, where);
+                        break;
+                    case StageForm.Add:
+                    case StageForm.Concat:
+                        next = ApplySkip(scope, stage.Layers[0], v, outputs, row, where);
+                        break;
+                    case StageForm.Parallel:
+                        next = ApplyParallel(scope, stage, v, row, path, where);
+                        break;
+                    default:
+                        next = null;
+                        break;
+                }
+                if (next is null) return null;
+                v = next.Value;
+                row.OutputShape = Fmt(v.Shape);
+                row.ReceptiveField = v.Global ? null : v.Rf;
+                outputs[stage.Name] = v;
+                if (scope.Top) _result.StageOutputs[stage.Name] = v.Shape;
+            }
+            return v;
+        }
+
+        private void Record(Scope scope, BoundLayer layer, TensorShape input, TensorShape output, Action<LayerFacts>? extra = null)
+        {
+            if (!scope.Top) return;
+            if (!_result.Facts.TryGetValue(layer, out var facts))
+            {
+                facts = new LayerFacts();
+                _result.Facts[layer] = facts;
+            }
+            facts.Input = input;
+            facts.Output = output;
+            extra?.Invoke(facts);
+        }
+
+        private bool TryEval(Scope scope, BoundLayer layer, string argument, Expr? expr, string where, out long value)
+        {
+            value = 0;
+            if (expr is null) return false;
+            var result = expr.Evaluate(scope.Env, out var error);
+            if (result is null)
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, layer.LocationOf(argument), where, $"{argument}: {error}");
+                return false;
+            }
+            value = result.Value;
+            return true;
+        }
+
+        private bool Check(bool condition, BoundLayer layer, string argument, string where, string message)
+        {
+            if (!condition) Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf(argument), where, message);
+            return condition;
+        }
+
+        private bool RequireMap(Value v, BoundLayer layer, string where, string what)
+        {
+            if (v.Shape.Rank == Rank.Map) return true;
+            Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
+                $"{what} needs an [N, C, H, W] feature map but receives the flat {Fmt(v.Shape)}");
+            return false;
+        }
+
+        private Value? ApplyLayer(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            var shape = v.Shape;
+            switch (layer.Kind)
+            {
+                case LayerKind.Conv:
+                case LayerKind.ConvTranspose:
+                    return ApplyConv(scope, layer, v, row, where);
+                case LayerKind.BatchNorm:
+                {
+                    if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
+                        Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, "BatchNorm", expected, shape.Channels);
+                    if (!Check(layer.Eps > 0, layer, "Eps", where, $"BatchNorm eps must be positive, got {layer.Eps.ToString(CultureInfo.InvariantCulture)}")) return null;
+                    if (!Check(layer.Momentum >= 0 && layer.Momentum <= 1, layer, "Momentum", where, $"BatchNorm momentum must be within [0, 1], got {layer.Momentum.ToString(CultureInfo.InvariantCulture)}")) return null;
+                    row.Kind = (shape.Rank == Rank.Map ? "BatchNorm2d(" : "BatchNorm1d(") + shape.Channels.ToString(CultureInfo.InvariantCulture) + ")";
+                    row.Params = 2 * shape.Channels;
+                    Record(scope, layer, shape, shape);
+                    return v;
+                }
+                case LayerKind.ReLU:
+                case LayerKind.ReLU6:
+                case LayerKind.GELU:
+                case LayerKind.Sigmoid:
+                case LayerKind.SiLU:
+                case LayerKind.Tanh:
+                case LayerKind.Identity:
+                    row.Kind = layer.Kind.ToString() + "()";
+                    Record(scope, layer, shape, shape);
+                    return v;
+                case LayerKind.LeakyReLU:
+                    row.Kind = "LeakyReLU(" + layer.Slope.ToString("R", CultureInfo.InvariantCulture) + ")";
+                    Record(scope, layer, shape, shape);
+                    return v;
+                case LayerKind.Dropout:
+                    if (!Check(layer.P >= 0 && layer.P <= 1, layer, "P", where, $"Dropout probability must be within [0, 1], got {layer.P.ToString(CultureInfo.InvariantCulture)}")) return null;
+                    if (layer.Channelwise && !RequireMap(v, layer, where, "Dropout2d")) return null;
+                    row.Kind = (layer.Channelwise ? "Dropout2d(" : "Dropout(") + layer.P.ToString("R", CultureInfo.InvariantCulture) + ")";
+                    Record(scope, layer, shape, shape);
+                    return v;
+                case LayerKind.MaxPool:
+                case LayerKind.AvgPool:
+                    return ApplyPool(scope, layer, v, row, where);
+                case LayerKind.AdaptiveAvgPool:
+                case LayerKind.AdaptiveMaxPool:
+                case LayerKind.GlobalAvgPool:
+                case LayerKind.GlobalMaxPool:
+                {
+                    if (!RequireMap(v, layer, where, layer.Kind.ToString())) return null;
+                    long size = 1;
+                    if (layer.Size is not null)
+                    {
+                        if (!TryEval(scope, layer, "size", layer.Size, where, out size)) return null;
+                        if (!Check(size >= 1, layer, "size", where, $"adaptive pooling output size must be positive, got {size}")) return null;
+                    }
+                    bool avg = layer.Kind is LayerKind.AdaptiveAvgPool or LayerKind.GlobalAvgPool;
+                    row.Kind = (avg ? "AdaptiveAvgPool2d(" : "AdaptiveMaxPool2d(") + size.ToString(CultureInfo.InvariantCulture) + ")";
+                    var result = v;
+                    result.Shape = new TensorShape(shape.Channels, Dim.Known(size), Dim.Known(size));
+                    if (size == 1) result.Global = true;
+                    else result.PathStride = 0;
+                    Record(scope, layer, shape, result.Shape);
+                    return result;
+                }
+                case LayerKind.Flatten:
+                {
+                    var result = v;
+                    if (shape.Rank == Rank.Map)
+                    {
+                        long features = shape.Height.IsKnown && shape.Width.IsKnown ? shape.Channels * shape.Height.Offset * shape.Width.Offset : -1;
+                        result.Shape = TensorShape.Flat(features);
+                        result.FlatFromSpatial = !(shape.Height.IsKnown && shape.Width.IsKnown && shape.Height.Offset == 1 && shape.Width.Offset == 1);
+                        if (features >= 0) result.FlatFromSpatial = result.FlatFromSpatial && true;
+                    }
+                    row.Kind = "Flatten()";
+                    Record(scope, layer, shape, result.Shape);
+                    return result;
+                }
+                case LayerKind.Linear:
+                    return ApplyLinear(scope, layer, v, row, where);
+                case LayerKind.Upsample:
+                    return ApplyUpsample(scope, layer, v, row, where);
+                default:
+                    Report(DiagnosticDescriptors.InvalidComposition, layer.Location, where, $"[{layer.Kind}] cannot be part of a layer sequence");
+                    return null;
+            }
+        }
+
+        private Value? ApplyConv(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            bool transpose = layer.Kind == LayerKind.ConvTranspose;
+            string name = transpose ? "ConvTranspose2d" : "Conv2d";
+            if (!RequireMap(v, layer, where, name)) return null;
+            var shape = v.Shape;
+            long cin = shape.Channels;
+            long outputPadding = 0;
+            if (!TryEval(scope, layer, "outChannels", layer.Out, where, out var cout)) return null;
+            if (!TryEval(scope, layer, "Kernel", layer.Kernel, where, out var k)) return null;
+            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
+            if (!TryEval(scope, layer, "Padding", layer.Padding, where, out var p)) return null;
+            if (!TryEval(scope, layer, "Dilation", layer.Dilation, where, out var d)) return null;
+            if (!TryEval(scope, layer, "Groups", layer.Groups, where, out var g)) return null;
+            if (transpose && !TryEval(scope, layer, "OutputPadding", layer.OutputPadding, where, out outputPadding)) return null;
+            if (!Check(cout >= 1, layer, "outChannels", where, $"{name} output channels must be positive, got {cout}")) return null;
+            if (!Check(k >= 1, layer, "Kernel", where, $"{name} kernel size must be positive, got {k}")) return null;
+            if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
+            if (!Check(p >= 0, layer, "Padding", where, $"{name} padding must not be negative, got {p}")) return null;
+            if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
+            if (!Check(g >= 1, layer, "Groups", where, $"{name} groups must be positive, got {g}")) return null;
+            if (transpose && !Check(outputPadding >= 0 && outputPadding < Math.Max(s, d), layer, "OutputPadding", where,
+                    $"{name} output padding must be smaller than the stride or the dilation, got {outputPadding}")) return null;
+
+            if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != cin)
+                Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, name, expected, cin);
+            if (cin % g != 0 || cout % g != 0)
+            {
+                Report(DiagnosticDescriptors.GroupsNotDividing, layer.LocationOf("Groups"), where, g, cin, cout);
+                return null;
+            }
+            if (layer.PaddingSame && s != 1)
+            {
+                Report(DiagnosticDescriptors.SamePaddingStride, layer.LocationOf("Padding"), where);
+                return null;
+            }
+
+            Dim? h, w;
+            if (transpose)
+            {
+                h = TransposeDim(shape.Height, k, s, p, outputPadding, d, true, layer, where);
+                w = h is null ? null : TransposeDim(shape.Width, k, s, p, outputPadding, d, false, layer, where);
+            }
+            else if (layer.PaddingSame)
+            {
+                h = shape.Height;
+                w = shape.Width;
+            }
+            else
+            {
+                h = WindowDim(shape.Height, k, s, p, d, false, true, layer, where, name);
+                w = h is null ? null : WindowDim(shape.Width, k, s, p, d, false, false, layer, where, name);
+            }
+            if (h is null || w is null) return null;
+
+            var outShape = new TensorShape(cout, h.Value, w.Value);
+            long weights = transpose ? cin * (cout / g) * k * k : cout * (cin / g) * k * k;
+            row.Params = weights + (layer.Bias ? cout : 0);
+            if (transpose)
+                row.Macs = shape.Height.IsKnown && shape.Width.IsKnown ? weights * shape.Height.Offset * shape.Width.Offset : (long?)null;
+            else
+                row.Macs = h.Value.IsKnown && w.Value.IsKnown ? weights * h.Value.Offset * w.Value.Offset : (long?)null;
+
+            string pad = layer.PaddingSame ? "same" : p.ToString(CultureInfo.InvariantCulture);
+            row.Kind = $"{name}({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (pad != "0" ? $", p={pad}" : "") +
+                (d != 1 ? $", d={d}" : "") + (g != 1 ? $", g={g}" : "") + (outputPadding != 0 ? $", op={outputPadding}" : "") + (layer.Bias ? "" : ", bias=False") + ")";
+
+            var result = v;
+            result.Shape = outShape;
+            long extent = ShapeMath.EffectiveKernel(k, d);
+            if (transpose)
+            {
+                result.Jump = v.Jump / s;
+                result.Rf = v.Rf + (extent - 1) * result.Jump;
+                result.PathStride = s == 1 ? v.PathStride : 0;
+            }
+            else
+            {
+                result.Rf = v.Rf + (extent - 1) * v.Jump;
+                result.Jump = v.Jump * s;
+                result.PathStride = v.PathStride * s;
+            }
+            Record(scope, layer, shape, outShape);
+            return result;
+        }
+
+        private Value? ApplyPool(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            bool max = layer.Kind == LayerKind.MaxPool;
+            string name = max ? "MaxPool2d" : "AvgPool2d";
+            if (!RequireMap(v, layer, where, name)) return null;
+            if (!TryEval(scope, layer, "kernel", layer.Kernel, where, out var k)) return null;
+            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
+            if (!TryEval(scope, layer, "Padding", layer.Padding, where, out var p)) return null;
+            long d = 1;
+            if (max && !TryEval(scope, layer, "Dilation", layer.Dilation, where, out d)) return null;
+            if (s == 0) s = k;
+            if (!Check(k >= 1, layer, "kernel", where, $"{name} kernel size must be positive, got {k}")) return null;
+            if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
+            if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
+            long extent = ShapeMath.EffectiveKernel(k, d);
+            if (!Check(p >= 0 && 2 * p <= (max ? extent : k), layer, "Padding", where,
+                    $"{name} padding must be between 0 and half the kernel ({(max ? extent : k) / 2}), got {p}")) return null;
+
+            var shape = v.Shape;
+            var h = WindowDim(shape.Height, k, s, p, d, layer.CeilMode, true, layer, where, name);
+            var w = h is null ? null : WindowDim(shape.Width, k, s, p, d, layer.CeilMode, false, layer, where, name);
+            if (h is null || w is null) return null;
+            row.Kind = $"{name}(k={k}" + (s != k ? $", s={s}" : "") + (p != 0 ? $", p={p}" : "") + (d != 1 ? $", d={d}" : "") +
+                (layer.CeilMode ? ", ceil_mode=True" : "") + (!max && !layer.CountIncludePad ? ", count_include_pad=False" : "") + ")";
+            var result = v;
+            result.Shape = new TensorShape(shape.Channels, h.Value, w.Value);
+            result.Rf = v.Rf + (extent - 1) * v.Jump;
+            result.Jump = v.Jump * s;
+            result.PathStride = v.PathStride * s;
+            Record(scope, layer, shape, result.Shape);
+            return result;
+        }
+
+        private Value? ApplyLinear(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            var shape = v.Shape;
+            if (shape.Rank != Rank.Flat)
+            {
+                Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
+                    $"Linear needs a flattened [N, F] input but receives {Fmt(shape)}; add [Flatten] (after global pooling) before it");
+                return null;
+            }
+            if (!TryEval(scope, layer, "outFeatures", layer.Out, where, out var outFeatures)) return null;
+            if (!Check(outFeatures >= 1, layer, "outFeatures", where, $"Linear out-features must be positive, got {outFeatures}")) return null;
+            if (shape.Channels < 0)
+            {
+                Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
+                return null;
+            }
+            if (scope.IsBlock && v.FlatFromSpatial)
+            {
+                Report(DiagnosticDescriptors.BlockNeedsFlatWidth, layer.Location, where);
+                return null;
+            }
+            if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
+            {
+                Report(DiagnosticDescriptors.LinearInFeatures, layer.LocationOf("In"), where, expected, shape.Channels, Fmt(shape));
+                return null;
+            }
+            row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ")";
+            row.Params = shape.Channels * outFeatures + (layer.Bias ? outFeatures : 0);
+            row.Macs = shape.Channels * outFeatures;
+            var result = v;
+            result.Shape = TensorShape.Flat(outFeatures);
+            result.Global = true;
+            result.FlatFromSpatial = false;
+            Record(scope, layer, shape, result.Shape);
+            return result;
+        }
+
+        private Value? ApplyUpsample(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            if (!RequireMap(v, layer, where, "Upsample")) return null;
+            bool byScale = layer.Scale != 0;
+            bool bySize = layer.UpHeight != 0 || layer.UpWidth != 0;
+            if (!Check(byScale != bySize, layer, byScale ? "Scale" : "Height", where,
+                    "Upsample needs either Scale or both Height and Width, not both and not neither")) return null;
+            var shape = v.Shape;
+            var result = v;
+            string mode = layer.UpsampleMode == 1 ? "bilinear" : "nearest";
+            if (byScale)
+            {
+                if (!Check(layer.Scale >= 1, layer, "Scale", where, $"Upsample scale must be positive, got {layer.Scale}")) return null;
+                long sc = layer.Scale;
+                result.Shape = new TensorShape(shape.Channels, new Dim(shape.Height.Coef * sc, shape.Height.Offset * sc), new Dim(shape.Width.Coef * sc, shape.Width.Offset * sc));
+                result.Jump = v.Jump / sc;
+                result.PathStride = sc == 1 ? v.PathStride : 0;
+                row.Kind = $"Upsample(scale={sc}, {mode})";
+            }
+            else
+            {
+                if (!Check(layer.UpHeight >= 1 && layer.UpWidth >= 1, layer, "Height", where,
+                        $"Upsample size must be positive, got {layer.UpHeight}x{layer.UpWidth}")) return null;
+                result.Shape = new TensorShape(shape.Channels, Dim.Known(layer.UpHeight), Dim.Known(layer.UpWidth));
+                result.PathStride = 0;
+                row.Kind = $"Upsample(size={layer.UpHeight}x{layer.UpWidth}, {mode})";
+            }
+            Record(scope, layer, shape, result.Shape);
+            return result;
+        }
+
+        /// <summary>
+        /// Output size of a sliding window (conv or pool) along one axis; reports kernel-too-large for known
+        /// sizes and collects min-size constraints (and raises the modulus) for symbolic ones.
+        /// </summary>
+        private Dim? WindowDim(Dim x, long k, long s, long p, long d, bool ceilMode, bool isHeight, BoundLayer layer, string where, string name)
+        {
+            long extent = ShapeMath.EffectiveKernel(k, d);
+            string axis = isHeight ? "height" : "width";
+            if (x.IsKnown)
+            {
+                if (x.Offset + 2 * p < extent)
+                {
+                    Report(DiagnosticDescriptors.KernelTooLarge, layer.LocationOf("Kernel") ?? layer.Location, where, name, extent,
+                        axis, x.Offset + 2 * p, $"{x.Offset} + 2*{p}");
+                    return null;
+                }
+                long o = ShapeMath.PoolOutput(x.Offset, k, s, p, d, ceilMode);
+                if (o < 1)
+                {
+                    Report(DiagnosticDescriptors.SizeBelowOne, layer.Location, where, name, axis, o, x.Offset);
+                    return null;
+                }
+                return Dim.Known(o);
+            }
+            if (x.Coef % s != 0)
+            {
+                long factor = s / ShapeMath.Gcd(x.Coef, s);
+                throw isHeight ? new ModulusRestart(_modH * factor, _modW) : new ModulusRestart(_modH, _modW * factor);
+            }
+            long spanOffset = x.Offset + 2 * p - extent;
+            long q = ceilMode ? ShapeMath.CeilDiv(spanOffset, s) + 1 : ShapeMath.FloorDiv(spanOffset, s) + 1;
+            if (ceilMode && (q - 1) * s >= x.Offset + p) q--;
+            // The padded input must hold the kernel: Coef*t + spanOffset >= 0.
+            RequireT(isHeight, ShapeMath.CeilDiv(-spanOffset, x.Coef));
+            var result = new Dim(x.Coef / s, q);
+            RequireT(isHeight, ShapeMath.CeilDiv(1 - result.Offset, result.Coef));
+            return result;
+        }
+
+        private Dim? TransposeDim(Dim x, long k, long s, long p, long op, long d, bool isHeight, BoundLayer layer, string where)
+        {
+            if (x.IsKnown)
+            {
+                long o = ShapeMath.ConvTransposeOutput(x.Offset, k, s, p, op, d);
+                if (o < 1)
+                {
+                    Report(DiagnosticDescriptors.SizeBelowOne, layer.Location, where, "ConvTranspose2d", isHeight ? "height" : "width", o, x.Offset);
+                    return null;
+                }
+                return Dim.Known(o);
+            }
+            var result = new Dim(x.Coef * s, (x.Offset - 1) * s - 2 * p + ShapeMath.EffectiveKernel(k, d) + op);
+            RequireT(isHeight, ShapeMath.CeilDiv(1 - result.Offset, result.Coef));
+            return result;
+        }
+
+        private void RequireT(bool isHeight, long minT)
+        {
+            if (isHeight) _minTH = Math.Max(_minTH, minT);
+            else _minTW = Math.Max(_minTW, minT);
+        }
+
+        private bool TryBlock(Scope scope, BoundLayer layer, string where, out DeclarationSpec block)
+        {
+            block = null!;
+            if (layer.BlockName is null || !_blocks.TryGetValue(layer.BlockName, out var found))
+            {
+                Report(DiagnosticDescriptors.NotABlock, layer.LocationOf("block"), Display(layer.BlockName));
+                return false;
+            }
+            if (scope.Stack.Contains(found.MetadataName))
+            {
+                var cycle = scope.Stack.SkipWhile(n => n != found.MetadataName).Select(Display).Concat(new[] { found.ClassName });
+                Report(DiagnosticDescriptors.BlockCycle, layer.Location, found.ClassName, string.Join(" → ", cycle));
+                return false;
+            }
+            block = found;
+            return true;
+        }
+
+        private static string Display(string? metadataName) =>
+            metadataName is null ? "?" : metadataName.StartsWith("global::", StringComparison.Ordinal) ? metadataName.Substring(8) : metadataName;
+
+        /// <summary>Evaluates a block use's arguments and matches them to the block's parameters.</summary>
+        private long?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where)
+        {
+            var values = new List<long>();
+            for (int i = 0; i < layer.BlockArgs.Count; i++)
+            {
+                var arg = layer.BlockArgs[i];
+                var value = arg.Value.Evaluate(scope.Env, out var error);
+                if (value is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidExpression, arg.Location ?? layer.Location, where, $"argument {i + 1}: {error}");
+                    return null;
+                }
+                values.Add(value.Value);
+            }
+            var parameters = block.Params;
+            if (values.Count > parameters.Count)
+            {
+                Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf("args"), block.ClassName,
+                    $"takes {parameters.Count} argument(s) ({string.Join(", ", parameters.Select(q => q.Name))}) but {values.Count} were given");
+                return null;
+            }
+            var result = new long?[parameters.Count];
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (i < values.Count) result[i] = values[i];
+                else if (parameters[i].Default is int def) result[i] = def;
+                else
+                {
+                    Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf("args"), block.ClassName,
+                        $"needs a value for '{parameters[i].Name}' (parameters: {string.Join(", ", parameters.Select(q => q.Name))})");
+                    return null;
+                }
+            }
+            return result;
+        }
+
+        private Value? RunBlock(Scope scope, DeclarationSpec block, long?[] args, Value v, string prefix, int depth, SummaryRow row, bool firstCopy)
+        {
+            var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = v.Shape.Channels };
+            var shown = new List<string>();
+            for (int i = 0; i < block.Params.Count; i++)
+            {
+                var param = block.Params[i];
+                long value = !firstCopy && param.FirstRepeatOnly && param.Default is int def ? def : args[i]!.Value;
+                env[param.Name] = value;
+                shown.Add(param.Name + "=" + value.ToString(CultureInfo.InvariantCulture));
+            }
+            row.Kind = block.ClassName + "(" + string.Join(", ", shown) + ")";
+            row.IsContainer = true;
+            var stack = new List<string>(scope.Stack) { block.MetadataName };
+            var inner = new Scope(Bind(block), env, prefix, depth, stack, top: false);
+            var output = RunDeclaration(inner, v);
+            if (output is null) return null;
+            var result = output.Value;
+            result.PathStride = v.PathStride == 0 || result.PathStride == 0 ? 0 : v.PathStride * result.PathStride;
+            return result;
+        }
+
+        private Value? ApplyUse(Scope scope, BoundLayer layer, Value v, SummaryRow row, string path, string where)
+        {
+            if (!TryBlock(scope, layer, where, out var block)) return null;
+            if (!Check(layer.Repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {layer.Repeat}")) return null;
+            var args = BlockArguments(scope, layer, block, where);
+            if (args is null) return null;
+            var inputShape = v.Shape;
+            var facts = new List<(long In, long[] Args)>();
+            Value? current = v;
+            if (layer.Repeat == 1)
+            {
+                facts.Add((v.Shape.Channels, args.Select(a => a!.Value).ToArray()));
+                current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true);
+            }
+            else
+            {
+                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName})";
+                row.IsContainer = true;
+                for (int i = 0; i < layer.Repeat && current is not null; i++)
+                {
+                    string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
+                    var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };
+                    _result.Rows.Add(child);
+                    var copyArgs = new long[block.Params.Count];
+                    for (int j = 0; j < copyArgs.Length; j++)
+                        copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : args[j]!.Value;
+                    facts.Add((current.Value.Shape.Channels, copyArgs));
+                    current = RunBlock(scope, block, args, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0);
+                    if (current is not null)
+                    {
+                        child.OutputShape = Fmt(current.Value.Shape);
+                        child.ReceptiveField = current.Value.Global ? null : current.Value.Rf;
+                    }
+                }
+            }
+            if (current is null) return null;
+            Record(scope, layer, inputShape, current.Value.Shape, f =>
+            {
+                f.BlockArgValues.Clear();
+                f.BlockInChannels.Clear();
+                foreach (var (inChannels, values) in facts)
+                {
+                    f.BlockInChannels.Add(inChannels);
+                    f.BlockArgValues.Add(values);
+                }
+            });
+            return current;
+        }
+
+        private Value? ApplyShortcut(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
+        {
+            var a = main.Shape;
+            var b = input.Shape;
+            bool project = layer.Projection switch
+            {
+                1 => true,
+                2 => false,
+                _ => main.PathStride != 1 || a.Channels != b.Channels || a.Rank != b.Rank,
+            };
+            if (!project)
+            {
+                if (!a.Equals(b))
+                {
+                    Report(DiagnosticDescriptors.AddShapeMismatch, layer.Location, where, Fmt(a), Fmt(b),
+                        layer.Projection == 2 ? " (the shortcut has Projection = Never)" : " (the shortcut's input and the main path differ in size; a 1x1 projection cannot fix that)");
+                    return null;
+                }
+                row.Kind = "Shortcut(identity)";
+                Record(scope, layer, b, a, f => f.Projected = false);
+            }
+            else
+            {
+                if (a.Rank != Rank.Map || b.Rank != Rank.Map)
+                {
+                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "projection needs feature maps on both sides");
+                    return null;
+                }
+                long s = main.PathStride;
+                if (s < 1)
+                {
+                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "the main path does not have an integer stride (it upsamples or pools adaptively)");
+                    return null;
+                }
+                Dim? h = ProjectDim(b.Height, s, true);
+                Dim? w = ProjectDim(b.Width, s, false);
+                if (h is null || w is null || h.Value != a.Height || w.Value != a.Width)
+                {
+                    string got = h is null || w is null ? "?" : Fmt(new TensorShape(a.Channels, h.Value, w.Value));
+                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
+                        $"a 1x1 conv with stride {s} gives {got}");
+                    return null;
+                }
+                row.Kind = $"Projection: Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False) · BatchNorm2d";
+                row.IsContainer = true;
+                var conv = new SummaryRow(path + ".0", scope.Depth + 1, $"Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False)")
+                {
+                    InputShape = Fmt(b),
+                    OutputShape = Fmt(a),
+                    Params = b.Channels * a.Channels,
+                    Macs = a.Height.IsKnown && a.Width.IsKnown ? b.Channels * a.Channels * a.Height.Offset * a.Width.Offset : (long?)null,
+                    ReceptiveField = input.Global ? null : input.Rf,
+                };
+                var bn = new SummaryRow(path + ".1", scope.Depth + 1, $"BatchNorm2d({a.Channels})")
+                {
+                    InputShape = Fmt(a),
+                    OutputShape = Fmt(a),
+                    Params = 2 * a.Channels,
+                    Macs = 0,
+                    ReceptiveField = input.Global ? null : input.Rf,
+                };
+                _result.Rows.Add(conv);
+                _result.Rows.Add(bn);
+                Record(scope, layer, b, a, f =>
+                {
+                    f.Projected = true;
+                    f.ProjectionStride = s;
+                });
+            }
+            var result = main;
+            result.Rf = Math.Max(main.Rf, input.Rf);
+            return result;
+        }
+
+        private Dim? ProjectDim(Dim x, long s, bool isHeight)
+        {
+            if (x.IsKnown) return x.Offset >= 1 ? Dim.Known(ShapeMath.ConvOutput(x.Offset, 1, s, 0, 1)) : (Dim?)null;
+            if (x.Coef % s != 0)
+            {
+                long factor = s / ShapeMath.Gcd(x.Coef, s);
+                throw isHeight ? new ModulusRestart(_modH * factor, _modW) : new ModulusRestart(_modH, _modW * factor);
+            }
+            return new Dim(x.Coef / s, ShapeMath.FloorDiv(x.Offset - 1, s) + 1);
+        }
+
+        private Value? ApplySkip(Scope scope, BoundLayer layer, Value v, Dictionary<string, Value> outputs, SummaryRow row, string where)
+        {
+            bool add = layer.Kind == LayerKind.Add;
+            var result = v;
+            var shapes = new List<TensorShape> { v.Shape };
+            foreach (var name in layer.From)
+            {
+                if (!outputs.TryGetValue(name, out var other))
+                {
+                    var earlier = outputs.Keys.ToList();
+                    Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
+                        earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
+                    return null;
+                }
+                if (add)
+                {
+                    if (!other.Shape.Equals(v.Shape))
+                    {
+                        Report(DiagnosticDescriptors.AddShapeMismatch, layer.Location, where, Fmt(v.Shape), Fmt(other.Shape), $" (from '{name}')");
+                        return null;
+                    }
+                }
+                else
+                {
+                    if (other.Shape.Rank != Rank.Map || v.Shape.Rank != Rank.Map || !other.Shape.SameSpatial(v.Shape))
+                    {
+                        Report(DiagnosticDescriptors.ConcatSpatialMismatch, layer.Location, where, Fmt(v.Shape), Fmt(other.Shape) + $" (from '{name}')");
+                        return null;
+                    }
+                    result.Shape = new TensorShape(result.Shape.Channels + other.Shape.Channels, v.Shape.Height, v.Shape.Width);
+                }
+                shapes.Add(other.Shape);
+                result.Rf = Math.Max(result.Rf, other.Rf);
+                result.Global |= other.Global;
+            }
+            row.Kind = (add ? "Add(" : "Concat(") + "·, " + string.Join(", ", layer.From) + ")";
+            Record(scope, layer, v.Shape, result.Shape);
+            return result;
+        }
+
+        private Value? ApplyParallel(Scope scope, BoundStage stage, Value v, SummaryRow row, string path, string where)
+        {
+            var join = stage.JoinLayer!;
+            bool concat = join.JoinMode == 0;
+            row.Kind = "Parallel(" + (concat ? "concat" : "sum") + ")";
+            row.IsContainer = true;
+            Value? result = null;
+            var branches = stage.Branches;
+            for (int i = 0; i < branches.Count; i++)
+            {
+                var branch = branches[i];
+                if (!TryBlock(scope, branch, where, out var block)) return null;
+                var args = BlockArguments(scope, branch, block, where);
+                if (args is null) return null;
+                string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
+                var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(v.Shape) };
+                _result.Rows.Add(child);
+                var output = RunBlock(scope, block, args, v, childPath + ".", scope.Depth + 2, child, firstCopy: true);
+                if (output is null) return null;
+                child.OutputShape = Fmt(output.Value.Shape);
+                child.ReceptiveField = output.Value.Global ? null : output.Value.Rf;
+                Record(scope, branch, v.Shape, output.Value.Shape, f =>
+                {
+                    f.BlockInChannels.Clear();
+                    f.BlockArgValues.Clear();
+                    f.BlockInChannels.Add(v.Shape.Channels);
+                    f.BlockArgValues.Add(args.Select(a => a!.Value).ToArray());
+                });
+                if (result is null)
+                {
+                    result = output;
+                    continue;
+                }
+                var acc = result.Value;
+                var o = output.Value;
+                if (concat)
+                {
+                    if (acc.Shape.Rank != Rank.Map || o.Shape.Rank != Rank.Map || !acc.Shape.SameSpatial(o.Shape))
+                    {
+                        Report(DiagnosticDescriptors.ConcatSpatialMismatch, branch.Location, where, Fmt(acc.Shape), Fmt(o.Shape) + $" (branch {i})");
+                        return null;
+                    }
+                    acc.Shape = new TensorShape(acc.Shape.Channels + o.Shape.Channels, acc.Shape.Height, acc.Shape.Width);
+                }
+                else if (!acc.Shape.Equals(o.Shape))
+                {
+                    Report(DiagnosticDescriptors.AddShapeMismatch, branch.Location, where, Fmt(acc.Shape), Fmt(o.Shape), $" (branch {i} of a Sum join)");
+                    return null;
+                }
+                acc.Rf = Math.Max(acc.Rf, o.Rf);
+                acc.Global |= o.Global;
+                acc.PathStride = acc.PathStride == o.PathStride ? acc.PathStride : 0;
+                result = acc;
+            }
+            if (result is not null) Record(scope, join, v.Shape, result.Value.Shape);
+            return result;
+        }
+    }
+}

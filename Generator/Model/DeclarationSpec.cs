@@ -1,0 +1,85 @@
+namespace NetDsl.Generator.Model
+{
+    /// <summary>Whether a declaration is a network (entry point) or a reusable block.</summary>
+    public enum DeclarationKind
+    {
+        Network,
+        Block,
+    }
+
+    /// <summary>
+    /// One [Network] or [Block] class, as parsed from source. Immutable and value-equal all the way
+    /// down (records, <see cref="EquatableArray{T}"/>, strings): it holds no ISymbol, SyntaxNode or
+    /// Compilation, so the incremental pipeline can compare successive runs and cache.
+    /// </summary>
+    public sealed record DeclarationSpec(
+        DeclarationKind Kind,
+        string MetadataName,
+        string Namespace,
+        string ClassName,
+        string Accessibility,
+        EquatableArray<string> ContainingTypes,
+        int InChannels,
+        int Height,
+        int Width,
+        bool SequentialBlock,
+        EquatableArray<ParamSpec> Params,
+        EquatableArray<StageSpec> Stages,
+        EquatableArray<DiagnosticInfo> ParseDiagnostics,
+        LocationInfo? Location)
+    {
+        /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>
+        public string DisplayName => ContainingTypes.Count == 0 ? ClassName : string.Join(".", ContainingTypes) + "." + ClassName;
+    }
+
+    /// <summary>A block parameter: an int field marked [Param], positional at the use site.</summary>
+    public sealed record ParamSpec(string Name, int? Default, bool FirstRepeatOnly, LocationInfo? Location);
+
+    /// <summary>A Stage field and the layer attributes on it, in source order.</summary>
+    public sealed record StageSpec(string Name, EquatableArray<LayerSpec> Layers, LocationInfo? Location);
+
+    /// <summary>
+    /// One layer attribute as written: its kind (the attribute's class name without "Attribute") and its
+    /// arguments by parameter/property name. Binding to defaults and validation happen in inference.
+    /// </summary>
+    public sealed record LayerSpec(string Kind, EquatableArray<ArgSpec> Args, LocationInfo? Location);
+
+    /// <summary>A named attribute argument and where it was written.</summary>
+    public sealed record ArgSpec(string Name, ArgValue Value, LocationInfo? Location);
+
+    /// <summary>The kinds of constant an attribute argument can hold.</summary>
+    public enum ArgKind
+    {
+        Null,
+        Int,
+        Double,
+        Bool,
+        String,
+        Enum,
+        Type,
+        Array,
+        Other,
+    }
+
+    /// <summary>
+    /// An attribute argument's constant value. <see cref="Text"/> carries strings, a type's metadata name,
+    /// or the display text of an unsupported constant; <see cref="Number"/> carries numbers, bools and enums.
+    /// </summary>
+    public sealed record ArgValue(ArgKind Kind, double Number, string? Text, EquatableArray<ArgValue> Items)
+    {
+        public static ArgValue Int(long value) => new ArgValue(ArgKind.Int, value, null, EquatableArray<ArgValue>.Empty);
+        public static ArgValue String(string value) => new ArgValue(ArgKind.String, 0, value, EquatableArray<ArgValue>.Empty);
+
+        public override string ToString() => Kind switch
+        {
+            ArgKind.Null => "null",
+            ArgKind.Int => ((long)Number).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ArgKind.Double => Number.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ArgKind.Bool => Number != 0 ? "true" : "false",
+            ArgKind.String => "\"" + Text + "\"",
+            ArgKind.Type => "typeof(" + Text + ")",
+            ArgKind.Array => "[" + string.Join(", ", Items) + "]",
+            _ => Text ?? "?",
+        };
+    }
+}

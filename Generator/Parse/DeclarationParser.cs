@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Parse
+{
+    /// <summary>
+    /// Reads a [Network] or [Block] class into a <see cref="DeclarationSpec"/>. This is the only stage
+    /// that touches Roslyn symbols; they are reduced to strings and numbers before leaving it.
+    /// </summary>
+    public static class DeclarationParser
+    {
+        public const string NetworkAttribute = "NetDsl.NetworkAttribute";
+        public const string BlockAttribute = "NetDsl.BlockAttribute";
+        private const string ParamAttribute = "NetDsl.ParamAttribute";
+        private const string LayerAttribute = "NetDsl.LayerAttribute";
+        private const string StageType = "NetDsl.Stage";
+
+        public static DeclarationSpec Parse(GeneratorAttributeSyntaxContext context, DeclarationKind kind, CancellationToken cancellationToken)
+        {
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            var syntax = (TypeDeclarationSyntax)context.TargetNode;
+            var diagnostics = new List<DiagnosticInfo>();
+            var classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+            string metadataName = symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+            try
+            {
+                return ParseCore(context, kind, symbol, syntax, diagnostics, classLocation, metadataName, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // The generator never throws: a failure becomes a diagnostic on the class.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, classLocation, symbol.Name, ex.GetType().Name + ": " + ex.Message));
+                return Empty(kind, symbol, metadataName, classLocation, diagnostics);
+            }
+        }
+
+        private static DeclarationSpec Empty(DeclarationKind kind, INamedTypeSymbol symbol, string metadataName, LocationInfo? location, List<DiagnosticInfo> diagnostics) =>
+            new DeclarationSpec(kind, metadataName, Namespace(symbol), symbol.Name, "public", EquatableArray<string>.Empty,
+                3, 0, 0, false, EquatableArray<ParamSpec>.Empty, EquatableArray<StageSpec>.Empty, diagnostics.ToEquatableArray(), location);
+
+        private static string Namespace(INamedTypeSymbol symbol) =>
+            symbol.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
+
+        private static DeclarationSpec ParseCore(GeneratorAttributeSyntaxContext context, DeclarationKind kind, INamedTypeSymbol symbol,
+            TypeDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics, LocationInfo? classLocation, string metadataName, CancellationToken cancellationToken)
+        {
+            // --- the class itself
+            if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, symbol.Name));
+            if (symbol.TypeKind != TypeKind.Class)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "only classes can be networks or blocks"));
+            if (symbol.IsGenericType)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "generic classes are not supported"));
+            if (symbol.IsStatic)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "a static class cannot be a module"));
+            if (symbol.BaseType is { SpecialType: not SpecialType.System_Object } baseType && symbol.TypeKind == TypeKind.Class)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                    $"it derives from '{baseType.ToDisplayString()}'; NetDsl makes it a Module<Tensor, Tensor> itself, so declare no base class"));
+
+            var containing = new List<string>();
+            for (var parent = symbol.ContainingType; parent is not null; parent = parent.ContainingType)
+            {
+                var parentSyntax = parent.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+                if (parentSyntax is null || !parentSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                        $"its containing type '{parent.Name}' must be partial too"));
+                if (parent.IsGenericType)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                        $"its containing type '{parent.Name}' is generic"));
+                string keyword = parentSyntax switch
+                {
+                    RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "class",
+                };
+                containing.Insert(0, keyword + " " + parent.Name);
+            }
+
+            // --- [Network] arguments
+            int inChannels = 3, height = 0, width = 0;
+            bool sequentialBlock = false;
+            var marker = context.Attributes[0];
+            foreach (var named in marker.NamedArguments)
+            {
+                switch (named.Key)
+                {
+                    case "InChannels": inChannels = named.Value.Value is int c ? c : inChannels; break;
+                    case "Height": height = named.Value.Value is int h ? h : height; break;
+                    case "Width": width = named.Value.Value is int w ? w : width; break;
+                    case "Sequential": sequentialBlock = named.Value.Value is bool s && s; break;
+                }
+            }
+
+            // --- members in declaration order
+            var parameters = new List<ParamSpec>();
+            var stages = new List<StageSpec>();
+            foreach (var member in symbol.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is not IFieldSymbol field || field.IsImplicitlyDeclared) continue;
+                var attributes = field.GetAttributes();
+                var fieldLocation = LocationInfo.From(field.Locations.FirstOrDefault());
+
+                var param = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ParamAttribute);
+                if (param is not null)
+                {
+                    parameters.Add(ParseParam(context, field, param, kind, diagnostics, fieldLocation, cancellationToken));
+                    continue;
+                }
+
+                var layers = attributes.Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
+                bool isStage = field.Type.ToDisplayString() == StageType;
+                if (!isStage)
+                {
+                    if (layers.Count > 0)
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, fieldLocation, field.Name,
+                            $"layer attributes go on fields of type NetDsl.Stage, not '{field.Type.ToDisplayString()}'"));
+                    continue;
+                }
+                if (field.IsStatic)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, fieldLocation, field.Name, "a stage field cannot be static"));
+                    continue;
+                }
+                if (layers.Count == 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, fieldLocation, field.Name,
+                        "a Stage field needs at least one layer attribute, e.g. [Conv(32), BatchNorm, ReLU]"));
+                    continue;
+                }
+                var layerSpecs = new List<LayerSpec>();
+                foreach (var attribute in layers)
+                    layerSpecs.Add(ParseLayer(attribute, cancellationToken));
+                stages.Add(new StageSpec(field.Name, layerSpecs.ToEquatableArray(), fieldLocation));
+            }
+
+            if (stages.Count == 0 && !diagnostics.Any(d => d.IsError))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyDeclaration, classLocation, symbol.Name));
+
+            string accessibility = symbol.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Internal => "internal",
+                Accessibility.Private => "private",
+                Accessibility.Protected => "protected",
+                Accessibility.ProtectedOrInternal => "protected internal",
+                Accessibility.ProtectedAndInternal => "private protected",
+                _ => "internal",
+            };
+
+            return new DeclarationSpec(kind, metadataName, Namespace(symbol), symbol.Name, accessibility, containing.ToEquatableArray(),
+                inChannels, height, width, sequentialBlock, parameters.ToEquatableArray(), stages.ToEquatableArray(),
+                diagnostics.ToEquatableArray(), classLocation);
+        }
+
+        private static bool IsLayerAttribute(INamedTypeSymbol? type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (t.ToDisplayString() == LayerAttribute) return true;
+            }
+            return false;
+        }
+
+        private static ParamSpec ParseParam(GeneratorAttributeSyntaxContext context, IFieldSymbol field, AttributeData attribute, DeclarationKind kind,
+            List<DiagnosticInfo> diagnostics, LocationInfo? location, CancellationToken cancellationToken)
+        {
+            if (kind != DeclarationKind.Block)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "[Param] fields belong to [Block] classes"));
+            if (field.Type.SpecialType != SpecialType.System_Int32)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an int"));
+            if (field.IsStatic || field.IsConst)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an instance field"));
+
+            bool firstOnly = attribute.NamedArguments.Any(a => a.Key == "FirstRepeatOnly" && a.Value.Value is true);
+            int? fallback = null;
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer })
+                {
+                    var model = initializer.SyntaxTree == context.SemanticModel.SyntaxTree
+                        ? context.SemanticModel
+                        : context.SemanticModel.Compilation.GetSemanticModel(initializer.SyntaxTree);
+                    var constant = model.GetConstantValue(initializer.Value, cancellationToken);
+                    if (constant.HasValue && constant.Value is int value) fallback = value;
+                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] default must be a constant int"));
+                }
+            }
+            if (firstOnly && fallback is null)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "FirstRepeatOnly needs a default value for the later copies (e.g. `int stride = 1;`)"));
+            return new ParamSpec(field.Name, fallback, firstOnly, location);
+        }
+
+        private static LayerSpec ParseLayer(AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var type = attribute.AttributeClass!;
+            string kind = type.Name.EndsWith("Attribute", StringComparison.Ordinal) ? type.Name.Substring(0, type.Name.Length - "Attribute".Length) : type.Name;
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var location = LocationInfo.From(syntax);
+            var arguments = syntax?.ArgumentList?.Arguments ?? default;
+
+            var args = new List<ArgSpec>();
+            var ctor = attribute.AttributeConstructor;
+            if (ctor is not null)
+            {
+                for (int i = 0; i < ctor.Parameters.Length && i < attribute.ConstructorArguments.Length; i++)
+                {
+                    var parameter = ctor.Parameters[i];
+                    LocationInfo? argLocation = null;
+                    if (arguments != default)
+                    {
+                        var positional = arguments.Where(a => a.NameEquals is null).ToList();
+                        var byName = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == parameter.Name);
+                        if (byName is not null) argLocation = LocationInfo.From(byName);
+                        else if (i < positional.Count && positional[i].NameColon is null) argLocation = LocationInfo.From(positional[i]);
+                    }
+                    args.Add(new ArgSpec(parameter.Name, ToValue(attribute.ConstructorArguments[i]), argLocation ?? location));
+                }
+            }
+            foreach (var named in attribute.NamedArguments)
+            {
+                LocationInfo? argLocation = null;
+                if (arguments != default)
+                {
+                    var match = arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+                    if (match is not null) argLocation = LocationInfo.From(match);
+                }
+                args.Add(new ArgSpec(named.Key, ToValue(named.Value), argLocation ?? location));
+            }
+            return new LayerSpec(kind, args.ToEquatableArray(), location);
+        }
+
+        private static ArgValue ToValue(TypedConstant constant)
+        {
+            switch (constant.Kind)
+            {
+                case TypedConstantKind.Array:
+                    return new ArgValue(ArgKind.Array, 0, null, constant.Values.Select(ToValue).ToEquatableArray());
+                case TypedConstantKind.Type:
+                    return new ArgValue(ArgKind.Type, 0, (constant.Value as ITypeSymbol)?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), EquatableArray<ArgValue>.Empty);
+                case TypedConstantKind.Enum:
+                    return new ArgValue(ArgKind.Enum, Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), constant.Type?.Name, EquatableArray<ArgValue>.Empty);
+                case TypedConstantKind.Primitive:
+                    switch (constant.Value)
+                    {
+                        case null: return new ArgValue(ArgKind.Null, 0, null, EquatableArray<ArgValue>.Empty);
+                        case bool b: return new ArgValue(ArgKind.Bool, b ? 1 : 0, null, EquatableArray<ArgValue>.Empty);
+                        case string s: return ArgValue.String(s);
+                        case int or long or short or byte or sbyte or ushort or uint:
+                            return ArgValue.Int(Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture));
+                        case double or float or decimal:
+                            return new ArgValue(ArgKind.Double, Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), null, EquatableArray<ArgValue>.Empty);
+                        default:
+                            return new ArgValue(ArgKind.Other, 0, constant.ToCSharpString(), EquatableArray<ArgValue>.Empty);
+                    }
+                default:
+                    return constant.IsNull
+                        ? new ArgValue(ArgKind.Null, 0, null, EquatableArray<ArgValue>.Empty)
+                        : new ArgValue(ArgKind.Other, 0, constant.Kind == TypedConstantKind.Error ? "an invalid value" : constant.ToCSharpString(), EquatableArray<ArgValue>.Empty);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace NetDsl.Samples.Networks;
+
+/// <summary>
+/// torchvision's Bottleneck (ResNet v1.5: the stride sits on the 3x3 conv). Field names are torchvision's, so the
+/// state_dict keys match: conv1, bn1, conv2, bn2, conv3, bn3, downsample.0, downsample.1.
+/// </summary>
+[Block]
+public partial class Bottleneck
+{
+    [Param] int planes;
+    [Param(FirstRepeatOnly = true)] int stride = 1;
+
+    [Conv("planes", Kernel = 1, Bias = false)] Stage conv1;
+    [BatchNorm] Stage bn1;
+    [ReLU(Inplace = true)] Stage relu1;
+    [Conv("planes", Kernel = 3, Stride = "stride", Padding = 1, Bias = false)] Stage conv2;
+    [BatchNorm] Stage bn2;
+    [ReLU(Inplace = true)] Stage relu2;
+    [Conv("planes * 4", Kernel = 1, Bias = false)] Stage conv3;
+    [BatchNorm] Stage bn3;
+    // Adds the block's input; projected by a 1x1 conv + BN (named "downsample") when stride or channels change.
+    [Shortcut] Stage downsample;
+    [ReLU(Inplace = true)] Stage relu;
+}
+
+/// <summary>ResNet-50 as torchvision builds it: 25,557,032 parameters, the same state_dict keys.</summary>
+[Network(InChannels = 3, Height = 224, Width = 224)]
+public partial class ResNet50
+{
+    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
+    [BatchNorm] Stage bn1;
+    [ReLU(Inplace = true)] Stage relu;
+    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
+    [Use(typeof(Bottleneck), 64, Repeat = 3)] Stage layer1;
+    [Use(typeof(Bottleneck), 128, 2, Repeat = 4)] Stage layer2;
+    [Use(typeof(Bottleneck), 256, 2, Repeat = 6)] Stage layer3;
+    [Use(typeof(Bottleneck), 512, 2, Repeat = 3)] Stage layer4;
+    [GlobalAvgPool] Stage avgpool;
+    [Flatten] Stage flatten;
+    [Linear(1000)] Stage fc;
+}

@@ -1,0 +1,3 @@
+using NetDsl.Samples;
+
+return SampleRunner.Execute(args);

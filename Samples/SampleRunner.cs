@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using NetDsl.Samples.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NetDsl.Samples;
+
+/// <summary>A sample network: how to build it, what the compiler said about it, and what to feed it.</summary>
+public sealed record Sample(
+    string Name,
+    string Description,
+    NetworkSummary Summary,
+    Func<nn.Module<Tensor, Tensor>> Create,
+    IReadOnlyList<long[]> InputShapes,
+    int TableDepth = int.MaxValue,
+    Func<Tensor>? FixedInput = null,
+    Action<Tensor>? Check = null);
+
+public static class SampleRunner
+{
+    /// <summary>Seed 000's worked example input (values printed in the article).</summary>
+    public static Tensor SeedPoolingInput() => tensor(new float[]
+    {
+        0.3939f, 0.8964f, 0.3681f, 0.5134f, 0.3780f, 0.0047f, 0.0681f, 0.0989f, 0.5962f,
+        0.7954f, 0.4811f, 0.3329f, 0.8804f, 0.3986f, 0.3561f, 0.2797f, 0.3672f, 0.6508f,
+        0.6309f, 0.1340f, 0.0564f, 0.3101f, 0.9927f, 0.5554f, 0.0947f, 0.2305f, 0.8299f,
+    }, new long[] { 1, 3, 3, 3 });
+
+    public static IReadOnlyList<Sample> All { get; } = new[]
+    {
+        new Sample("DilatedNet", "Seed 004: six dilated 3x3 convs (1,2,5,1,2,5), 64 -> 62, 58, 48, 46, 42, 32, avg pool, classifier",
+            DilatedNet.Summary, () => new DilatedNet(), new[] { new long[] { 2, 3, 64, 64 } }),
+        new Sample("SeedMaxPool", "Seed 000: 3x3 max pool (stride 1) of the article's 1x3x3x3 tensor; expected [0.8964, 0.8804, 0.9927]",
+            SeedMaxPool.Summary, () => new SeedMaxPool(), new[] { new long[] { 1, 3, 3, 3 } }, FixedInput: SeedPoolingInput,
+            Check: y => PrintValues(y, new[] { 0.8964, 0.8804, 0.9927 })),
+        new Sample("SeedAvgPool", "Seed 000: 3x3 average pool (stride 1) of the same tensor; expected [0.3686, 0.5047, 0.4261]",
+            SeedAvgPool.Summary, () => new SeedAvgPool(), new[] { new long[] { 1, 3, 3, 3 } }, FixedInput: SeedPoolingInput,
+            Check: y => PrintValues(y, new[] { 0.3686, 0.5047, 0.4261 })),
+        new Sample("ResNet50", "torchvision's ResNet-50: 25,557,032 parameters, identical state_dict keys",
+            ResNet50.Summary, () => new ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("TinyUNet", "A small U-Net with a symbolic input size (H, W multiples of 4), run at two sizes",
+            TinyUNet.Summary, () => new TinyUNet(), new[] { new long[] { 2, 1, 64, 64 }, new long[] { 1, 1, 96, 128 } }, TableDepth: 1),
+    };
+
+    public static int Execute(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "list")
+        {
+            foreach (var s in All) Console.WriteLine($"{s.Name,-14} {s.Description}");
+            return 0;
+        }
+        if (args.Length > 0 && args[0] == "bench")
+            return Benchmarks.Run(args.Skip(1).ToArray());
+
+        var selected = args.Length == 0 ? All : All.Where(s => args.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (selected.Count == 0)
+        {
+            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench'.");
+            return 2;
+        }
+        int failures = 0;
+        foreach (var sample in selected)
+        {
+            try
+            {
+                Run(sample);
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                Console.Error.WriteLine($"{sample.Name} FAILED: {ex}");
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    public static void Run(Sample sample)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"### {sample.Name}: {sample.Description}");
+        Console.WriteLine(sample.Summary.ToTable(sample.TableDepth));
+        using var module = sample.Create();
+        module.eval();
+        long runtimeParams = module.parameters().Sum(p => p.numel());
+        Console.WriteLine($"Parameters: compile time {sample.Summary.TotalParams:N0}, TorchSharp {runtimeParams:N0}" +
+            (runtimeParams == sample.Summary.TotalParams ? " (equal)" : " (DIFFERENT)"));
+        if (runtimeParams != sample.Summary.TotalParams)
+            throw new InvalidOperationException($"{sample.Name}: parameter counts differ");
+        using var noGrad = torch.no_grad();
+        foreach (var shape in sample.InputShapes)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = sample.FixedInput?.Invoke() ?? torch.randn(shape);
+            module.call(x).Dispose(); // warm-up
+            var watch = Stopwatch.StartNew();
+            var y = module.call(x);
+            watch.Stop();
+            Console.WriteLine($"Forward {Shape(x.shape)} -> {Shape(y.shape)} in {watch.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
+            sample.Check?.Invoke(y);
+        }
+    }
+
+    private static void PrintValues(Tensor y, double[] expected)
+    {
+        var values = y.flatten().data<float>().ToArray();
+        Console.WriteLine("Values:   [" + string.Join(", ", values.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))) + "]");
+        Console.WriteLine("Expected: [" + string.Join(", ", expected.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))) + "]");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (Math.Abs(values[i] - expected[i]) > 5e-5)
+                throw new InvalidOperationException($"value {i}: {values[i]} differs from the article's {expected[i]}");
+        }
+    }
+
+    public static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+}

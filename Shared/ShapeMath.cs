@@ -1,0 +1,71 @@
+// Shape formulas of NetDsl: the single place where output sizes are computed.
+// Compiled into the generator (compile-time inference) and the runtime (kernels, guards) as linked source.
+using System;
+
+namespace NetDsl
+{
+    /// <summary>PyTorch's output-size formulas for the spatial operators NetDsl knows.</summary>
+    internal static class ShapeMath
+    {
+        /// <summary>Floor division that rounds toward negative infinity (C# '/' truncates toward 0).</summary>
+        public static long FloorDiv(long a, long b)
+        {
+            long q = a / b;
+            return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+        }
+
+        /// <summary>Ceiling division, rounding toward positive infinity.</summary>
+        public static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
+
+        /// <summary>Extent of a dilated kernel: (k - 1) * d + 1.</summary>
+        public static long EffectiveKernel(long kernel, long dilation) => (kernel - 1) * dilation + 1;
+
+        /// <summary>Conv2d / MaxPool2d (floor mode): floor((in + 2p - d(k-1) - 1) / s) + 1.</summary>
+        public static long ConvOutput(long input, long kernel, long stride, long padding, long dilation) =>
+            FloorDiv(input + 2 * padding - EffectiveKernel(kernel, dilation), stride) + 1;
+
+        /// <summary>
+        /// Max/avg pooling with PyTorch's ceil_mode rule: with ceil mode the last window must start inside
+        /// the input or the left padding, otherwise it is dropped.
+        /// </summary>
+        public static long PoolOutput(long input, long kernel, long stride, long padding, long dilation, bool ceilMode)
+        {
+            long span = input + 2 * padding - EffectiveKernel(kernel, dilation);
+            if (!ceilMode) return FloorDiv(span, stride) + 1;
+            long output = CeilDiv(span, stride) + 1;
+            if ((output - 1) * stride >= input + padding) output--;
+            return output;
+        }
+
+        /// <summary>ConvTranspose2d: (in - 1) s - 2p + d(k-1) + output_padding + 1.</summary>
+        public static long ConvTransposeOutput(long input, long kernel, long stride, long padding, long outputPadding, long dilation) =>
+            (input - 1) * stride - 2 * padding + EffectiveKernel(kernel, dilation) + outputPadding;
+
+        /// <summary>Total padding PyTorch's padding="same" adds for a stride-1 conv: d(k-1); the extra pixel goes right/bottom.</summary>
+        public static long SamePaddingTotal(long kernel, long dilation) => dilation * (kernel - 1);
+
+        /// <summary>One-level DWT output length for a filter of length L: floor((N + L - 1) / 2) (pywt, non-periodic modes).</summary>
+        public static long DwtOutput(long input, long filterLength) => FloorDiv(input + filterLength - 1, 2);
+
+        /// <summary>Adaptive pooling bin i of n over a length-a axis: [floor(i a / n), ceil((i+1) a / n)).</summary>
+        public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
+            (FloorDiv(index * length, bins), CeilDiv((index + 1) * length, bins));
+
+        /// <summary>Greatest common divisor of two non-negative numbers.</summary>
+        public static long Gcd(long a, long b)
+        {
+            a = Math.Abs(a);
+            b = Math.Abs(b);
+            while (b != 0)
+            {
+                long t = a % b;
+                a = b;
+                b = t;
+            }
+            return a;
+        }
+
+        /// <summary>Least common multiple.</summary>
+        public static long Lcm(long a, long b) => a == 0 || b == 0 ? 0 : Math.Abs(a / Gcd(a, b) * b);
+    }
+}
