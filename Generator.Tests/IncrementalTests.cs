@@ -1,0 +1,140 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetDsl.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// The pipeline caches: a second run after an unrelated edit reuses the previous outputs, a changed attribute
+/// argument regenerates only that network, and no step output holds Roslyn objects.
+/// </summary>
+public class IncrementalTests
+{
+    private const string Networks = """
+        using NetDsl;
+        namespace App;
+
+        [Network(InChannels = 3, Height = 32, Width = 32)]
+        public partial class NetA
+        {
+            [Conv(16, Kernel = 3, Padding = 1), BatchNorm, ReLU] Stage conv1;
+            [GlobalAvgPool, Flatten] Stage pool;
+            [Linear(10)] Stage fc;
+        }
+
+        [Network(InChannels = 1, Height = 28, Width = 28)]
+        public partial class NetB
+        {
+            [Conv(8, Kernel = 5)] Stage conv1;
+            [MaxPool(2)] Stage pool;
+        }
+        """;
+
+    private const string Helper = """
+        namespace App;
+        public static class Helper
+        {
+            public static int Twice(int x) => 2 * x;
+        }
+        """;
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun(params (string, string)[] sources)
+    {
+        var compilation = GeneratorHarness.Compile(sources);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        return (driver, compilation);
+    }
+
+    private static IncrementalStepRunReason[] Reasons(GeneratorDriverRunResult run, string step) =>
+        GeneratorHarness.Steps(run)[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+
+    private static string[] SourceHints(GeneratorDriverRunResult run, string step, IncrementalStepRunReason reason) =>
+        GeneratorHarness.Steps(run)[step].SelectMany(s => s.Outputs)
+            .Where(o => o.Reason == reason)
+            .Select(o => ((NetDsl.Generator.Model.GeneratedSource)o.Value).HintName)
+            .ToArray();
+
+    [Fact]
+    public void Identical_compilation_reuses_every_step()
+    {
+        var compilation = GeneratorHarness.Compile(Networks, Helper);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult();
+        var second = driver.RunGenerators(compilation.Clone()).GetRunResult();
+        GeneratorHarness.AssertCachedAndSymbolFree(first, second);
+        Assert.Equal(2, first.Results[0].GeneratedSources.Length);
+    }
+
+    [Fact]
+    public void Adding_an_unrelated_file_leaves_outputs_cached()
+    {
+        var (driver, compilation) = FirstRun((Networks, "/src/Nets.cs"));
+        var next = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Helper, GeneratorHarness.ParseOptions, "/src/Helper.cs"));
+        var run = driver.RunGenerators(next).GetRunResult();
+
+        Assert.All(Reasons(run, TrackingNames.Networks), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        Assert.All(Reasons(run, TrackingNames.NetworkResults), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+    }
+
+    [Fact]
+    public void Editing_an_unrelated_method_body_changes_no_model()
+    {
+        var (driver, compilation) = FirstRun((Networks, "/src/Nets.cs"), (Helper, "/src/Helper.cs"));
+        var oldTree = compilation.SyntaxTrees.Single(t => t.FilePath == "/src/Helper.cs");
+        var newTree = CSharpSyntaxTree.ParseText(Helper.Replace("2 * x", "x + x"), GeneratorHarness.ParseOptions, "/src/Helper.cs");
+        var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(run, TrackingNames.NetworkResults), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public void Moving_a_network_down_the_file_re_reports_diagnostics_but_does_not_re_emit()
+    {
+        var (driver, compilation) = FirstRun((Networks, "/src/Nets.cs"));
+        var oldTree = compilation.SyntaxTrees.Single();
+        var newTree = CSharpSyntaxTree.ParseText("// a comment that shifts every line\n\n" + Networks, GeneratorHarness.ParseOptions, "/src/Nets.cs");
+        var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+        // The specs carry source locations, so they change; the generated text does not.
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(run, TrackingNames.Networks));
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
+    }
+
+    [Fact]
+    public void Changing_an_attribute_argument_regenerates_only_that_network()
+    {
+        var (driver, compilation) = FirstRun((Networks, "/src/Nets.cs"));
+        var oldTree = compilation.SyntaxTrees.Single();
+        var newTree = CSharpSyntaxTree.ParseText(Networks.Replace("[Linear(10)]", "[Linear(12)]"), GeneratorHarness.ParseOptions, "/src/Nets.cs");
+        var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+        Assert.Equal(new[] { "App.NetA.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Modified));
+        Assert.Equal(new[] { "App.NetB.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Unchanged)
+            .Concat(SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Cached)).ToArray());
+        Assert.Contains("nn.Linear(16, 12)", run.Results[0].GeneratedSources.Single(s => s.HintName == "App.NetA.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Editing_a_block_regenerates_the_networks_that_may_use_it()
+    {
+        const string withBlock = """
+            using NetDsl;
+            namespace App;
+            [Block] public partial class Twice { [Param] int c; [Conv("c", Kernel = 3, Padding = 1)] Stage a; [Conv("c", Kernel = 3, Padding = 1)] Stage b; }
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class UsesBlock { [Use(typeof(Twice), 8)] Stage body; }
+            """;
+        var (driver, compilation) = FirstRun((withBlock, "/src/Block.cs"));
+        var oldTree = compilation.SyntaxTrees.Single();
+        var newTree = CSharpSyntaxTree.ParseText(withBlock.Replace("Stage b;", "Stage b; [ReLU] Stage relu;"), GeneratorHarness.ParseOptions, "/src/Block.cs");
+        var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(run, TrackingNames.AllBlocks));
+        Assert.Equal(new[] { "App.UsesBlock.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Modified));
+        Assert.Equal(new[] { "App.Twice.g.cs" }, SourceHints(run, TrackingNames.BlockSources, IncrementalStepRunReason.Modified));
+    }
+}
