@@ -75,8 +75,9 @@ public class IncrementalTests
         var run = driver.RunGenerators(next).GetRunResult();
 
         Assert.All(Reasons(run, TrackingNames.Networks), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
-        Assert.All(Reasons(run, TrackingNames.NetworkResults), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
-        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        // Inference may re-run (its block list input is recomputed, equal), but produces equal results: nothing re-emitted.
+        Assert.All(Reasons(run, TrackingNames.NetworkResults), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public class IncrementalTests
 
         // The specs carry source locations, so they change; the generated text does not.
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(run, TrackingNames.Networks));
-        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
     }
 
     [Fact]
