@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Inference;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Tests.Infrastructure;
+using Xunit;
+using static NetDsl.Generator.Tests.Infrastructure.SpecBuilder;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>Shape inference as plain C#: no Roslyn, no TorchSharp.</summary>
+public class InferenceTests
+{
+    private static readonly IReadOnlyDictionary<string, DeclarationSpec> NoBlocks = new Dictionary<string, DeclarationSpec>();
+
+    private static InferenceResult Infer(DeclarationSpec network, params DeclarationSpec[] blocks) =>
+        ShapeInference.Infer(network, blocks.ToDictionary(b => b.MetadataName));
+
+    [Fact]
+    public void Seed_004_dilated_stack_shrinks_64_to_32()
+    {
+        var b = Network("Hdc", 3, 64, 64);
+        int[] dilations = { 1, 2, 5, 1, 2, 5 };
+        for (int i = 0; i < dilations.Length; i++)
+            b.Stage("conv" + (i + 1), L("Conv", ("outChannels", 32), ("Kernel", 3), ("Dilation", dilations[i])));
+        var r = Infer(b.Build());
+
+        Assert.True(r.Completed);
+        var sizes = Enumerable.Range(1, 6).Select(i => r.StageOutputs["conv" + i].Height.Offset).ToArray();
+        Assert.Equal(new long[] { 62, 58, 48, 46, 42, 32 }, sizes);
+        // Receptive field of 3x3 convs: 1 + 2 * sum(d) = 1 + 2 * 16.
+        Assert.Equal(33, r.Rows.Last().ReceptiveField);
+    }
+
+    [Fact]
+    public void Symbolic_size_collects_divisibility_and_minimum()
+    {
+        var net = Network("Sym", 3, 0, 0)
+            .Stage("conv1", L("Conv", ("outChannels", 8), ("Kernel", 3), ("Stride", 2), ("Padding", 1)))
+            .Stage("pool", L("MaxPool", ("kernel", 2)))
+            .Stage("conv2", L("Conv", ("outChannels", 8), ("Kernel", 5)))
+            .Build();
+        var r = Infer(net);
+
+        Assert.True(r.Completed);
+        Assert.Equal(4, r.ModulusH);
+        Assert.Equal("[N, 8, H/4-4, W/4-4]", r.Format(r.Output));
+        // H/4 - 4 >= 1 needs H/4 >= 5, so H >= 20.
+        Assert.Equal(20, r.MinHeight);
+        Assert.Contains("H must be a multiple of 4", r.Constraints);
+        Assert.Contains("H must be at least 20", r.Constraints);
+    }
+
+    [Theory]
+    [InlineData(224)]
+    [InlineData(37)]
+    [InlineData(5)]
+    public void Symbolic_and_fixed_inference_agree_at_valid_sizes(int size)
+    {
+        // A stack whose symbolic result is affine; at every valid size the fixed-size inference gives the same numbers.
+        DeclarationSpec Make(int h) => Network("Agree", 3, h, h)
+            .Stage("a", L("Conv", ("outChannels", 4), ("Kernel", 3), ("Stride", 2), ("Padding", 1)))
+            .Stage("b", L("AvgPool", ("kernel", 3), ("Stride", 2), ("Padding", 1), ("CeilMode", true)))
+            .Stage("c", L("ConvTranspose", ("outChannels", 4), ("Kernel", 4), ("Stride", 2), ("Padding", 1)))
+            .Build();
+        var symbolic = Infer(Make(0));
+        Assert.True(symbolic.Completed);
+        long valid = symbolic.ModulusH * ((size + symbolic.ModulusH - 1) / symbolic.ModulusH);
+        valid = System.Math.Max(valid, symbolic.MinHeight);
+        var fixedSize = Infer(Make((int)valid));
+        Assert.True(fixedSize.Completed);
+        long t = valid / symbolic.ModulusH;
+        Assert.Equal(fixedSize.Output.Height.Offset, symbolic.Output.Height.At(t));
+    }
+
+    [Fact]
+    public void Block_with_parameters_and_repeat_is_inferred_per_copy()
+    {
+        var block = Block("Bottleneck").Param("planes").Param("stride", 1, firstRepeatOnly: true)
+            .Stage("conv1", L("Conv", ("outChannels", "planes"), ("Kernel", 1), ("Bias", false)))
+            .Stage("conv2", L("Conv", ("outChannels", "planes"), ("Kernel", 3), ("Stride", "stride"), ("Padding", 1), ("Bias", false)))
+            .Stage("conv3", L("Conv", ("outChannels", "planes * 4"), ("Kernel", 1), ("Bias", false)))
+            .Stage("downsample", L("Shortcut"))
+            .Build();
+        var net = Network("Net", 64, 56, 56)
+            .Stage("layer2", L("Use", ("block", Type("Bottleneck")), ("args", new object[] { 128, 2 }), ("Repeat", 2)))
+            .Build();
+        var r = Infer(net, block);
+
+        Assert.True(r.Completed, string.Join("; ", r.Diagnostics));
+        Assert.Equal("[N, 512, 28, 28]", r.Format(r.Output));
+        var first = r.Rows.Single(x => x.Path == "layer2.0");
+        var second = r.Rows.Single(x => x.Path == "layer2.1");
+        Assert.Equal("Bottleneck(planes=128, stride=2)", first.Kind);
+        Assert.Equal("Bottleneck(planes=128, stride=1)", second.Kind);
+        // The first copy projects (64 -> 512 channels, stride 2), the second does not.
+        Assert.Contains(r.Rows, x => x.Path == "layer2.0.downsample.0" && x.Params == 64 * 512);
+        Assert.DoesNotContain(r.Rows, x => x.Path == "layer2.1.downsample.0");
+        long conv = 64 * 128 + 128 * 128 * 9 + 128 * 512;
+        Assert.Equal(conv + 64 * 512 + 2 * 512, first.Params);
+    }
+
+    [Fact]
+    public void Errors_stop_inference_and_are_located_diagnostics()
+    {
+        var net = Network("Bad", 3, 8, 8)
+            .Stage("conv1", L("Conv", ("outChannels", 8), ("Kernel", 5)))
+            .Stage("conv2", L("Conv", ("outChannels", 8), ("Kernel", 5)))
+            .Build();
+        var r = Infer(net);
+        Assert.False(r.Completed);
+        var d = Assert.Single(r.Diagnostics);
+        Assert.Equal("NDSL0008", d.Id);
+        Assert.Contains("Bad.conv2", d.Args[0]);
+    }
+
+    [Fact]
+    public void Parameter_and_mac_counts_follow_pytorch_formulas()
+    {
+        var net = Network("Count", 3, 32, 32)
+            .Stage("conv", L("Conv", ("outChannels", 16), ("Kernel", 3), ("Padding", 1), ("Groups", 1)))
+            .Stage("dw", L("Conv", ("outChannels", 16), ("Kernel", 3), ("Padding", 1), ("Groups", 16), ("Bias", false)))
+            .Stage("bn", L("BatchNorm"))
+            .Stage("up", L("ConvTranspose", ("outChannels", 8), ("Kernel", 2), ("Stride", 2)))
+            .Stage("pool", L("GlobalAvgPool"), L("Flatten"))
+            .Stage("fc", L("Linear", ("outFeatures", 10)))
+            .Build();
+        var r = Infer(net);
+        Assert.True(r.Completed);
+        Assert.Equal(16 * 3 * 9 + 16, r.Rows.Single(x => x.Path == "conv").Params);
+        Assert.Equal(16 * 3 * 9 * 32 * 32L, r.Rows.Single(x => x.Path == "conv").Macs);
+        Assert.Equal(16 * 1 * 9, r.Rows.Single(x => x.Path == "dw").Params);
+        Assert.Equal(32, r.Rows.Single(x => x.Path == "bn").Params);
+        Assert.Equal(16 * 8 * 4 + 8, r.Rows.Single(x => x.Path == "up").Params);
+        Assert.Equal("[N, 8, 64, 64]", r.Rows.Single(x => x.Path == "up").OutputShape);
+        Assert.Equal(8 * 10 + 10, r.Rows.Single(x => x.Path == "fc").Params);
+        Assert.Equal(r.Rows.Skip(1).Where(x => x.Depth == 1).Sum(x => x.Params), r.TotalParams);
+    }
+}
