@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using NetDsl.Generator.Inference;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Parse;
+using NetDsl.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>The parsed model: value equality, and the binder's defaults agree with the attribute classes.</summary>
+public class ModelTests
+{
+    [Fact]
+    public void Equatable_arrays_compare_by_value()
+    {
+        var a = new[] { "x", "y" }.ToEquatableArray();
+        var b = new List<string> { "x", "y" }.ToEquatableArray();
+        var c = new[] { "x", "z" }.ToEquatableArray();
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, c);
+        Assert.Equal(default(EquatableArray<string>), EquatableArray<string>.Empty);
+        Assert.Empty(default(EquatableArray<string>));
+    }
+
+    private static DeclarationSpec ParseNetwork(string source)
+    {
+        var result = GeneratorHarness.Run(source);
+        var step = GeneratorHarness.Steps(result.Run)[TrackingNames.Networks];
+        return (DeclarationSpec)step.Single().Outputs.Single().Value;
+    }
+
+    [Fact]
+    public void Equivalent_sources_give_equal_specs()
+    {
+        const string source = """
+            using NetDsl;
+            namespace App;
+            [Network(InChannels = 3, Height = 32, Width = 32)]
+            public partial class Net
+            {
+                [Conv(16, Kernel = 3, Padding = 1), BatchNorm, ReLU] Stage conv1;
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear(10)] Stage fc;
+                public int Helper() => 1;
+            }
+            """;
+        var a = ParseNetwork(source);
+        var b = ParseNetwork(source.Replace("=> 1;", "=> 2 + 3;"));
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+
+        var c = ParseNetwork(source.Replace("[Linear(10)]", "[Linear(11)]"));
+        Assert.NotEqual(a, c);
+    }
+
+    /// <summary>
+    /// The binder applies the attribute defaults itself (the generator cannot read property initializers of the
+    /// attribute classes). This reads each attribute class's defaults by reflection and checks the binder agrees.
+    /// </summary>
+    [Fact]
+    public void Binder_defaults_match_the_attribute_property_initializers()
+    {
+        var checkedCount = 0;
+        var attributeTypes = typeof(NetDsl.LayerAttribute).Assembly.GetTypes()
+            .Where(t => typeof(NetDsl.LayerAttribute).IsAssignableFrom(t) && !t.IsAbstract);
+        foreach (var type in attributeTypes)
+        {
+            var ctor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
+            var ctorArgs = ctor.GetParameters().Select(p => p.ParameterType == typeof(Type) ? typeof(object)
+                : p.ParameterType == typeof(object) ? (object)7 : p.ParameterType.IsArray ? Array.CreateInstance(p.ParameterType.GetElementType()!, 0)
+                : p.ParameterType == typeof(double) ? 0.5 : p.ParameterType == typeof(int) ? 2 : Activator.CreateInstance(p.ParameterType)).ToArray();
+            var instance = ctor.Invoke(ctorArgs);
+
+            // Bind the attribute with only its constructor arguments, as the generator would see it.
+            var args = ctor.GetParameters().Select((p, i) => (p.Name!, ctorArgs[i] switch
+            {
+                Type => (object)SpecBuilder.Type("X"),
+                Array arr => Array.Empty<object>(),
+                Enum e => new ArgValue(ArgKind.Enum, Convert.ToInt32(e), null, EquatableArray<ArgValue>.Empty),
+                var v => v!,
+            })).ToArray();
+            var layer = SpecBuilder.L(type.Name.Substring(0, type.Name.Length - "Attribute".Length), args);
+            var spec = SpecBuilder.Network("Defaults", 3, 8, 8).Stage("s", layer).Build();
+            var diagnostics = new List<DiagnosticInfo>();
+            var bound = NetDsl.Generator.Inference.Binder.Bind(spec, diagnostics).Stages.SelectMany(s => s.Layers).SingleOrDefault();
+            if (bound is null) continue; // composition-only attributes (Add/Concat without names) are rejected by design
+
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            {
+                var expected = property.GetValue(instance);
+                var boundProperty = typeof(BoundLayer).GetProperty(property.Name) ?? typeof(BoundLayer).GetProperty(BinderName(type.Name, property.Name));
+                if (boundProperty is null) continue;
+                var actual = boundProperty.GetValue(bound);
+                Assert.True(Same(expected, actual), $"{type.Name}.{property.Name}: attribute default {expected ?? "null"}, binder {actual ?? "null"}");
+                checkedCount++;
+            }
+        }
+        Assert.True(checkedCount > 30, $"only {checkedCount} defaults were compared");
+    }
+
+    private static string BinderName(string attribute, string property) => (attribute, property) switch
+    {
+        ("UpsampleAttribute", "Height") => nameof(BoundLayer.UpHeight),
+        ("UpsampleAttribute", "Width") => nameof(BoundLayer.UpWidth),
+        ("UpsampleAttribute", "Mode") => nameof(BoundLayer.UpsampleMode),
+        _ => property,
+    };
+
+    private static bool Same(object? attributeValue, object? boundValue) => (attributeValue, boundValue) switch
+    {
+        (null, null) => true,
+        (int i, Expr e) => e.Equals(Expr.Num(i)),
+        (Enum a, int b) => Convert.ToInt32(a) == b,
+        (int a, int b) => a == b,
+        (double a, double b) => a == b,
+        (bool a, bool b) => a == b,
+        (null, Expr) => false,
+        _ => Equals(attributeValue, boundValue),
+    };
+}
