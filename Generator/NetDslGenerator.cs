@@ -67,7 +67,25 @@ namespace NetDsl.Generator
         }
 
         /// <summary>Infers and emits one declaration. Never throws: failures become NDSL0019.</summary>
+        /// <remarks>Runs under the invariant culture (as System.Text.Json's generator does), so no locale's digits or
+        /// minus sign can leak into messages or generated literals.</remarks>
         public static GenerationResult Generate(DeclarationSpec spec, EquatableArray<DeclarationSpec> blocks)
+        {
+#pragma warning disable RS1035 // Deliberate, and restored: the same switch System.Text.Json's generator makes.
+            var culture = System.Globalization.CultureInfo.CurrentCulture;
+            try
+            {
+                System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+                return GenerateCore(spec, blocks);
+            }
+            finally
+            {
+                System.Globalization.CultureInfo.CurrentCulture = culture;
+            }
+#pragma warning restore RS1035
+        }
+
+        private static GenerationResult GenerateCore(DeclarationSpec spec, EquatableArray<DeclarationSpec> blocks)
         {
             string hint = ModuleEmitter.HintName(spec);
             var diagnostics = new List<DiagnosticInfo>(spec.ParseDiagnostics);

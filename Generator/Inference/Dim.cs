@@ -61,6 +61,9 @@ namespace NetDsl.Generator.Inference
     /// <summary>
     /// A tensor shape as the compiler sees it (batch always dynamic). For <see cref="Rank.Flat"/>,
     /// <see cref="Channels"/> holds the feature count, or -1 when it depends on a symbolic size.
+    /// An octave (two-frequency) tensor is a pair: the high-frequency map in <see cref="Channels"/>,
+    /// <see cref="Height"/>, <see cref="Width"/>, and the low-frequency map in <see cref="LowChannels"/>,
+    /// <see cref="LowHeight"/>, <see cref="LowWidth"/> (half resolution in OctConv).
     /// </summary>
     public readonly struct TensorShape : IEquatable<TensorShape>
     {
@@ -70,7 +73,22 @@ namespace NetDsl.Generator.Inference
             Channels = channels;
             Height = height;
             Width = width;
+            LowChannels = 0;
+            LowHeight = default;
+            LowWidth = default;
         }
+
+        private TensorShape(long channels, Dim height, Dim width, long lowChannels, Dim lowHeight, Dim lowWidth)
+            : this(channels, height, width)
+        {
+            LowChannels = lowChannels;
+            LowHeight = lowHeight;
+            LowWidth = lowWidth;
+        }
+
+        /// <summary>A two-frequency (high, low) octave tensor.</summary>
+        public static TensorShape Octave(long highChannels, Dim height, Dim width, long lowChannels, Dim lowHeight, Dim lowWidth) =>
+            new TensorShape(highChannels, height, width, lowChannels, lowHeight, lowWidth);
 
         private TensorShape(long features)
         {
@@ -78,6 +96,9 @@ namespace NetDsl.Generator.Inference
             Channels = features;
             Height = Dim.Known(1);
             Width = Dim.Known(1);
+            LowChannels = 0;
+            LowHeight = default;
+            LowWidth = default;
         }
 
         public static TensorShape Flat(long features) => new TensorShape(features);
@@ -87,11 +108,19 @@ namespace NetDsl.Generator.Inference
         public Dim Height { get; }
         public Dim Width { get; }
 
+        /// <summary>Channels of the low-frequency part of an octave tensor; 0 for a plain tensor.</summary>
+        public long LowChannels { get; }
+        public Dim LowHeight { get; }
+        public Dim LowWidth { get; }
+
+        public bool IsOctave => LowChannels > 0;
+
         public bool IsKnown => Height.IsKnown && Width.IsKnown && Channels >= 0;
 
         public bool SameSpatial(TensorShape other) => Rank == other.Rank && Height == other.Height && Width == other.Width;
 
-        public bool Equals(TensorShape other) => Rank == other.Rank && Channels == other.Channels && Height == other.Height && Width == other.Width;
+        public bool Equals(TensorShape other) => Rank == other.Rank && Channels == other.Channels && Height == other.Height && Width == other.Width
+            && LowChannels == other.LowChannels && LowHeight == other.LowHeight && LowWidth == other.LowWidth;
 
         public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
 
@@ -100,7 +129,9 @@ namespace NetDsl.Generator.Inference
         public string Format(long modH, long modW)
         {
             if (Rank == Rank.Flat) return "[N, " + (Channels >= 0 ? Channels.ToString(CultureInfo.InvariantCulture) : "?") + "]";
-            return "[N, " + Channels.ToString(CultureInfo.InvariantCulture) + ", " + Height.Format("H", modH) + ", " + Width.Format("W", modW) + "]";
+            string high = "[N, " + Channels.ToString(CultureInfo.InvariantCulture) + ", " + Height.Format("H", modH) + ", " + Width.Format("W", modW) + "]";
+            if (!IsOctave) return high;
+            return "(" + high + ", [N, " + LowChannels.ToString(CultureInfo.InvariantCulture) + ", " + LowHeight.Format("H", modH) + ", " + LowWidth.Format("W", modW) + "])";
         }
     }
 }
