@@ -116,6 +116,7 @@ public class ModelTests
         (int i, Expr e) => e.Equals(Expr.Num(i)),
         (Enum a, int b) => Convert.ToInt32(a) == b,
         (int a, int b) => a == b,
+        (int a, null) => a == 0,
         (double a, double b) => a == b,
         (bool a, bool b) => a == b,
         (null, Expr) => false,

@@ -479,11 +479,11 @@ namespace NetDsl.Generator.Emit
                 }
                 case LayerKind.Upsample:
                 {
-                    string mode = l.UpsampleMode == 1 ? "global::TorchSharp.UpsampleMode.Bilinear" : "global::TorchSharp.UpsampleMode.Nearest";
+                    string mode = l.UpsampleMode == 1 ? "global::TorchSharp.torch.UpsampleMode.Bilinear" : "global::TorchSharp.torch.UpsampleMode.Nearest";
                     string align = l.UpsampleMode == 1 ? ", align_corners: " + (l.AlignCorners ? "true" : "false") : "";
-                    if (l.Scale != 0)
-                        return $"nn.Upsample(scale_factor: new double[] {{ {l.Scale}, {l.Scale} }}, mode: {mode}{align})";
-                    return $"nn.Upsample(size: new long[] {{ {l.UpHeight}, {l.UpWidth} }}, mode: {mode}{align})";
+                    if (!IsZero(l.Scale))
+                        return $"nn.Upsample(scale_factor: new double[] {{ {l.Scale!.ToCSharp()}, {l.Scale!.ToCSharp()} }}, mode: {mode}{align})";
+                    return $"nn.Upsample(size: new long[] {{ {l.UpHeight!.ToCSharp()}, {l.UpWidth!.ToCSharp()} }}, mode: {mode}{align})";
                 }
                 default:
                     throw new InvalidOperationException("no module for " + l.Kind);

@@ -168,10 +168,10 @@ namespace NetDsl.Generator.Inference
                     b.Channelwise = BoolArg("Channelwise", false);
                     break;
                 case LayerKind.Upsample:
-                    b.Scale = args.ContainsKey("scale") ? IntArg("scale", 0) : IntArg("Scale", 0);
+                    b.Scale = args.ContainsKey("scale") ? ExprArg("scale", 0) : ExprArg("Scale", 0);
                     if (args.TryGetValue("scale", out var sl)) b.ArgLocations["Scale"] = sl.Location;
-                    b.UpHeight = IntArg("Height", 0);
-                    b.UpWidth = IntArg("Width", 0);
+                    b.UpHeight = ExprArg("Height", 0);
+                    b.UpWidth = ExprArg("Width", 0);
                     b.UpsampleMode = IntArg("Mode", 0);
                     b.AlignCorners = BoolArg("AlignCorners", false);
                     break;

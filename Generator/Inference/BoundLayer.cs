@@ -102,9 +102,9 @@ namespace NetDsl.Generator.Inference
         public double Momentum { get; set; } = 0.1;
         public double Slope { get; set; } = 0.01;
         public double P { get; set; } = 0.5;
-        public int Scale { get; set; }
-        public int UpHeight { get; set; }
-        public int UpWidth { get; set; }
+        public Expr? Scale { get; set; }
+        public Expr? UpHeight { get; set; }
+        public Expr? UpWidth { get; set; }
         /// <summary>0 nearest, 1 bilinear (NetDsl.UpsampleMode).</summary>
         public int UpsampleMode { get; set; }
         public int Repeat { get; set; } = 1;

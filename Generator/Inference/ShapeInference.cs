@@ -537,8 +537,11 @@ namespace NetDsl.Generator.Inference
         private Value? ApplyUpsample(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
         {
             if (!RequireMap(v, layer, where, "Upsample")) return null;
-            bool byScale = layer.Scale != 0;
-            bool bySize = layer.UpHeight != 0 || layer.UpWidth != 0;
+            if (!TryEval(scope, layer, "Scale", layer.Scale, where, out var scale)) return null;
+            if (!TryEval(scope, layer, "Height", layer.UpHeight, where, out var height)) return null;
+            if (!TryEval(scope, layer, "Width", layer.UpWidth, where, out var width)) return null;
+            bool byScale = scale != 0;
+            bool bySize = height != 0 || width != 0;
             if (!Check(byScale != bySize, layer, byScale ? "Scale" : "Height", where,
                     "Upsample needs either Scale or both Height and Width, not both and not neither")) return null;
             var shape = v.Shape;
@@ -546,20 +549,19 @@ namespace NetDsl.Generator.Inference
             string mode = layer.UpsampleMode == 1 ? "bilinear" : "nearest";
             if (byScale)
             {
-                if (!Check(layer.Scale >= 1, layer, "Scale", where, $"Upsample scale must be positive, got {layer.Scale}")) return null;
-                long sc = layer.Scale;
-                result.Shape = new TensorShape(shape.Channels, new Dim(shape.Height.Coef * sc, shape.Height.Offset * sc), new Dim(shape.Width.Coef * sc, shape.Width.Offset * sc));
-                result.Jump = v.Jump / sc;
-                result.PathStride = sc == 1 ? v.PathStride : 0;
-                row.Kind = $"Upsample(scale={sc}, {mode})";
+                if (!Check(scale >= 1, layer, "Scale", where, $"Upsample scale must be positive, got {scale}")) return null;
+                result.Shape = new TensorShape(shape.Channels, new Dim(shape.Height.Coef * scale, shape.Height.Offset * scale), new Dim(shape.Width.Coef * scale, shape.Width.Offset * scale));
+                result.Jump = v.Jump / scale;
+                result.PathStride = scale == 1 ? v.PathStride : 0;
+                row.Kind = $"Upsample(scale={scale}, {mode})";
             }
             else
             {
-                if (!Check(layer.UpHeight >= 1 && layer.UpWidth >= 1, layer, "Height", where,
-                        $"Upsample size must be positive, got {layer.UpHeight}x{layer.UpWidth}")) return null;
-                result.Shape = new TensorShape(shape.Channels, Dim.Known(layer.UpHeight), Dim.Known(layer.UpWidth));
+                if (!Check(height >= 1 && width >= 1, layer, "Height", where,
+                        $"Upsample size must be positive, got {height}x{width}")) return null;
+                result.Shape = new TensorShape(shape.Channels, Dim.Known(height), Dim.Known(width));
                 result.PathStride = 0;
-                row.Kind = $"Upsample(size={layer.UpHeight}x{layer.UpWidth}, {mode})";
+                row.Kind = $"Upsample(size={height}x{width}, {mode})";
             }
             Record(scope, layer, shape, result.Shape);
             return result;

@@ -166,10 +166,13 @@ namespace NetDsl
     public sealed class UpsampleAttribute : LayerAttribute
     {
         public UpsampleAttribute() { }
-        public UpsampleAttribute(int scale) => Scale = scale;
-        public int Scale { get; set; }
-        public int Height { get; set; }
-        public int Width { get; set; }
+        public UpsampleAttribute(object scale) => Scale = scale;
+        /// <summary>Integer scale factor (or an expression); 0 when a size is given.</summary>
+        public object Scale { get; set; } = 0;
+        /// <summary>Output height (or an expression); 0 when a scale is given.</summary>
+        public object Height { get; set; } = 0;
+        /// <summary>Output width (or an expression); 0 when a scale is given.</summary>
+        public object Width { get; set; } = 0;
         public UpsampleMode Mode { get; set; } = UpsampleMode.Nearest;
         public bool AlignCorners { get; set; }
     }
