@@ -220,6 +220,11 @@ namespace NetDsl.Generator.Inference
                                 var child = new SummaryRow(path + "." + i.ToString(CultureInfo.InvariantCulture), scope.Depth + 1, "") { InputShape = Fmt(next.Value.Shape) };
                                 _result.Rows.Add(child);
                                 next = ApplyLayer(scope, stage.Layers[i], next.Value, child, where);
+                                if (next is not null)
+                                {
+                                    child.OutputShape = Fmt(next.Value.Shape);
+                                    child.ReceptiveField = next.Value.Global ? null : next.Value.Rf;
+                                }
                             }
                         }
                         break;
