@@ -194,10 +194,12 @@ namespace NetDsl.Generator.Inference
             var declarationInput = input;
             declarationInput.PathStride = 1;
             var v = declarationInput;
-            foreach (var stage in scope.Declaration.Stages)
+            for (int index = 0; index < scope.Declaration.Stages.Count; index++)
             {
-                string path = scope.Prefix + stage.Name;
-                string where = _networkName + "." + path;
+                var stage = scope.Declaration.Stages[index];
+                // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
+                string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name);
+                string where = _networkName + "." + scope.Prefix + stage.Name;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
