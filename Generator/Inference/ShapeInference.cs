@@ -194,10 +194,12 @@ namespace NetDsl.Generator.Inference
             var declarationInput = input;
             declarationInput.PathStride = 1;
             var v = declarationInput;
-            foreach (var stage in scope.Declaration.Stages)
+            for (int index = 0; index < scope.Declaration.Stages.Count; index++)
             {
-                string path = scope.Prefix + stage.Name;
-                string where = _networkName + "." + path;
+                var stage = scope.Declaration.Stages[index];
+                // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
+                string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name);
+                string where = _networkName + "." + scope.Prefix + stage.Name;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
@@ -220,6 +222,11 @@ namespace NetDsl.Generator.Inference
                                 var child = new SummaryRow(path + "." + i.ToString(CultureInfo.InvariantCulture), scope.Depth + 1, "") { InputShape = Fmt(next.Value.Shape) };
                                 _result.Rows.Add(child);
                                 next = ApplyLayer(scope, stage.Layers[i], next.Value, child, where);
+                                if (next is not null)
+                                {
+                                    child.OutputShape = Fmt(next.Value.Shape);
+                                    child.ReceptiveField = next.Value.Global ? null : next.Value.Rf;
+                                }
                             }
                         }
                         break;

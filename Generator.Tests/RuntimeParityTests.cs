@@ -1,0 +1,429 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using NetDsl.Samples;
+using NetDsl.Samples.Networks;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+using Modules = TorchSharp.Modules;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// The generated TorchSharp modules against references that do not come from the generator: state_dict fixtures
+/// written by the real torchvision / PyTorch (tools/make_fixtures.py), TorchSharp's own modules and operators, and
+/// real forward passes.
+/// </summary>
+public class RuntimeParityTests
+{
+    // ------------------------------------------------------------------ ResNet-50 vs torchvision
+
+    [Fact]
+    public void ResNet50_state_dict_matches_torchvision_key_for_key_in_order()
+    {
+        var fixture = Fixture.Load("resnet50_state_dict.tsv");
+        using var net = new ResNet50();
+
+        AssertStateDictMatches(fixture, net);
+        Assert.Equal(320, fixture.Entries.Count); // the fixture itself is complete (161 params + 159 buffers)
+    }
+
+    [Fact]
+    public void ResNet50_parameter_count_is_torchvisions_at_runtime_and_at_compile_time()
+    {
+        var fixture = Fixture.Load("resnet50_state_dict.tsv");
+        using var net = new ResNet50();
+        long runtime = net.parameters().Sum(p => p.numel());
+
+        Assert.Equal(25_557_032L, fixture.TotalParams);
+        Assert.Equal(fixture.TotalParams, runtime);
+        Assert.Equal(fixture.TotalParams, ResNet50.Summary.TotalParams);
+        // The fixture's per-entry shapes add up to its header total too (parameters only).
+        Assert.Equal(fixture.TotalParams, fixture.Entries.Where(e => e.IsParam).Sum(e => e.Numel));
+    }
+
+    [Fact]
+    public void ResNet50_multiply_adds_match_an_independent_count_from_a_real_forward()
+    {
+        long? compileTime = ResNet50.Summary.TotalMacs;
+        Assert.NotNull(compileTime);
+        Assert.Equal(4_089_184_256L, compileTime!.Value);
+        Assert.Equal(4.089, Math.Round(compileTime.Value / 1e9, 3)); // torchvision's published "4.09 GFLOPS" (4.089 G MACs)
+
+        // Independent count: hook every Conv2d / Linear, take the output size of a real forward pass and the
+        // weight's shape (out, in/groups, kh, kw): MACs = output elements x (in/groups x kh x kw), per sample.
+        using var net = new ResNet50();
+        net.eval();
+        long macs = 0;
+        int hooked = 0;
+        foreach (var (name, module) in net.named_modules())
+        {
+            if (module is Modules.Conv2d conv)
+            {
+                hooked++;
+                conv.register_forward_hook((m, input, output) =>
+                {
+                    var w = conv.weight!.shape;
+                    macs += output.numel() / output.shape[0] * w[1] * w[2] * w[3];
+                    return output;
+                });
+            }
+            else if (module is Modules.Linear linear)
+            {
+                hooked++;
+                linear.register_forward_hook((m, input, output) =>
+                {
+                    var w = linear.weight!.shape; // (out, in)
+                    macs += output.numel() / output.shape[0] * w[1];
+                    return output;
+                });
+            }
+        }
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            var y = net.call(torch.randn(1, 3, 224, 224));
+            Assert.Equal(new long[] { 1, 1000 }, y.shape);
+        }
+
+        Assert.Equal(53 + 1, hooked); // 49 main-path convs + 4 projections, and fc
+        Assert.Equal(compileTime.Value, macs);
+    }
+
+    [Fact]
+    public void TorchSharp_state_dict_lists_parameters_before_buffers()
+    {
+        // A hand-built TorchSharp module, no generator involved: this is why the fixtures are compared in
+        // PyTorch's module order rebuilt from the module tree (PyTorch would give 0.weight, 0.bias, 1.weight, 1.bias,
+        // 1.running_mean, ..., 2.weight, 2.bias).
+        using var plain = nn.Sequential(("0", nn.Conv2d(1, 2, 3)), ("1", nn.BatchNorm2d(2)), ("2", nn.Linear(2, 2)));
+        Assert.Equal(
+            new[] { "0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked" },
+            plain.state_dict().Keys.ToArray());
+    }
+
+    // ------------------------------------------------------------------ seed 004: DilatedNet
+
+    private static readonly int[] Seed004Dilations = { 1, 2, 5, 1, 2, 5 };
+    private static readonly long[] Seed004Sizes = { 62, 58, 48, 46, 42, 32 }; // printed in the seed's article
+
+    [Fact]
+    public void DilatedNet_state_dict_matches_the_seed_004_module()
+    {
+        var fixture = Fixture.Load("seed004_state_dict.tsv");
+        using var net = new DilatedNet();
+
+        AssertStateDictMatches(fixture, net);
+        Assert.Equal(fixture.TotalParams, net.parameters().Sum(p => p.numel()));
+        Assert.Equal(fixture.TotalParams, DilatedNet.Summary.TotalParams);
+    }
+
+    [Fact]
+    public void DilatedNet_sizes_after_each_conv_are_the_seeds_in_the_summary_and_in_a_real_forward()
+    {
+        // The article's sizes follow from the unpadded 3x3 formula: out = in - dilation x (3 - 1).
+        long size = 64;
+        var formula = Seed004Dilations.Select(d => size -= 2 * d).ToArray();
+        Assert.Equal(Seed004Sizes, formula);
+
+        var channels = new long[] { 32, 32, 64, 64, 64, 128 };
+
+        // Compile time: the rows of the six convs inside the "conv" Sequential (conv.0, conv.3, ..., conv.15).
+        var summary = DilatedNet.Summary;
+        for (int i = 0; i < 6; i++)
+        {
+            var row = summary[$"conv.{3 * i}"];
+            Assert.StartsWith("Conv2d(", row.Kind);
+            Assert.Equal($"[N, {channels[i]}, {Seed004Sizes[i]}, {Seed004Sizes[i]}]", row.OutputShape);
+        }
+
+        // Run time: the conv Sequential's children one by one.
+        using var net = new DilatedNet();
+        net.eval();
+        var modules = net.named_modules().ToDictionary(m => m.name, m => m.module);
+        var sequential = Assert.IsType<Modules.Sequential>(modules["conv"]);
+        var children = sequential.children().ToList();
+        Assert.Equal(18, children.Count);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(2, 3, 64, 64);
+        var afterConv = new List<long[]>();
+        foreach (var child in children)
+        {
+            x = ((nn.Module<Tensor, Tensor>)child).call(x);
+            if (child is Modules.Conv2d) afterConv.Add(x.shape);
+        }
+        Assert.Equal(6, afterConv.Count);
+        for (int i = 0; i < 6; i++)
+            Assert.Equal(new long[] { 2, channels[i], Seed004Sizes[i], Seed004Sizes[i] }, afterConv[i]);
+    }
+
+    // ------------------------------------------------------------------ seed 000: the pooling worked example
+
+    [Fact]
+    public void Seed000_pooling_gives_the_articles_values_and_TorchSharps_own_results()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var input = SampleRunner.SeedPoolingInput();
+        using var maxNet = new SeedMaxPool();
+        using var avgNet = new SeedAvgPool();
+
+        var max = Values(maxNet.call(input));
+        var avg = Values(avgNet.call(input));
+
+        AssertClose(new[] { 0.8964, 0.8804, 0.9927 }, max, 1e-4);
+        AssertClose(new[] { 0.3686, 0.5047, 0.4261 }, avg, 1e-4);
+        Assert.Equal(Values(nn.functional.max_pool2d(input, 3, 1)), max);
+        Assert.Equal(Values(nn.functional.avg_pool2d(input, 3, 1)), avg);
+        // And by hand: per channel, the maximum / mean of its nine values.
+        var data = input.data<float>().ToArray();
+        for (int c = 0; c < 3; c++)
+        {
+            var channel = data.Skip(9 * c).Take(9).ToArray();
+            Assert.Equal(channel.Max(), max[c]);
+            Assert.Equal(channel.Average(v => (double)v), avg[c], 6);
+        }
+    }
+
+    // ------------------------------------------------------------------ every sample: runtime vs compile time
+
+    public static TheoryData<string> SampleNames
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var s in SampleRunner.All) data.Add(s.Name);
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Sample_runtime_shapes_and_parameters_match_its_compile_time_summary(string name)
+    {
+        var sample = SampleRunner.All.Single(s => s.Name == name);
+        var summary = sample.Summary;
+        using var module = sample.Create();
+        module.eval();
+
+        Assert.Equal(summary.TotalParams, module.parameters().Sum(p => p.numel()));
+
+        var modules = module.named_modules().ToDictionary(m => m.name, m => m.module);
+        int compared = 0;
+        foreach (var row in summary.Rows)
+        {
+            if (modules.TryGetValue(row.Path, out var sub))
+            {
+                Assert.True(row.Params == sub.parameters().Sum(p => p.numel()),
+                    $"{name}.{row.Path}: summary says {row.Params} parameters, the module has {sub.parameters().Sum(p => p.numel())}");
+                compared++;
+            }
+            else
+            {
+                // Rows without a module are the parameter-free ones (skip concats, identity shortcuts); a row with
+                // parameters must name a real module, or its path is not the state_dict prefix it claims to be.
+                Assert.True(row.Params == 0, $"{name}: summary row '{row.Path}' has {row.Params} parameters but no module of that name exists");
+            }
+        }
+        Assert.True(compared >= summary.Rows.Count / 2, $"{name}: only {compared} of {summary.Rows.Count} rows name a module");
+
+        using var noGrad = torch.no_grad();
+        foreach (var shape in sample.InputShapes)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = sample.FixedInput?.Invoke() ?? torch.randn(shape);
+            Assert.Equal(shape, x.shape);
+            var y = module.call(x);
+            Assert.Equal(Substitute(summary.Output, shape), y.shape);
+        }
+    }
+
+    // ------------------------------------------------------------------ the input guard
+
+    [Fact]
+    public void Input_guard_rejects_wrong_channels_with_the_network_and_both_shapes()
+    {
+        using var net = new DilatedNet();
+        using var x = torch.randn(2, 1, 64, 64);
+        var ex = Assert.Throws<ArgumentException>(() => net.call(x));
+        AssertMentions(ex, "DilatedNet", "[N, 3, 64, 64]", "[2, 1, 64, 64]");
+    }
+
+    [Fact]
+    public void Input_guard_rejects_a_wrong_fixed_size()
+    {
+        using var net = new ResNet50();
+        using var x = torch.randn(1, 3, 225, 224);
+        var ex = Assert.Throws<ArgumentException>(() => net.call(x));
+        AssertMentions(ex, "ResNet50", "[N, 3, 224, 224]", "[1, 3, 225, 224]");
+    }
+
+    [Fact]
+    public void Input_guard_enforces_TinyUNets_multiple_of_4_and_lets_odd_inner_sizes_through()
+    {
+        Assert.Contains("H must be a multiple of 4", TinyUNet.Summary.Constraints);
+        using var net = new TinyUNet();
+        net.eval();
+        using (var bad = torch.randn(1, 1, 62, 64))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => net.call(bad));
+            AssertMentions(ex, "TinyUNet", "[N, 1, H, W]", "[1, 1, 62, 64]");
+        }
+        using (var badWidth = torch.randn(1, 1, 64, 30))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => net.call(badWidth));
+            AssertMentions(ex, "TinyUNet", "[N, 1, H, W]", "[1, 1, 64, 30]");
+        }
+        using (var wrongChannels = torch.randn(1, 3, 64, 64))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => net.call(wrongChannels));
+            AssertMentions(ex, "TinyUNet", "[N, 1, H, W]", "[1, 3, 64, 64]");
+        }
+
+        // 12 x 20: multiples of 4, non-square, and the bottleneck runs at an odd 3 x 5.
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var y = net.call(torch.randn(1, 1, 12, 20));
+        Assert.Equal(new long[] { 1, 2, 12, 20 }, y.shape);
+    }
+
+    // ------------------------------------------------------------------ Dispose
+
+    [Fact]
+    public void Disposing_a_network_disposes_its_submodules_tensors()
+    {
+        var net = new ResNet50();
+        var modules = net.named_modules().ToDictionary(m => m.name, m => m.module);
+        var nestedConv = Assert.IsType<Modules.Conv2d>(modules["layer3.0.downsample.0"]);
+        var nestedBn = Assert.IsType<Modules.BatchNorm2d>(modules["layer4.2.bn3"]);
+        var fc = Assert.IsType<Modules.Linear>(modules["fc"]);
+        var tensors = new[] { nestedConv.weight!, nestedBn.running_mean!, fc.bias! };
+        Assert.All(tensors, t => Assert.False(t.IsInvalid));
+
+        net.Dispose();
+
+        Assert.All(tensors, t => Assert.True(t.IsInvalid));
+        Assert.ThrowsAny<Exception>(() => { _ = nestedConv.weight!.shape; });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>
+    /// PyTorch's state_dict walks the module tree in pre-order, each module's own parameters then its own buffers.
+    /// TorchSharp's <c>state_dict()</c> lists all parameters first, then all buffers (its own convention, see
+    /// <see cref="TorchSharp_state_dict_lists_parameters_before_buffers"/>); so the PyTorch order is rebuilt from
+    /// the module tree (<see cref="PreOrder"/>) and compared exactly, and TorchSharp's own dictionary is checked as the same entries
+    /// with parameters and buffers each in PyTorch's order.
+    /// </summary>
+    private static void AssertStateDictMatches(Fixture fixture, nn.Module module)
+    {
+        var expected = fixture.Entries.Select(e => e.Line).ToList();
+
+        var pytorchOrder = new List<string>();
+        foreach (var (name, sub) in PreOrder("", module))
+        {
+            string prefix = name.Length == 0 ? "" : name + ".";
+            foreach (var (key, p) in sub.named_parameters(recurse: false)) pytorchOrder.Add($"{prefix}{key}\t{ShapeText(p.shape)}\tparam");
+            foreach (var (key, b) in sub.named_buffers(recurse: false)) pytorchOrder.Add($"{prefix}{key}\t{ShapeText(b.shape)}\tbuffer");
+        }
+        AssertSameLines(fixture.Name, expected, pytorchOrder);
+
+        var stateDict = module.state_dict();
+        var parameters = module.named_parameters().Select(p => p.name).ToHashSet();
+        var entries = stateDict.Select(kv => $"{kv.Key}\t{ShapeText(kv.Value.shape)}\t{(parameters.Contains(kv.Key) ? "param" : "buffer")}").ToList();
+        AssertSameLines(fixture.Name + " (parameters)", expected.Where(l => l.EndsWith("\tparam")).ToList(), entries.Where(l => l.EndsWith("\tparam")).ToList());
+        AssertSameLines(fixture.Name + " (buffers)", expected.Where(l => l.EndsWith("\tbuffer")).ToList(), entries.Where(l => l.EndsWith("\tbuffer")).ToList());
+        Assert.Equal(expected.Count, entries.Count);
+    }
+
+    /// <summary>The module tree in pre-order through <c>named_children()</c> (TorchSharp's <c>named_modules()</c> is not pre-order).</summary>
+    private static IEnumerable<(string name, nn.Module module)> PreOrder(string name, nn.Module module)
+    {
+        yield return (name, module);
+        foreach (var (childName, child) in module.named_children())
+            foreach (var item in PreOrder(name.Length == 0 ? childName : name + "." + childName, child))
+                yield return item;
+    }
+
+    private static void AssertSameLines(string what, List<string> expected, List<string> actual)
+    {
+        // The first difference, for a readable failure; then the whole list.
+        int n = Math.Min(actual.Count, expected.Count);
+        int first = Enumerable.Range(0, n).FirstOrDefault(i => actual[i] != expected[i], n);
+        Assert.True(first == n && actual.Count == expected.Count,
+            $"state_dict differs from {what} at entry {first}: expected '{(first < expected.Count ? expected[first] : "<end>")}', " +
+            $"got '{(first < actual.Count ? actual[first] : "<end>")}' ({expected.Count} expected entries, {actual.Count} actual)");
+        Assert.Equal(expected, actual);
+    }
+
+    private static string ShapeText(long[] shape) => shape.Length == 0 ? "scalar" : string.Join("x", shape);
+
+    private static float[] Values(Tensor t) => t.flatten().data<float>().ToArray();
+
+    private static void AssertClose(double[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"value {i}: expected {expected[i]}, got {actual[i]}");
+    }
+
+    private static void AssertMentions(ArgumentException ex, params string[] parts)
+    {
+        foreach (var part in parts) Assert.Contains(part, ex.Message);
+    }
+
+    /// <summary>"[N, 2, H, W]" (or "H/4", "W*2") with N, H, W taken from an input shape [N, C, H, W].</summary>
+    private static long[] Substitute(string shape, long[] input)
+    {
+        Assert.StartsWith("[", shape);
+        Assert.EndsWith("]", shape);
+        var symbols = new Dictionary<string, long> { ["N"] = input[0], ["H"] = input[2], ["W"] = input[3] };
+        return shape.Substring(1, shape.Length - 2).Split(',').Select(part =>
+        {
+            var text = part.Trim();
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return number;
+            int op = text.IndexOfAny(new[] { '/', '*' });
+            var symbol = op < 0 ? text : text.Substring(0, op);
+            Assert.True(symbols.ContainsKey(symbol), $"cannot read dimension '{text}' of {shape}");
+            long value = symbols[symbol];
+            if (op < 0) return value;
+            long factor = long.Parse(text.Substring(op + 1), CultureInfo.InvariantCulture);
+            return text[op] == '/' ? value / factor : value * factor;
+        }).ToArray();
+    }
+
+    private sealed record FixtureEntry(string Key, string Shape, bool IsParam)
+    {
+        public string Line => $"{Key}\t{Shape}\t{(IsParam ? "param" : "buffer")}";
+        public long Numel => Shape == "scalar" ? 1 : Shape.Split('x').Aggregate(1L, (a, s) => a * long.Parse(s, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A state_dict listing written by tools/make_fixtures.py from the real PyTorch / torchvision.</summary>
+    private sealed record Fixture(string Name, long TotalParams, IReadOnlyList<FixtureEntry> Entries)
+    {
+        public static Fixture Load(string name)
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+            Assert.True(File.Exists(path), $"fixture {path} is missing (regenerate with tools/make_fixtures.py)");
+            var lines = File.ReadAllLines(path);
+            var header = lines[0];
+            Assert.StartsWith("#", header);
+            const string marker = "total_params ";
+            int at = header.IndexOf(marker, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"{name}: no total_params in the header");
+            long total = long.Parse(header.Substring(at + marker.Length).Trim(), CultureInfo.InvariantCulture);
+            var entries = lines.Skip(1).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l =>
+            {
+                var cells = l.Split('\t');
+                Assert.Equal(3, cells.Length);
+                Assert.Contains(cells[2], new[] { "param", "buffer" });
+                return new FixtureEntry(cells[0], cells[1], cells[2] == "param");
+            }).ToList();
+            return new Fixture(name, total, entries);
+        }
+    }
+}
