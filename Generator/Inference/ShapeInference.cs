@@ -769,6 +769,7 @@ namespace NetDsl.Generator.Inference
         {
             var a = main.Shape;
             var b = input.Shape;
+            row.InputShape = Fmt(b) + " + " + Fmt(a);
             bool project = layer.Projection switch
             {
                 1 => true,
