@@ -64,6 +64,11 @@ public static class SampleRunner
             Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench'.");
             return 2;
         }
+        if (args.Length == 0)
+        {
+            Console.WriteLine($"NetDsl samples ({All.Count}); run one with `dotnet run --project Samples -- <Name>`:");
+            foreach (var s in All) Console.WriteLine($"  {s.Name,-14} {s.Description}");
+        }
         int failures = 0;
         foreach (var sample in selected)
         {

@@ -47,10 +47,10 @@ namespace NetDsl.Samples.Networks
                 ("1", nn.BatchNorm2d(32)),
                 ("2", nn.ReLU(inplace: true)));
             _branches = new Modules.ModuleList<nn.Module<Tensor, Tensor>>(
-                new global::NetDsl.Samples.Networks.ConvBranch(32, channels: 16, kernel: 1),
-                new global::NetDsl.Samples.Networks.ConvBranch(32, channels: 16, kernel: 3),
-                new global::NetDsl.Samples.Networks.ConvBranch(32, channels: 16, kernel: 3, dilation: 2),
-                new global::NetDsl.Samples.Networks.PoolBranch(32, channels: 16, size: 32));
+                new global::NetDsl.Samples.Networks.ConvBranch(in_channels: 32, channels: 16, kernel: 1),
+                new global::NetDsl.Samples.Networks.ConvBranch(in_channels: 32, channels: 16, kernel: 3),
+                new global::NetDsl.Samples.Networks.ConvBranch(in_channels: 32, channels: 16, kernel: 3, dilation: 2),
+                new global::NetDsl.Samples.Networks.PoolBranch(in_channels: 32, channels: 16, size: 32));
             _project = nn.Sequential(
                 ("0", nn.Conv2d(64, 32, kernel_size: 1, bias: false)),
                 ("1", nn.BatchNorm2d(32)));

@@ -63,25 +63,25 @@ namespace NetDsl.Samples.Networks
             _relu = nn.ReLU(inplace: true);
             _maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
             _layer1 = nn.Sequential(
-                ("0", new global::NetDsl.Samples.Networks.Bottleneck(64, planes: 64)),
-                ("1", new global::NetDsl.Samples.Networks.Bottleneck(256, planes: 64)),
-                ("2", new global::NetDsl.Samples.Networks.Bottleneck(256, planes: 64)));
+                ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 64, planes: 64)),
+                ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 256, planes: 64)),
+                ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 256, planes: 64)));
             _layer2 = nn.Sequential(
-                ("0", new global::NetDsl.Samples.Networks.Bottleneck(256, planes: 128, stride: 2)),
-                ("1", new global::NetDsl.Samples.Networks.Bottleneck(512, planes: 128)),
-                ("2", new global::NetDsl.Samples.Networks.Bottleneck(512, planes: 128)),
-                ("3", new global::NetDsl.Samples.Networks.Bottleneck(512, planes: 128)));
+                ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 256, planes: 128, stride: 2)),
+                ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
+                ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
+                ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)));
             _layer3 = nn.Sequential(
-                ("0", new global::NetDsl.Samples.Networks.Bottleneck(512, planes: 256, stride: 2)),
-                ("1", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 256)),
-                ("2", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 256)),
-                ("3", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 256)),
-                ("4", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 256)),
-                ("5", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 256)));
+                ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 256, stride: 2)),
+                ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
+                ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
+                ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
+                ("4", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
+                ("5", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)));
             _layer4 = nn.Sequential(
-                ("0", new global::NetDsl.Samples.Networks.Bottleneck(1024, planes: 512, stride: 2)),
-                ("1", new global::NetDsl.Samples.Networks.Bottleneck(2048, planes: 512)),
-                ("2", new global::NetDsl.Samples.Networks.Bottleneck(2048, planes: 512)));
+                ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 512, stride: 2)),
+                ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512)),
+                ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512)));
             _avgpool = nn.AdaptiveAvgPool2d(1);
             _flatten = nn.Flatten();
             _fc = nn.Linear(2048, 1000);

@@ -54,15 +54,15 @@ namespace NetDsl.Samples.Networks
         /// <summary>Builds TinyUNet with freshly initialised weights (PyTorch's default initialisation).</summary>
         public TinyUNet() : base(nameof(TinyUNet))
         {
-            _enc1 = new global::NetDsl.Samples.Networks.DoubleConv(1, channels: 16);
+            _enc1 = new global::NetDsl.Samples.Networks.DoubleConv(in_channels: 1, channels: 16);
             _pool1 = nn.MaxPool2d(kernel_size: 2);
-            _enc2 = new global::NetDsl.Samples.Networks.DoubleConv(16, channels: 32);
+            _enc2 = new global::NetDsl.Samples.Networks.DoubleConv(in_channels: 16, channels: 32);
             _pool2 = nn.MaxPool2d(kernel_size: 2);
-            _bottleneck = new global::NetDsl.Samples.Networks.DoubleConv(32, channels: 64);
+            _bottleneck = new global::NetDsl.Samples.Networks.DoubleConv(in_channels: 32, channels: 64);
             _up2 = nn.ConvTranspose2d(64, 32, kernel_size: 2, stride: 2);
-            _dec2 = new global::NetDsl.Samples.Networks.DoubleConv(64, channels: 32);
+            _dec2 = new global::NetDsl.Samples.Networks.DoubleConv(in_channels: 64, channels: 32);
             _up1 = nn.ConvTranspose2d(32, 16, kernel_size: 2, stride: 2);
-            _dec1 = new global::NetDsl.Samples.Networks.DoubleConv(32, channels: 16);
+            _dec1 = new global::NetDsl.Samples.Networks.DoubleConv(in_channels: 32, channels: 16);
             _head = nn.Conv2d(16, 2, kernel_size: 1);
             enc1 = new global::NetDsl.Stage("enc1", "DoubleConv", "[N, 16, H, W]", _enc1);
             pool1 = new global::NetDsl.Stage("pool1", "MaxPool", "[N, 16, H/2, W/2]", _pool1);

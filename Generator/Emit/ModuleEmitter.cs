@@ -391,7 +391,7 @@ namespace NetDsl.Generator.Emit
 
         private string BlockFactory(BoundLayer use, Expr inChannels, bool firstCopy)
         {
-            var args = new List<string> { inChannels.ToCSharp() };
+            var args = new List<string> { "in_channels: " + inChannels.ToCSharp() };
             if (_bound.TryGetValue(use.BlockName!, out var block))
             {
                 var parameters = block.Spec.Params;
