@@ -71,6 +71,9 @@ public class InferenceTests
         Assert.True(fixedSize.Completed);
         long t = valid / symbolic.ModulusH;
         Assert.Equal(fixedSize.Output.Height.Offset, symbolic.Output.Height.At(t));
+        // The multiply-add terms evaluated at that size give the fixed-size total.
+        Assert.Null(symbolic.TotalMacs);
+        Assert.Equal(fixedSize.TotalMacs, symbolic.MacTerms.Sum(m => m.PerPixel * m.Height.At(t) * m.Width.At(t)));
     }
 
     [Fact]

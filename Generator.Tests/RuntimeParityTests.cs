@@ -53,44 +53,75 @@ public class RuntimeParityTests
         Assert.Equal(4_089_184_256L, compileTime!.Value);
         Assert.Equal(4.089, Math.Round(compileTime.Value / 1e9, 3)); // torchvision's published "4.09 GFLOPS" (4.089 G MACs)
 
-        // Independent count: hook every Conv2d / Linear, take the output size of a real forward pass and the
-        // weight's shape (out, in/groups, kh, kw): MACs = output elements x (in/groups x kh x kw), per sample.
+        // Independent count from the TorchSharp modules and a real forward pass (see CountMacs).
         using var net = new ResNet50();
         net.eval();
+        var (macs, hooked) = CountMacs(net, torch.randn(1, 3, 224, 224));
+
+        Assert.Equal(53 + 1, hooked); // 49 main-path convs + 4 projections, and fc
+        Assert.Equal(compileTime.Value, macs);
+    }
+
+    /// <summary>
+    /// Multiply-adds counted without the generator's formulas: hook every Conv2d, ConvTranspose2d and Linear, and
+    /// use the weight's shape with the real output (or, for a transposed conv, input) size of one forward pass.
+    /// </summary>
+    private static (long Macs, int Hooked) CountMacs(nn.Module<Tensor, Tensor> net, Tensor input)
+    {
         long macs = 0;
         int hooked = 0;
         foreach (var (name, module) in net.named_modules())
         {
-            if (module is Modules.Conv2d conv)
+            switch (module)
             {
-                hooked++;
-                conv.register_forward_hook((m, input, output) =>
-                {
-                    var w = conv.weight!.shape;
-                    macs += output.numel() / output.shape[0] * w[1] * w[2] * w[3];
-                    return output;
-                });
-            }
-            else if (module is Modules.Linear linear)
-            {
-                hooked++;
-                linear.register_forward_hook((m, input, output) =>
-                {
-                    var w = linear.weight!.shape; // (out, in)
-                    macs += output.numel() / output.shape[0] * w[1];
-                    return output;
-                });
+                case Modules.Conv2d conv:
+                    hooked++;
+                    conv.register_forward_hook((m, i, output) =>
+                    {
+                        var w = conv.weight!.shape; // (out, in/groups, kh, kw)
+                        macs += output.numel() / output.shape[0] * w[1] * w[2] * w[3];
+                        return output;
+                    });
+                    break;
+                case Modules.ConvTranspose2d deconv:
+                    hooked++;
+                    deconv.register_forward_hook((m, i, output) =>
+                    {
+                        var w = deconv.weight!.shape; // (in, out/groups, kh, kw): every input position feeds out/groups x kh x kw outputs
+                        macs += i.numel() / i.shape[0] * w[1] * w[2] * w[3];
+                        return output;
+                    });
+                    break;
+                case Modules.Linear linear:
+                    hooked++;
+                    linear.register_forward_hook((m, i, output) =>
+                    {
+                        var w = linear.weight!.shape; // (out, in)
+                        macs += output.numel() / output.shape[0] * w[1];
+                        return output;
+                    });
+                    break;
             }
         }
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
-        {
-            var y = net.call(torch.randn(1, 3, 224, 224));
-            Assert.Equal(new long[] { 1, 1000 }, y.shape);
-        }
+            net.call(input);
+        return (macs, hooked);
+    }
 
-        Assert.Equal(53 + 1, hooked); // 49 main-path convs + 4 projections, and fc
-        Assert.Equal(compileTime.Value, macs);
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Compile_time_multiply_adds_at_each_input_size_match_a_counted_forward(string name)
+    {
+        var sample = SampleRunner.All.Single(s => s.Name == name);
+        foreach (var shape in sample.InputShapes)
+        {
+            using var net = sample.Create();
+            net.eval();
+            var (counted, _) = CountMacs(net, sample.FixedInput?.Invoke() ?? torch.randn(shape));
+            Assert.Equal(counted, sample.Summary.MacsAt(shape[2], shape[3]));
+            if (sample.Summary.TotalMacs is long total) Assert.Equal(total, counted);
+        }
     }
 
     [Fact]

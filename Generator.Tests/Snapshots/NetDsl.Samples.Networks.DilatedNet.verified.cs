@@ -105,6 +105,19 @@ namespace NetDsl.Samples.Networks
             totalParams: 177507L,
             totalMacs: 295321344L,
             receptiveField: null,
+            macTerms: new long[]
+            {
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+                384L, 0L, 1L, 0L, 1L,
+                73728L, 0L, 32L, 0L, 32L,
+                36864L, 0L, 42L, 0L, 42L,
+                36864L, 0L, 46L, 0L, 46L,
+                18432L, 0L, 48L, 0L, 48L,
+                9216L, 0L, 58L, 0L, 58L,
+                864L, 0L, 62L, 0L, 62L,
+            },
+            fixedHeight: 64, fixedWidth: 64,
+            heightMultiple: 1L, minHeight: 1L, widthMultiple: 1L, minWidth: 1L,
             constraints: global::System.Array.Empty<string>(),
             rows: new global::NetDsl.SummaryRow[]
             {

@@ -125,6 +125,14 @@ namespace NetDsl.Samples.Networks
             totalParams: 13722L,
             totalMacs: 12944192L,
             receptiveField: null,
+            macTerms: new long[]
+            {
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+                832L, 0L, 1L, 0L, 1L,
+                12640L, 0L, 32L, 0L, 32L,
+            },
+            fixedHeight: 32, fixedWidth: 32,
+            heightMultiple: 1L, minHeight: 1L, widthMultiple: 1L, minWidth: 1L,
             constraints: global::System.Array.Empty<string>(),
             rows: new global::NetDsl.SummaryRow[]
             {

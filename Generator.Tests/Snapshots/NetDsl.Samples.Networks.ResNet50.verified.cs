@@ -159,6 +159,18 @@ namespace NetDsl.Samples.Networks
             totalParams: 25557032L,
             totalMacs: 4089184256L,
             receptiveField: null,
+            macTerms: new long[]
+            {
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+                2048000L, 0L, 1L, 0L, 1L,
+                14417920L, 0L, 7L, 0L, 7L,
+                7471104L, 0L, 14L, 0L, 14L,
+                1310720L, 0L, 28L, 0L, 28L,
+                245760L, 0L, 56L, 0L, 56L,
+                9408L, 0L, 112L, 0L, 112L,
+            },
+            fixedHeight: 224, fixedWidth: 224,
+            heightMultiple: 1L, minHeight: 1L, widthMultiple: 1L, minWidth: 1L,
             constraints: global::System.Array.Empty<string>(),
             rows: new global::NetDsl.SummaryRow[]
             {

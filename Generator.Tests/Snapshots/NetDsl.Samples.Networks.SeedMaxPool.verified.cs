@@ -63,6 +63,12 @@ namespace NetDsl.Samples.Networks
             totalParams: 0L,
             totalMacs: 0L,
             receptiveField: 3.0,
+            macTerms: new long[]
+            {
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+            },
+            fixedHeight: 3, fixedWidth: 3,
+            heightMultiple: 1L, minHeight: 1L, widthMultiple: 1L, minWidth: 1L,
             constraints: global::System.Array.Empty<string>(),
             rows: new global::NetDsl.SummaryRow[]
             {

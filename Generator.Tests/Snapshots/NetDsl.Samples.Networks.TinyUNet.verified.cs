@@ -141,6 +141,15 @@ namespace NetDsl.Samples.Networks
             totalParams: 117090L,
             totalMacs: null,
             receptiveField: 47.0,
+            macTerms: new long[]
+            {
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+                63488L, 1L, 0L, 1L, 0L,
+                43520L, 2L, 0L, 2L, 0L,
+                9392L, 4L, 0L, 4L, 0L,
+            },
+            fixedHeight: 0, fixedWidth: 0,
+            heightMultiple: 4L, minHeight: 4L, widthMultiple: 4L, minWidth: 4L,
             constraints: new[] { "H must be a multiple of 4", "H must be at least 4", "W must be a multiple of 4", "W must be at least 4" },
             rows: new global::NetDsl.SummaryRow[]
             {

@@ -22,6 +22,20 @@ namespace NetDsl.Generator.Emit
             w.WriteLine($"totalParams: {Long(r.TotalParams)},");
             w.WriteLine($"totalMacs: {NullableLong(r.TotalMacs)},");
             w.WriteLine($"receptiveField: {NullableDouble(r.ReceptiveField)},");
+            // Multiply-adds as a function of the input size, grouped by map size: sum of perPixel * h(t) * w(t').
+            var terms = r.MacTerms.Where(m => m.PerPixel != 0)
+                .GroupBy(m => (m.Height.Coef, m.Height.Offset, m.Width.Coef, m.Width.Offset))
+                .Select(g => (g.Key, PerPixel: g.Sum(m => m.PerPixel)))
+                .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2).ThenBy(g => g.Key.Item3).ThenBy(g => g.Key.Item4)
+                .ToList();
+            w.WriteLine("macTerms: new long[]");
+            w.OpenBrace();
+            w.WriteLine("// per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset");
+            foreach (var (key, perPixel) in terms)
+                w.WriteLine($"{Long(perPixel)}, {Long(key.Item1)}, {Long(key.Item2)}, {Long(key.Item3)}, {Long(key.Item4)},");
+            w.CloseBrace(",");
+            w.WriteLine($"fixedHeight: {spec.Height}, fixedWidth: {spec.Width},");
+            w.WriteLine($"heightMultiple: {Long(r.ModulusH)}, minHeight: {Long(r.MinHeight)}, widthMultiple: {Long(r.ModulusW)}, minWidth: {Long(r.MinWidth)},");
             var constraints = r.Constraints;
             w.WriteLine("constraints: " + (constraints.Count == 0 ? "global::System.Array.Empty<string>()," : "new[] { " + string.Join(", ", constraints.Select(ModuleEmitter.Literal)) + " },"));
             w.WriteLine("rows: new global::NetDsl.SummaryRow[]");

@@ -43,6 +43,21 @@ namespace NetDsl.Generator.Inference
         public List<long> BlockInChannels { get; } = new List<long>();
     }
 
+    /// <summary>Multiply-adds that scale with a map's size: <see cref="PerPixel"/> per position of an H x W map.</summary>
+    public readonly struct MacTerm
+    {
+        public MacTerm(long perPixel, Dim height, Dim width)
+        {
+            PerPixel = perPixel;
+            Height = height;
+            Width = width;
+        }
+
+        public long PerPixel { get; }
+        public Dim Height { get; }
+        public Dim Width { get; }
+    }
+
     /// <summary>Everything inference found about a network.</summary>
     public sealed class InferenceResult
     {
@@ -63,6 +78,8 @@ namespace NetDsl.Generator.Inference
         public long TotalParams { get; set; }
         public long? TotalMacs { get; set; }
         public double? ReceptiveField { get; set; }
+        /// <summary>Every multiply-add term of the network; their sum at a size is the total multiply-adds there.</summary>
+        public List<MacTerm> MacTerms { get; } = new List<MacTerm>();
         /// <summary>Bound declarations of the network and every block it uses, by name.</summary>
         public Dictionary<string, BoundDeclaration> Bound { get; } = new Dictionary<string, BoundDeclaration>();
 

@@ -444,9 +444,9 @@ namespace NetDsl.Generator.Inference
             long weights = transpose ? cin * (cout / g) * k * k : cout * (cin / g) * k * k;
             row.Params = weights + (layer.Bias ? cout : 0);
             if (transpose)
-                row.Macs = shape.Height.IsKnown && shape.Width.IsKnown ? weights * shape.Height.Offset * shape.Width.Offset : (long?)null;
+                row.Macs = MacsOver(weights, shape.Height, shape.Width);
             else
-                row.Macs = h.Value.IsKnown && w.Value.IsKnown ? weights * h.Value.Offset * w.Value.Offset : (long?)null;
+                row.Macs = MacsOver(weights, h.Value, w.Value);
 
             string pad = layer.PaddingSame ? "same" : p.ToString(CultureInfo.InvariantCulture);
             row.Kind = $"{name}({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (pad != "0" ? $", p={pad}" : "") +
@@ -532,7 +532,7 @@ namespace NetDsl.Generator.Inference
             }
             row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ")";
             row.Params = shape.Channels * outFeatures + (layer.Bias ? outFeatures : 0);
-            row.Macs = shape.Channels * outFeatures;
+            row.Macs = MacsOver(shape.Channels * outFeatures, Dim.Known(1), Dim.Known(1));
             var result = v;
             result.Shape = TensorShape.Flat(outFeatures);
             result.Global = true;
@@ -628,6 +628,16 @@ namespace NetDsl.Generator.Inference
             var result = new Dim(x.Coef * s, (x.Offset - 1) * s - 2 * p + ShapeMath.EffectiveKernel(k, d) + op);
             RequireT(isHeight, ShapeMath.CeilDiv(1 - result.Offset, result.Coef));
             return result;
+        }
+
+        /// <summary>
+        /// Multiply-adds of a layer doing <paramref name="perPixel"/> per position of an h x w map: a number when the
+        /// sizes are known, null otherwise; either way the term is kept so the total can be evaluated at any size.
+        /// </summary>
+        private long? MacsOver(long perPixel, Dim h, Dim w)
+        {
+            _result.MacTerms.Add(new MacTerm(perPixel, h, w));
+            return h.IsKnown && w.IsKnown ? perPixel * h.Offset * w.Offset : (long?)null;
         }
 
         private void RequireT(bool isHeight, long minT)
@@ -816,7 +826,7 @@ namespace NetDsl.Generator.Inference
                     InputShape = Fmt(b),
                     OutputShape = Fmt(a),
                     Params = b.Channels * a.Channels,
-                    Macs = a.Height.IsKnown && a.Width.IsKnown ? b.Channels * a.Channels * a.Height.Offset * a.Width.Offset : (long?)null,
+                    Macs = MacsOver(b.Channels * a.Channels, a.Height, a.Width),
                     ReceptiveField = input.Global ? null : input.Rf,
                 };
                 var bn = new SummaryRow(path + ".1", scope.Depth + 1, $"BatchNorm2d({a.Channels})")

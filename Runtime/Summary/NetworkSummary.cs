@@ -24,8 +24,17 @@ namespace NetDsl
     public sealed class NetworkSummary
     {
         public NetworkSummary(string name, string input, string output, long totalParams, long? totalMacs, double? receptiveField,
+            IReadOnlyList<long> macTerms, int fixedHeight, int fixedWidth, long heightMultiple, long minHeight, long widthMultiple, long minWidth,
             IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows)
         {
+            if (macTerms.Count % 5 != 0) throw new ArgumentException("mult-add terms come in fives", nameof(macTerms));
+            _macTerms = macTerms;
+            FixedHeight = fixedHeight;
+            FixedWidth = fixedWidth;
+            HeightMultiple = heightMultiple;
+            MinHeight = minHeight;
+            WidthMultiple = widthMultiple;
+            MinWidth = minWidth;
             Name = name;
             Input = input;
             Output = output;
@@ -45,6 +54,42 @@ namespace NetDsl
         /// <summary>Constraints on a symbolic input size, e.g. "H must be a multiple of 32"; checked by the generated forward.</summary>
         public IReadOnlyList<string> Constraints { get; }
         public IReadOnlyList<SummaryRow> Rows { get; }
+
+        /// <summary>The input height the network was declared for; 0 when symbolic.</summary>
+        public int FixedHeight { get; }
+        /// <summary>The input width the network was declared for; 0 when symbolic.</summary>
+        public int FixedWidth { get; }
+
+        /// <summary>For a symbolic input height: it must be a multiple of this (1 when fixed or unconstrained).</summary>
+        public long HeightMultiple { get; }
+        public long MinHeight { get; }
+        public long WidthMultiple { get; }
+        public long MinWidth { get; }
+
+        private readonly IReadOnlyList<long> _macTerms;
+
+        /// <summary>
+        /// Total multiply-adds per sample for an input of <paramref name="height"/> x <paramref name="width"/>: the
+        /// compile-time formula evaluated at that size (for a fixed-size network, only its own size is valid).
+        /// </summary>
+        public long MacsAt(long height, long width)
+        {
+            if ((FixedHeight > 0 && height != FixedHeight) || (FixedWidth > 0 && width != FixedWidth) ||
+                height % HeightMultiple != 0 || width % WidthMultiple != 0 || height < MinHeight || width < MinWidth)
+                throw new ArgumentException($"{Name}: {height}x{width} is not a valid input size ({string.Join("; ", Constraints.DefaultIfEmpty("fixed size " + Input))}).");
+            long th = FixedHeight > 0 ? 0 : height / HeightMultiple, tw = FixedWidth > 0 ? 0 : width / WidthMultiple;
+            long total = 0;
+            for (int i = 0; i < _macTerms.Count; i += 5)
+                total += _macTerms[i] * (_macTerms[i + 1] * th + _macTerms[i + 2]) * (_macTerms[i + 3] * tw + _macTerms[i + 4]);
+            return total;
+        }
+
+        /// <summary>The smallest valid input size that is at least <paramref name="height"/> x <paramref name="width"/>.</summary>
+        public (long Height, long Width) ValidSizeNear(long height, long width)
+        {
+            static long Round(long v, long multiple, long min) => Math.Max(min, (v + multiple - 1) / multiple * multiple);
+            return (FixedHeight > 0 ? FixedHeight : Round(height, HeightMultiple, MinHeight), FixedWidth > 0 ? FixedWidth : Round(width, WidthMultiple, MinWidth));
+        }
 
         /// <summary>The row of a module by its path, e.g. "layer1.0.conv1".</summary>
         public SummaryRow this[string path] => Rows.FirstOrDefault(r => r.Path == path)
@@ -83,7 +128,16 @@ namespace NetDsl
             }
             sb.AppendLine(rule);
             sb.AppendLine($"Total params: {Number(TotalParams)}");
-            sb.AppendLine($"Total mult-adds: {(TotalMacs is null ? "depends on the input size" : Number(TotalMacs.Value) + $" ({TotalMacs.Value / 1e9:0.###} G)")}");
+            if (TotalMacs is not null)
+            {
+                sb.AppendLine($"Total mult-adds: {Number(TotalMacs.Value)} ({(TotalMacs.Value / 1e9).ToString("0.###", CultureInfo.InvariantCulture)} G)");
+            }
+            else
+            {
+                var (h, w) = ValidSizeNear(224, 224);
+                long at = MacsAt(h, w);
+                sb.AppendLine($"Total mult-adds: depends on the input size; {Number(at)} ({(at / 1e9).ToString("0.###", CultureInfo.InvariantCulture)} G) at {h}x{w} (Summary.MacsAt(h, w))");
+            }
             sb.AppendLine($"Receptive field: {Rf(ReceptiveField)}");
             foreach (var c in Constraints) sb.AppendLine("Constraint: " + c);
             sb.AppendLine(rule);
