@@ -11,43 +11,43 @@ namespace NetDsl.Samples.Networks
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class Bottleneck : nn.Module<Tensor, Tensor>
     {
-        // conv1: channels in_channels -> planes
+        // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "conv1")]
         private readonly Modules.Conv2d _conv1;
 
-        // bn1: channels planes -> planes
+        // bn1: [N, planes, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "bn1")]
         private readonly Modules.BatchNorm2d _bn1;
 
-        // relu1: channels planes -> planes
+        // relu1: [N, planes, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "relu1")]
         private readonly Modules.ReLU _relu1;
 
-        // conv2: channels planes -> planes
+        // conv2: [N, planes, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "conv2")]
         private readonly Modules.Conv2d _conv2;
 
-        // bn2: channels planes -> planes
+        // bn2: [N, planes, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "bn2")]
         private readonly Modules.BatchNorm2d _bn2;
 
-        // relu2: channels planes -> planes
+        // relu2: [N, planes, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "relu2")]
         private readonly Modules.ReLU _relu2;
 
-        // conv3: channels planes -> planes * 4
+        // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "conv3")]
         private readonly Modules.Conv2d _conv3;
 
-        // bn3: channels planes * 4 -> planes * 4
+        // bn3: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "bn3")]
         private readonly Modules.BatchNorm2d _bn3;
 
-        // downsample: channels in_channels -> planes * 4
+        // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "downsample")]
         private readonly Modules.Sequential? _downsample;
 
-        // relu: channels planes * 4 -> planes * 4
+        // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "relu")]
         private readonly Modules.ReLU _relu;
 
@@ -91,16 +91,16 @@ namespace NetDsl.Samples.Networks
         {
             using var scope = NewDisposeScope();
             var x = input;
-            x = _conv1.call(x); // conv1: channels in_channels -> planes
-            x = _bn1.call(x); // bn1: channels planes -> planes
-            x = _relu1.call(x); // relu1: channels planes -> planes
-            x = _conv2.call(x); // conv2: channels planes -> planes
-            x = _bn2.call(x); // bn2: channels planes -> planes
-            x = _relu2.call(x); // relu2: channels planes -> planes
-            x = _conv3.call(x); // conv3: channels planes -> planes * 4
-            x = _bn3.call(x); // bn3: channels planes * 4 -> planes * 4
-            x = x + (_downsample is not null ? _downsample.call(input) : input); // downsample: channels in_channels -> planes * 4
-            x = _relu.call(x); // relu: channels planes * 4 -> planes * 4
+            x = _conv1.call(x); // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = _bn1.call(x); // bn1: [N, planes, *, *] -> [N, planes, *, *]
+            x = _relu1.call(x); // relu1: [N, planes, *, *] -> [N, planes, *, *]
+            x = _conv2.call(x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
+            x = _bn2.call(x); // bn2: [N, planes, *, *] -> [N, planes, *, *]
+            x = _relu2.call(x); // relu2: [N, planes, *, *] -> [N, planes, *, *]
+            x = _conv3.call(x); // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
+            x = _bn3.call(x); // bn3: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
+            x = x + (_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
+            x = _relu.call(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

@@ -11,15 +11,15 @@ namespace NetDsl.Samples.Networks
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class ConvBranch : nn.Module<Tensor, Tensor>
     {
-        // conv: channels in_channels -> channels
+        // conv: [N, in_channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.Conv2d _conv;
 
-        // bn: channels channels -> channels
+        // bn: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.BatchNorm2d _bn;
 
-        // relu: channels channels -> channels
+        // relu: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu;
 
@@ -44,9 +44,9 @@ namespace NetDsl.Samples.Networks
         {
             using var scope = NewDisposeScope();
             var x = input;
-            x = _conv.call(x); // conv: channels in_channels -> channels
-            x = _bn.call(x); // bn: channels channels -> channels
-            x = _relu.call(x); // relu: channels channels -> channels
+            x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = _bn.call(x); // bn: [N, channels, *, *] -> [N, channels, *, *]
+            x = _relu.call(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

@@ -11,27 +11,27 @@ namespace NetDsl.Samples.Networks
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class DoubleConv : nn.Module<Tensor, Tensor>
     {
-        // conv_a: channels in_channels -> channels
+        // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.Conv2d _conv_a;
 
-        // bn_a: channels channels -> channels
+        // bn_a: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.BatchNorm2d _bn_a;
 
-        // relu_a: channels channels -> channels
+        // relu_a: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu_a;
 
-        // conv_b: channels channels -> channels
+        // conv_b: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "3")]
         private readonly Modules.Conv2d _conv_b;
 
-        // bn_b: channels channels -> channels
+        // bn_b: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "4")]
         private readonly Modules.BatchNorm2d _bn_b;
 
-        // relu_b: channels channels -> channels
+        // relu_b: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "5")]
         private readonly Modules.ReLU _relu_b;
 
@@ -60,12 +60,12 @@ namespace NetDsl.Samples.Networks
         {
             using var scope = NewDisposeScope();
             var x = input;
-            x = _conv_a.call(x); // conv_a: channels in_channels -> channels
-            x = _bn_a.call(x); // bn_a: channels channels -> channels
-            x = _relu_a.call(x); // relu_a: channels channels -> channels
-            x = _conv_b.call(x); // conv_b: channels channels -> channels
-            x = _bn_b.call(x); // bn_b: channels channels -> channels
-            x = _relu_b.call(x); // relu_b: channels channels -> channels
+            x = _conv_a.call(x); // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = _bn_a.call(x); // bn_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = _relu_a.call(x); // relu_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = _conv_b.call(x); // conv_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = _bn_b.call(x); // bn_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = _relu_b.call(x); // relu_b: [N, channels, *, *] -> [N, channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

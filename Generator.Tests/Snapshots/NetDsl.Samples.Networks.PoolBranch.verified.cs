@@ -11,19 +11,19 @@ namespace NetDsl.Samples.Networks
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class PoolBranch : nn.Module<Tensor, Tensor>
     {
-        // pool: channels in_channels -> in_channels
+        // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.AdaptiveAvgPool2d _pool;
 
-        // conv: channels in_channels -> channels
+        // conv: [N, in_channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.Conv2d _conv;
 
-        // relu: channels channels -> channels
+        // relu: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu;
 
-        // up: channels channels -> channels
+        // up: [N, channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "3")]
         private readonly Modules.Upsample _up;
 
@@ -49,10 +49,10 @@ namespace NetDsl.Samples.Networks
         {
             using var scope = NewDisposeScope();
             var x = input;
-            x = _pool.call(x); // pool: channels in_channels -> in_channels
-            x = _conv.call(x); // conv: channels in_channels -> channels
-            x = _relu.call(x); // relu: channels channels -> channels
-            x = _up.call(x); // up: channels channels -> channels
+            x = _pool.call(x); // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = _relu.call(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
+            x = _up.call(x); // up: [N, channels, *, *] -> [N, channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

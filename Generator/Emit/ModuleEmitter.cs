@@ -203,7 +203,7 @@ namespace NetDsl.Generator.Emit
             var last = stage.Form == StageForm.Parallel ? stage.JoinLayer! : stage.Layers[stage.Layers.Count - 1];
             string inC = _flow.LayerInput.TryGetValue(first, out var a) ? a.ToCSharp() : "?";
             string outC = _flow.LayerOutput.TryGetValue(last, out var b) ? b.ToCSharp() : "?";
-            return $"channels {inC} -> {outC}";
+            return $"[N, {inC}, *, *] -> [N, {outC}, *, *]";
         }
 
         // ---------------------------------------------------------------- constructor
