@@ -59,10 +59,12 @@ namespace NetDsl.Generator
             {
                 if (source.Text is not null) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
             });
-            var diagnostics = results.Select(static (r, _) => r.Diagnostics);
-            context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+            // Diagnostics are reported on the compilation's own syntax trees (the model holds only values), so that
+            // #pragma warning disable applies; this output re-runs on every edit, but only walks the diagnostic list.
+            var diagnostics = results.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider);
+            context.RegisterSourceOutput(diagnostics, static (spc, pair) =>
             {
-                foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+                foreach (var d in pair.Left) spc.ReportDiagnostic(d.ToDiagnostic(pair.Right));
             });
         }
 
