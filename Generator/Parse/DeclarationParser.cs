@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 
@@ -226,6 +227,12 @@ namespace NetDsl.Generator.Parse
                         var positional = arguments.Where(a => a.NameEquals is null).ToList();
                         var byName = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == parameter.Name);
                         if (byName is not null) argLocation = LocationInfo.From(byName);
+                        else if (parameter.IsParams && i < positional.Count && positional.Skip(i).All(a => a.NameColon is null))
+                        {
+                            // A params array written as a list (Use(typeof(B), 64, 2)): the span covers every item.
+                            var span = TextSpan.FromBounds(positional[i].SpanStart, positional[positional.Count - 1].Span.End);
+                            argLocation = LocationInfo.From(Location.Create(positional[i].SyntaxTree, span));
+                        }
                         else if (i < positional.Count && positional[i].NameColon is null) argLocation = LocationInfo.From(positional[i]);
                     }
                     args.Add(new ArgSpec(parameter.Name, ToValue(attribute.ConstructorArguments[i]), argLocation ?? location));
