@@ -104,6 +104,16 @@ namespace NetDsl.Generator.Parse
                     case "Sequential": sequentialBlock = named.Value.Value is bool s && s; break;
                 }
             }
+            if (kind == DeclarationKind.Network && (inChannels < 1 || height < 0 || width < 0))
+            {
+                // Reported here, on the argument at fault (inference only knows the class's location).
+                string culprit = inChannels < 1 ? "InChannels" : height < 0 ? "Height" : "Width";
+                var markerSyntax = marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                var argument = markerSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == culprit);
+                string displayName = string.Join(".", containing.Select(c => c.Substring(c.LastIndexOf(' ') + 1)).Concat(new[] { symbol.Name }));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ArgumentOutOfRange, LocationInfo.From(argument) ?? classLocation, displayName,
+                    $"[Network] needs InChannels >= 1 and Height, Width >= 0 (0 = symbolic); got InChannels = {inChannels}, Height = {height}, Width = {width}"));
+            }
 
             // --- members in declaration order
             var parameters = new List<ParamSpec>();
