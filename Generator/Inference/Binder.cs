@@ -91,7 +91,7 @@ namespace NetDsl.Generator.Inference
             {
                 if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null)
                     return fallback is null ? null : Expr.Num(fallback.Value);
-                var e = ToExpr(arg, where, diagnostics);
+                var e = ToExpr(spec, arg, where, diagnostics);
                 if (e is null) ok = false;
                 return e;
             }
@@ -189,7 +189,7 @@ namespace NetDsl.Generator.Inference
                         var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
                         for (int i = 0; i < items.Count; i++)
                         {
-                            var e = ToExpr(new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
+                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
                             if (e is null) ok = false;
                             else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
                         }
@@ -227,8 +227,21 @@ namespace NetDsl.Generator.Inference
             return ok ? b : null;
         }
 
+        /// <summary>The names an expression may use: in_channels, then the [Param] fields in declaration order.</summary>
+        private static List<string> KnownNames(DeclarationSpec spec)
+        {
+            var known = new List<string> { Expr.InChannels };
+            foreach (var p in spec.Params) known.Add(p.Name);
+            return known;
+        }
+
         /// <summary>Converts an int literal or an expression string into an <see cref="Expr"/>.</summary>
-        private static Expr? ToExpr(ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
+        /// <remarks>
+        /// Names are checked here, against the declaration's [Param] fields and in_channels, because a block is
+        /// emitted once whatever its uses: an unknown name would otherwise reach the generated C#. In a network,
+        /// in_channels is its InChannels and is replaced by that number (the network's code has no such variable).
+        /// </remarks>
+        private static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
         {
             switch (arg.Value.Kind)
             {
@@ -237,7 +250,22 @@ namespace NetDsl.Generator.Inference
                 case ArgKind.String:
                     var expr = Expr.Parse(arg.Value.Text ?? "", out var error);
                     if (expr is null)
+                    {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where, error));
+                        return null;
+                    }
+                    var names = new SortedSet<string>(StringComparer.Ordinal);
+                    expr.CollectVariables(names);
+                    var known = KnownNames(spec);
+                    var unknown = names.FirstOrDefault(n => !known.Contains(n));
+                    if (unknown is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where,
+                            $"{arg.Name}: unknown name '{unknown}' (known: {string.Join(", ", known)})"));
+                        return null;
+                    }
+                    if (spec.Kind == DeclarationKind.Network && names.Contains(Expr.InChannels))
+                        expr = expr.Substitute(new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.InChannels] = Expr.Num(spec.InChannels) });
                     return expr;
                 default:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg.Location, where, arg.Name,
