@@ -126,6 +126,15 @@ namespace NetDsl.Generator.Inference
                         b.PaddingSame = text.Trim() == "same";
                         b.Padding = Expr.Num(0);
                     }
+                    else if (padding is { Value: { Kind: ArgKind.String, Text: string word } } && IsIdentifier(word.Trim()) && !KnownNames(spec).Contains(word.Trim()))
+                    {
+                        // A single unknown word is a padding keyword NetDsl does not know, not an expression.
+                        string accepted = kind == LayerKind.Conv ? "a number, \"same\"" + (spec.Kind == DeclarationKind.Block ? ", \"valid\"" : " or \"valid\"") : "a number";
+                        if (spec.Kind == DeclarationKind.Block) accepted += " or an expression over the block's parameters";
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, padding.Location ?? layer.Location, where,
+                            "Padding", $"must be {accepted}, not \"{word}\""));
+                        ok = false;
+                    }
                     else
                     {
                         b.Padding = ExprArg("Padding", 0);
@@ -225,6 +234,16 @@ namespace NetDsl.Generator.Inference
                     break;
             }
             return ok ? b : null;
+        }
+
+        private static bool IsIdentifier(string text)
+        {
+            if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] == '_')) return false;
+            foreach (char c in text)
+            {
+                if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+            }
+            return true;
         }
 
         /// <summary>The names an expression may use: in_channels, then the [Param] fields in declaration order.</summary>
