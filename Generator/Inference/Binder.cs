@@ -87,10 +87,19 @@ namespace NetDsl.Generator.Inference
             }
 
             bool ok = true;
-            Expr? ExprArg(string name, long? fallback)
+            Expr? ExprArg(string name, long? fallback, bool required = false)
             {
                 if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null)
+                {
+                    // A required size left null (the attribute takes `object`) would otherwise stop inference silently.
+                    if (required)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg?.Location ?? layer.Location, where,
+                            name, arg is null ? "is required" : "must be an integer or an expression string, not null"));
+                        ok = false;
+                    }
                     return fallback is null ? null : Expr.Num(fallback.Value);
+                }
                 var e = ToExpr(spec, arg, where, diagnostics);
                 if (e is null) ok = false;
                 return e;
@@ -106,7 +115,7 @@ namespace NetDsl.Generator.Inference
             {
                 case LayerKind.Conv:
                 case LayerKind.ConvTranspose:
-                    b.Out = ExprArg("outChannels", null);
+                    b.Out = ExprArg("outChannels", null, required: true);
                     b.Kernel = ExprArg("Kernel", 3);
                     b.Stride = ExprArg("Stride", 1);
                     b.Dilation = ExprArg("Dilation", 1);
@@ -155,7 +164,7 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.MaxPool:
                 case LayerKind.AvgPool:
-                    b.Kernel = ExprArg("kernel", null);
+                    b.Kernel = ExprArg("kernel", null, required: true);
                     b.Stride = ExprArg("Stride", 0);
                     b.Padding = ExprArg("Padding", 0);
                     b.Dilation = ExprArg("Dilation", 1);
@@ -164,10 +173,10 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.AdaptiveAvgPool:
                 case LayerKind.AdaptiveMaxPool:
-                    b.Size = ExprArg("size", null);
+                    b.Size = ExprArg("size", null, required: true);
                     break;
                 case LayerKind.Linear:
-                    b.Out = ExprArg("outFeatures", null);
+                    b.Out = ExprArg("outFeatures", null, required: true);
                     b.Bias = BoolArg("Bias", true);
                     b.In = ExprArg("In", null);
                     break;
