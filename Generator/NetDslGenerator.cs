@@ -158,6 +158,7 @@ namespace NetDsl.Generator
 
         private static string Short(string name)
         {
+            if (name.StartsWith("global::", StringComparison.Ordinal)) name = name.Substring(8);
             int dot = name.LastIndexOf('.');
             return dot >= 0 ? name.Substring(dot + 1) : name;
         }
