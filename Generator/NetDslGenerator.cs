@@ -59,10 +59,12 @@ namespace NetDsl.Generator
             {
                 if (source.Text is not null) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
             });
-            var diagnostics = results.Select(static (r, _) => r.Diagnostics);
-            context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+            // Diagnostics are reported on the compilation's own syntax trees (the model holds only values), so that
+            // #pragma warning disable applies; this output re-runs on every edit, but only walks the diagnostic list.
+            var diagnostics = results.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider);
+            context.RegisterSourceOutput(diagnostics, static (spc, pair) =>
             {
-                foreach (var d in list) spc.ReportDiagnostic(d.ToDiagnostic());
+                foreach (var d in pair.Left) spc.ReportDiagnostic(d.ToDiagnostic(pair.Right));
             });
         }
 
@@ -101,9 +103,20 @@ namespace NetDsl.Generator
                 if (spec.Kind == DeclarationKind.Network)
                 {
                     var inference = ShapeInference.Infer(spec, blockMap);
-                    diagnostics.AddRange(inference.Diagnostics);
-                    // Blocks used by this network with declaration errors of their own: those are reported on the block.
-                    bool blockErrors = inference.Bound.Keys.Any(k => blockMap.TryGetValue(k, out var b) && b.ParseDiagnostics.Any(d => d.IsError));
+                    // Blocks used by this network with errors of their own: those are reported by the block's result, so
+                    // they are left out here (else each would show twice), but they still prevent emitting the network.
+                    var blockOwn = new HashSet<(string, LocationInfo?)>();
+                    bool blockErrors = false;
+                    foreach (var key in inference.Bound.Keys)
+                    {
+                        if (key == spec.MetadataName || !blockMap.TryGetValue(key, out var block)) continue;
+                        foreach (var d in BlockOwnDiagnostics(block, blockMap))
+                        {
+                            blockOwn.Add((d.Id, d.Location));
+                            blockErrors |= d.IsError;
+                        }
+                    }
+                    diagnostics.AddRange(inference.Diagnostics.Where(d => !blockOwn.Contains((d.Id, d.Location))));
                     text = inference.Completed && !diagnostics.Exists(d => d.IsError) && !blockErrors
                         ? ModuleEmitter.EmitNetwork(inference, inference.Bound[spec.MetadataName])
                         : null;
@@ -127,6 +140,16 @@ namespace NetDsl.Generator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.DisplayName, ex.GetType().Name + ": " + ex.Message));
                 return new GenerationResult(new GeneratedSource(hint, null), diagnostics.ToEquatableArray());
             }
+        }
+
+        /// <summary>What a block's own result reports (see the block branch of <see cref="Generate"/>), whatever uses it.</summary>
+        private static List<DiagnosticInfo> BlockOwnDiagnostics(DeclarationSpec block, Dictionary<string, DeclarationSpec> blocks)
+        {
+            var list = new List<DiagnosticInfo>(block.ParseDiagnostics);
+            if (list.Exists(d => d.IsError) || block.Stages.Count == 0) return list;
+            var bound = Binder.Bind(block, list);
+            list.AddRange(CheckBlockReferences(bound, blocks));
+            return list;
         }
 
         /// <summary>Block-level checks that do not depend on a use: referenced blocks exist and are not cyclic.</summary>
@@ -153,6 +176,7 @@ namespace NetDsl.Generator
 
         private static string Short(string name)
         {
+            if (name.StartsWith("global::", StringComparison.Ordinal)) name = name.Substring(8);
             int dot = name.LastIndexOf('.');
             return dot >= 0 ? name.Substring(dot + 1) : name;
         }

@@ -58,7 +58,7 @@ namespace NetDsl.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor KernelTooLarge = Error("NDSL0008",
             "Kernel larger than the padded input",
-            "{0}: the {1} kernel (extent {2}) is larger than the padded input {3} of {4}",
+            "{0}: the {1} kernel (extent {2}) is larger than the padded input {3} of {4} ({5})",
             "The dilated kernel extent (k-1)*d+1 exceeds the input size plus padding; PyTorch rejects this at run time.");
 
         public static readonly DiagnosticDescriptor GroupsNotDividing = Error("NDSL0009",

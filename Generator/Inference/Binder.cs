@@ -87,11 +87,20 @@ namespace NetDsl.Generator.Inference
             }
 
             bool ok = true;
-            Expr? ExprArg(string name, long? fallback)
+            Expr? ExprArg(string name, long? fallback, bool required = false)
             {
                 if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null)
+                {
+                    // A required size left null (the attribute takes `object`) would otherwise stop inference silently.
+                    if (required)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg?.Location ?? layer.Location, where,
+                            name, arg is null ? "is required" : "must be an integer or an expression string, not null"));
+                        ok = false;
+                    }
                     return fallback is null ? null : Expr.Num(fallback.Value);
-                var e = ToExpr(arg, where, diagnostics);
+                }
+                var e = ToExpr(spec, arg, where, diagnostics);
                 if (e is null) ok = false;
                 return e;
             }
@@ -106,7 +115,7 @@ namespace NetDsl.Generator.Inference
             {
                 case LayerKind.Conv:
                 case LayerKind.ConvTranspose:
-                    b.Out = ExprArg("outChannels", null);
+                    b.Out = ExprArg("outChannels", null, required: true);
                     b.Kernel = ExprArg("Kernel", 3);
                     b.Stride = ExprArg("Stride", 1);
                     b.Dilation = ExprArg("Dilation", 1);
@@ -125,6 +134,15 @@ namespace NetDsl.Generator.Inference
                         }
                         b.PaddingSame = text.Trim() == "same";
                         b.Padding = Expr.Num(0);
+                    }
+                    else if (padding is { Value: { Kind: ArgKind.String, Text: string word } } && IsIdentifier(word.Trim()) && !KnownNames(spec).Contains(word.Trim()))
+                    {
+                        // A single unknown word is a padding keyword NetDsl does not know, not an expression.
+                        string accepted = kind == LayerKind.Conv ? "a number, \"same\"" + (spec.Kind == DeclarationKind.Block ? ", \"valid\"" : " or \"valid\"") : "a number";
+                        if (spec.Kind == DeclarationKind.Block) accepted += " or an expression over the block's parameters";
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, padding.Location ?? layer.Location, where,
+                            "Padding", $"must be {accepted}, not \"{word}\""));
+                        ok = false;
                     }
                     else
                     {
@@ -146,7 +164,7 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.MaxPool:
                 case LayerKind.AvgPool:
-                    b.Kernel = ExprArg("kernel", null);
+                    b.Kernel = ExprArg("kernel", null, required: true);
                     b.Stride = ExprArg("Stride", 0);
                     b.Padding = ExprArg("Padding", 0);
                     b.Dilation = ExprArg("Dilation", 1);
@@ -155,10 +173,10 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.AdaptiveAvgPool:
                 case LayerKind.AdaptiveMaxPool:
-                    b.Size = ExprArg("size", null);
+                    b.Size = ExprArg("size", null, required: true);
                     break;
                 case LayerKind.Linear:
-                    b.Out = ExprArg("outFeatures", null);
+                    b.Out = ExprArg("outFeatures", null, required: true);
                     b.Bias = BoolArg("Bias", true);
                     b.In = ExprArg("In", null);
                     break;
@@ -189,7 +207,7 @@ namespace NetDsl.Generator.Inference
                         var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
                         for (int i = 0; i < items.Count; i++)
                         {
-                            var e = ToExpr(new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
+                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
                             if (e is null) ok = false;
                             else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
                         }
@@ -227,8 +245,31 @@ namespace NetDsl.Generator.Inference
             return ok ? b : null;
         }
 
+        private static bool IsIdentifier(string text)
+        {
+            if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] == '_')) return false;
+            foreach (char c in text)
+            {
+                if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+            }
+            return true;
+        }
+
+        /// <summary>The names an expression may use: in_channels, then the [Param] fields in declaration order.</summary>
+        private static List<string> KnownNames(DeclarationSpec spec)
+        {
+            var known = new List<string> { Expr.InChannels };
+            foreach (var p in spec.Params) known.Add(p.Name);
+            return known;
+        }
+
         /// <summary>Converts an int literal or an expression string into an <see cref="Expr"/>.</summary>
-        private static Expr? ToExpr(ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
+        /// <remarks>
+        /// Names are checked here, against the declaration's [Param] fields and in_channels, because a block is
+        /// emitted once whatever its uses: an unknown name would otherwise reach the generated C#. In a network,
+        /// in_channels is its InChannels and is replaced by that number (the network's code has no such variable).
+        /// </remarks>
+        private static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
         {
             switch (arg.Value.Kind)
             {
@@ -237,7 +278,22 @@ namespace NetDsl.Generator.Inference
                 case ArgKind.String:
                     var expr = Expr.Parse(arg.Value.Text ?? "", out var error);
                     if (expr is null)
+                    {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where, error));
+                        return null;
+                    }
+                    var names = new SortedSet<string>(StringComparer.Ordinal);
+                    expr.CollectVariables(names);
+                    var known = KnownNames(spec);
+                    var unknown = names.FirstOrDefault(n => !known.Contains(n));
+                    if (unknown is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where,
+                            $"{arg.Name}: unknown name '{unknown}' (known: {string.Join(", ", known)})"));
+                        return null;
+                    }
+                    if (spec.Kind == DeclarationKind.Network && names.Contains(Expr.InChannels))
+                        expr = expr.Substitute(new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.InChannels] = Expr.Num(spec.InChannels) });
                     return expr;
                 default:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg.Location, where, arg.Name,

@@ -586,7 +586,9 @@ namespace NetDsl.Generator.Inference
             {
                 if (x.Offset + 2 * p < extent)
                 {
-                    Report(DiagnosticDescriptors.KernelTooLarge, layer.LocationOf("Kernel") ?? layer.Location, where, name, extent,
+                    // Conv's kernel is the named Kernel argument, a pooling layer's the positional "kernel".
+                    string kernelArgument = layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool ? "kernel" : "Kernel";
+                    Report(DiagnosticDescriptors.KernelTooLarge, layer.LocationOf(kernelArgument) ?? layer.Location, where, name, extent,
                         axis, x.Offset + 2 * p, $"{x.Offset} + 2*{p}");
                     return null;
                 }

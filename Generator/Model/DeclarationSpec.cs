@@ -29,7 +29,18 @@ namespace NetDsl.Generator.Model
         LocationInfo? Location)
     {
         /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>
-        public string DisplayName => ContainingTypes.Count == 0 ? ClassName : string.Join(".", ContainingTypes) + "." + ClassName;
+        /// <remarks><see cref="ContainingTypes"/> hold the declaration keyword too ("class Outer"); only the name is shown.</remarks>
+        public string DisplayName
+        {
+            get
+            {
+                if (ContainingTypes.Count == 0) return ClassName;
+                var names = new string[ContainingTypes.Count + 1];
+                for (int i = 0; i < ContainingTypes.Count; i++) names[i] = ContainingTypes[i].Substring(ContainingTypes[i].LastIndexOf(' ') + 1);
+                names[names.Length - 1] = ClassName;
+                return string.Join(".", names);
+            }
+        }
     }
 
     /// <summary>A block parameter: an int field marked [Param], positional at the use site.</summary>

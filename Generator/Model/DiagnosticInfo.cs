@@ -20,11 +20,14 @@ namespace NetDsl.Generator.Model
 
         public bool IsError => Diagnostics.DiagnosticDescriptors.ById(Id).DefaultSeverity == DiagnosticSeverity.Error;
 
-        public Diagnostic ToDiagnostic()
+        public Diagnostic ToDiagnostic() => ToDiagnostic(null);
+
+        /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree when it has the file (see <see cref="LocationInfo.ToLocation(Compilation)"/>).</summary>
+        public Diagnostic ToDiagnostic(Compilation? compilation)
         {
             var args = new object[Args.Count];
             for (int i = 0; i < args.Length; i++) args[i] = Args[i];
-            return Diagnostic.Create(Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, args);
+            return Diagnostic.Create(Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None, args);
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 
@@ -102,6 +103,16 @@ namespace NetDsl.Generator.Parse
                     case "Width": width = named.Value.Value is int w ? w : width; break;
                     case "Sequential": sequentialBlock = named.Value.Value is bool s && s; break;
                 }
+            }
+            if (kind == DeclarationKind.Network && (inChannels < 1 || height < 0 || width < 0))
+            {
+                // Reported here, on the argument at fault (inference only knows the class's location).
+                string culprit = inChannels < 1 ? "InChannels" : height < 0 ? "Height" : "Width";
+                var markerSyntax = marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                var argument = markerSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == culprit);
+                string displayName = string.Join(".", containing.Select(c => c.Substring(c.LastIndexOf(' ') + 1)).Concat(new[] { symbol.Name }));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ArgumentOutOfRange, LocationInfo.From(argument) ?? classLocation, displayName,
+                    $"[Network] needs InChannels >= 1 and Height, Width >= 0 (0 = symbolic); got InChannels = {inChannels}, Height = {height}, Width = {width}"));
             }
 
             // --- members in declaration order
@@ -226,6 +237,12 @@ namespace NetDsl.Generator.Parse
                         var positional = arguments.Where(a => a.NameEquals is null).ToList();
                         var byName = positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == parameter.Name);
                         if (byName is not null) argLocation = LocationInfo.From(byName);
+                        else if (parameter.IsParams && i < positional.Count && positional.Skip(i).All(a => a.NameColon is null))
+                        {
+                            // A params array written as a list (Use(typeof(B), 64, 2)): the span covers every item.
+                            var span = TextSpan.FromBounds(positional[i].SpanStart, positional[positional.Count - 1].Span.End);
+                            argLocation = LocationInfo.From(Location.Create(positional[i].SyntaxTree, span));
+                        }
                         else if (i < positional.Count && positional[i].NameColon is null) argLocation = LocationInfo.From(positional[i]);
                     }
                     args.Add(new ArgSpec(parameter.Name, ToValue(attribute.ConstructorArguments[i]), argLocation ?? location));

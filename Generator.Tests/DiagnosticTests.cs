@@ -1,0 +1,1567 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// Every NDSL diagnostic, triggered from real C#: the id, severity, message and the exact span (marked
+/// <c>[|...|]</c> in the source); that nothing is generated for the class at fault and that the output has no C#
+/// errors the user's own code does not have. Each case has a near miss: the smallest edit that makes the
+/// declaration valid, which must report nothing and generate code that compiles.
+/// </summary>
+public partial class DiagnosticTests
+{
+    /// <summary>One diagnostic scenario.</summary>
+    /// <param name="Id">The expected diagnostic id; every diagnostic of the run must have it and sit on a marked span.</param>
+    /// <param name="Message">A fragment the formatted message must contain; with a leading ^, its start.</param>
+    /// <param name="NotGenerated">Hint names that must be absent in the bad case and present in the near miss.</param>
+    /// <param name="Bad">The source with the expected spans marked.</param>
+    /// <param name="Fixed">The near miss.</param>
+    public sealed record Case(string Id, string Message, string[] NotGenerated, string Bad, string Fixed)
+    {
+        public DiagnosticSeverity Severity => Id == "NDSL0024" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error;
+    }
+
+    private static readonly string[] Net = { "Net.g.cs" };
+
+    public static readonly IReadOnlyDictionary<string, Case> Cases = new Dictionary<string, Case>
+    {
+        // ---------------------------------------------------------------- declarations
+        ["NDSL0001 network not partial"] = new("NDSL0001", "'Net' must be declared partial", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public class [|Net|]
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0001 block not partial"] = new("NDSL0001", "'Twice' must be declared partial", new[] { "Twice.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public class [|Twice|]
+            {
+                [Param] int c;
+                [Conv("c * 2", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Twice), 4)] Stage twice;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Twice
+            {
+                [Param] int c;
+                [Conv("c * 2", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Twice), 4)] Stage twice;
+            }
+            """),
+
+        ["NDSL0002 generic class"] = new("NDSL0002", "'Net' cannot be generated: generic classes are not supported", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class [|Net|]<T>
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0002 base class"] = new("NDSL0002", "it derives from 'Base'", Net,
+            """
+            using NetDsl;
+
+            public class Base { }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class [|Net|] : Base
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            public class Base { }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0002 containing type not partial"] = new("NDSL0002", "its containing type 'Outer' must be partial too", new[] { "Outer.Net.g.cs" },
+            """
+            using NetDsl;
+
+            public class Outer
+            {
+                [Network(InChannels = 3, Height = 8, Width = 8)]
+                public partial class [|Net|]
+                {
+                    [Conv(4, Kernel = 3)] Stage conv;
+                }
+            }
+            """,
+            """
+            using NetDsl;
+
+            public partial class Outer
+            {
+                [Network(InChannels = 3, Height = 8, Width = 8)]
+                public partial class Net
+                {
+                    [Conv(4, Kernel = 3)] Stage conv;
+                }
+            }
+            """),
+
+        // ---------------------------------------------------------------- channels and features
+        ["NDSL0003 conv In"] = new("NDSL0003", "Net.conv2: Conv2d expects 4 input channels but receives 8", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv1;
+                [Conv(16, Kernel = 3, [|In = 4|])] Stage conv2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv1;
+                [Conv(16, Kernel = 3, In = 8)] Stage conv2;
+            }
+            """),
+
+        ["NDSL0003 batchnorm In"] = new("NDSL0003", "Net.bn: BatchNorm expects 16 input channels but receives 8", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [BatchNorm([|In = 16|])] Stage bn;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [BatchNorm(In = 8)] Stage bn;
+            }
+            """),
+
+        ["NDSL0003 in a nested network"] = new("NDSL0003", "^Outer.Net.conv2: Conv2d expects 4 input channels but receives 8", new[] { "Outer.Net.g.cs" },
+            """
+            using NetDsl;
+
+            public partial class Outer
+            {
+                [Network(InChannels = 3, Height = 16, Width = 16)]
+                public partial class Net
+                {
+                    [Conv(8, Kernel = 3)] Stage conv1;
+                    [Conv(16, Kernel = 3, [|In = 4|])] Stage conv2;
+                }
+            }
+            """,
+            """
+            using NetDsl;
+
+            public partial class Outer
+            {
+                [Network(InChannels = 3, Height = 16, Width = 16)]
+                public partial class Net
+                {
+                    [Conv(8, Kernel = 3)] Stage conv1;
+                    [Conv(16, Kernel = 3, In = 8)] Stage conv2;
+                }
+            }
+            """),
+
+        ["NDSL0004 linear In"] = new("NDSL0004", "Net.fc: Linear expects 16 in-features but the incoming tensor has 8 features", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear(10, [|In = 16|])] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear(10, In = 8)] Stage fc;
+            }
+            """),
+
+        // ---------------------------------------------------------------- joins
+        ["NDSL0005 shortcut Projection.Never with a channel change"] = new("NDSL0005", "cannot add [N, 16, 8, 8] and [N, 3, 8, 8] (the shortcut has Projection = Never)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(16, Kernel = 3, Padding = 1)] Stage conv;
+                [[|Shortcut(Projection = Projection.Never)|]] Stage residual;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(3, Kernel = 3, Padding = 1)] Stage conv;
+                [Shortcut(Projection = Projection.Never)] Stage residual;
+            }
+            """),
+
+        ["NDSL0005 sum join of different channels"] = new("NDSL0005", "(branch 1 of a Sum join)", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(Pointwise), 8), [|Branch(typeof(Pointwise), 16)|], Join(Join.Sum)] Stage mix;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(Pointwise), 8), Branch(typeof(Pointwise), 8), Join(Join.Sum)] Stage mix;
+            }
+            """),
+
+        ["NDSL0005 add skip of different channels"] = new("NDSL0005", "cannot add [N, 16, 8, 8] and [N, 8, 8, 8] (from 'conv1')", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(16, Kernel = 3, Padding = 1)] Stage conv2;
+                [[|Add(nameof(conv1))|]] Stage sum;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv2;
+                [Add(nameof(conv1))] Stage sum;
+            }
+            """),
+
+        ["NDSL0006 concat skip of different spatial sizes"] = new("NDSL0006", "Net.cat: cannot concatenate [N, 8, 8, 8] and [N, 8, 16, 16] (from 'conv1') along channels", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [MaxPool(2)] Stage pool;
+                [[|Concat(nameof(conv1))|]] Stage cat;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [MaxPool(3, Stride = 1, Padding = 1)] Stage pool;
+                [Concat(nameof(conv1))] Stage cat;
+            }
+            """),
+
+        ["NDSL0006 concat join of different spatial sizes"] = new("NDSL0006", "(branch 1)", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Down
+            {
+                [Param] int s;
+                [Conv(4, Kernel = 1, Stride = "s")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(Down), 1), [|Branch(typeof(Down), 2)|], Join(Join.Concat)] Stage mix;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Down
+            {
+                [Param] int s;
+                [Conv(4, Kernel = 1, Stride = "s")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(Down), 1), Branch(typeof(Down), 1), Join(Join.Concat)] Stage mix;
+            }
+            """),
+
+        // ---------------------------------------------------------------- sizes
+        ["NDSL0007 transposed conv with big padding"] = new("NDSL0007", "Net.up: ConvTranspose2d gives an output height of -4 (input 4)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 4, Width = 4)]
+            public partial class Net
+            {
+                [[|ConvTranspose(8, Kernel = 3, Padding = 5)|]] Stage up;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 4, Width = 4)]
+            public partial class Net
+            {
+                [ConvTranspose(8, Kernel = 3, Padding = 1)] Stage up;
+            }
+            """),
+
+        // Seed 004's dilated net (Samples/Networks/DilatedNet.cs) at 16x16: 16 -> 14 -> 10, then the dilation-5
+        // kernel spans 11 pixels.
+        ["NDSL0008 seed 004 net with 16x16 input"] = new("NDSL0008", "Net.conv: the Conv2d kernel (extent 11) is larger than the padded input height of 10 (10 + 2*0)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(32, Kernel = 3, Dilation = 1), BatchNorm, ReLU(Inplace = true),
+                 Conv(32, Kernel = 3, Dilation = 2), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, [|Kernel = 3|], Dilation = 5), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, Kernel = 3, Dilation = 1), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, Kernel = 3, Dilation = 2), BatchNorm, ReLU(Inplace = true),
+                 Conv(128, Kernel = 3, Dilation = 5), BatchNorm, ReLU(Inplace = true)]
+                Stage conv;
+
+                [AvgPool(32)] Stage pool;
+                [Flatten] Stage flatten;
+                [Linear(3, In = 128)] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 64, Width = 64)]
+            public partial class Net
+            {
+                [Conv(32, Kernel = 3, Dilation = 1), BatchNorm, ReLU(Inplace = true),
+                 Conv(32, Kernel = 3, Dilation = 2), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, Kernel = 3, Dilation = 5), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, Kernel = 3, Dilation = 1), BatchNorm, ReLU(Inplace = true),
+                 Conv(64, Kernel = 3, Dilation = 2), BatchNorm, ReLU(Inplace = true),
+                 Conv(128, Kernel = 3, Dilation = 5), BatchNorm, ReLU(Inplace = true)]
+                Stage conv;
+
+                [AvgPool(32)] Stage pool;
+                [Flatten] Stage flatten;
+                [Linear(3, In = 128)] Stage fc;
+            }
+            """),
+
+        ["NDSL0008 pooling kernel larger than the input"] = new("NDSL0008", "Net.pool: the MaxPool2d kernel (extent 5) is larger than the padded input height of 4 (4 + 2*0)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 4, Width = 4)]
+            public partial class Net
+            {
+                [MaxPool([|5|])] Stage pool;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 4, Width = 4)]
+            public partial class Net
+            {
+                [MaxPool(4)] Stage pool;
+            }
+            """),
+
+        ["NDSL0009 groups not dividing the channels"] = new("NDSL0009", "Net.conv: groups = 3 must divide both the input channels (4) and the output channels (8)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, [|Groups = 3|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Groups = 4)] Stage conv;
+            }
+            """),
+
+        // ---------------------------------------------------------------- argument values
+        ["NDSL0010 non-positive channels"] = new("NDSL0010", "Net.conv: Conv2d output channels must be positive, got 0", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv([|0|], Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(1, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0010 dropout 1.5"] = new("NDSL0010", "Net.drop: Dropout probability must be within [0, 1], got 1.5", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Dropout([|1.5|])] Stage drop;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Dropout(0.5)] Stage drop;
+            }
+            """),
+
+        ["NDSL0010 dropout P = 1.5"] = new("NDSL0010", "Net.drop: Dropout probability must be within [0, 1], got 1.5", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Dropout([|P = 1.5|])] Stage drop;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Dropout(P = 1.0)] Stage drop;
+            }
+            """),
+
+        ["NDSL0010 negative padding"] = new("NDSL0010", "Net.conv: Conv2d padding must not be negative, got -1", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, [|Padding = -1|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 0)] Stage conv;
+            }
+            """),
+
+        ["NDSL0010 network InChannels = 0"] = new("NDSL0010", "[Network] needs InChannels >= 1", Net,
+            """
+            using NetDsl;
+
+            [Network([|InChannels = 0|], Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 1, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0010 network Height = -8"] = new("NDSL0010", "^Net: [Network] needs InChannels >= 1 and Height, Width >= 0 (0 = symbolic); got InChannels = 3, Height = -8, Width = 8", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, [|Height = -8|], Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0010 Repeat = 0"] = new("NDSL0010", "^Net.pw: Repeat must be at least 1, got 0", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), 8, [|Repeat = 0|])] Stage pw;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), 8, Repeat = 1)] Stage pw;
+            }
+            """),
+
+        // ---------------------------------------------------------------- names and blocks
+        ["NDSL0011 unknown skip name"] = new("NDSL0011", "Net.cat: no earlier stage named 'nope' in 'Net' (earlier stages: conv1, conv2)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv2;
+                [Concat([|"nope"|])] Stage cat;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv2;
+                [Concat("conv1")] Stage cat;
+            }
+            """),
+
+        ["NDSL0011 unknown name among several skips"] = new("NDSL0011", "^Net.cat: no earlier stage named 'nope' in 'Net'", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv2;
+                [Concat([|nameof(conv1), "nope"|])] Stage cat;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv1;
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv2;
+                [Concat(nameof(conv1), nameof(conv2))] Stage cat;
+            }
+            """),
+
+        ["NDSL0012 block using itself"] = new("NDSL0012", "^Block 'Loop' uses itself through Loop → Loop", new[] { "Loop.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Loop
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+                [[|Use(typeof(Loop))|]] Stage again;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Loop))] Stage loop;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Loop
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Loop), Repeat = 2)] Stage loop;
+            }
+            """),
+
+        ["NDSL0012 blocks using each other"] = new("NDSL0012", "uses itself through", new[] { "A.g.cs", "B.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class A
+            {
+                [[|Use(typeof(B))|]] Stage b;
+            }
+
+            [Block]
+            public partial class B
+            {
+                [[|Use(typeof(A))|]] Stage a;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(A))] Stage a;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class A
+            {
+                [Use(typeof(B))] Stage b;
+            }
+
+            [Block]
+            public partial class B
+            {
+                [Conv(8, Kernel = 1)] Stage a;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(A))] Stage a;
+            }
+            """),
+
+        ["NDSL0013 typeof a class that is not a block"] = new("NDSL0013", "'Helper' is not a [Block] class", Net,
+            """
+            using NetDsl;
+
+            public partial class Helper
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use([|typeof(Helper)|])] Stage helper;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Helper
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Helper))] Stage helper;
+            }
+            """),
+
+        ["NDSL0014 too many block arguments"] = new("NDSL0014", "Block 'Pointwise' takes 1 argument(s) (c) but 2 were given", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), [|8, 2|])] Stage pw;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), 8)] Stage pw;
+            }
+            """),
+
+        ["NDSL0014 missing block argument"] = new("NDSL0014", "Block 'Pointwise' needs a value for 'c' (parameters: c)", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [[|Use(typeof(Pointwise))|]] Stage pw;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), 8)] Stage pw;
+            }
+            """),
+
+        ["NDSL0015 expression ends early"] = new("NDSL0015", "Wide.conv: expression \"planes *\" ends early", new[] { "Wide.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int planes;
+                [Conv([|"planes *"|], Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 4)] Stage wide;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int planes;
+                [Conv("planes * 4", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 4)] Stage wide;
+            }
+            """),
+
+        ["NDSL0015 unknown name in a network"] = new("NDSL0015", "Net.conv: outChannels: unknown name 'unknown_name'", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv([|"unknown_name"|], Kernel = 1)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv("in_channels", Kernel = 1)] Stage conv;
+            }
+            """),
+
+        ["NDSL0015 unknown name in a block"] = new("NDSL0015", "unknown name 'unknown_name'", new[] { "Wide.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int planes;
+                [Conv([|"unknown_name"|], Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 4)] Stage wide;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int planes;
+                [Conv("planes", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 4)] Stage wide;
+            }
+            """),
+
+        // ---------------------------------------------------------------- fields and composition
+        ["NDSL0016 layer attribute on a non-Stage field"] = new("NDSL0016", "'conv': layer attributes go on fields of type NetDsl.Stage, not 'int'", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] int [|conv|];
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0016 Stage field without attributes"] = new("NDSL0016", "'relu': a Stage field needs at least one layer attribute", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                Stage [|relu|];
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [ReLU] Stage relu;
+            }
+            """),
+
+        ["NDSL0016 [Param] in a network"] = new("NDSL0016", "^'width': [Param] fields belong to [Block] classes", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Param] int [|width|] = 8;
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                int width = 8;
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0016 FirstRepeatOnly without a default"] = new("NDSL0016", "^'stride': FirstRepeatOnly needs a default value", new[] { "Down.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Down
+            {
+                [Param(FirstRepeatOnly = true)] int [|stride|];
+                [Conv(8, Kernel = 1, Stride = "stride")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Down), 2, Repeat = 2)] Stage down;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Down
+            {
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Conv(8, Kernel = 1, Stride = "stride")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Down), 2, Repeat = 2)] Stage down;
+            }
+            """),
+
+        ["NDSL0017 a layer attribute NetDsl does not know"] = new("NDSL0017", "^Net.fancy: [Fancy] is not a layer NetDsl knows", Net,
+            """
+            using NetDsl;
+
+            public sealed class FancyAttribute : LayerAttribute { }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [[|Fancy|]] Stage fancy;
+            }
+            """,
+            """
+            using NetDsl;
+
+            public sealed class FancyAttribute : LayerAttribute { }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [Identity] Stage fancy;
+            }
+            """),
+
+        ["NDSL0017 Use mixed with Conv"] = new("NDSL0017", "Net.both: [Use] makes up a stage on its own", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [[|Use(typeof(Pointwise), 8)|], Conv(8, Kernel = 3)] Stage both;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pointwise), 8)] Stage both;
+            }
+            """),
+
+        ["NDSL0017 Branch without Join"] = new("NDSL0017", "Net.mix: a parallel stage needs one or more [Branch] attributes and exactly one [Join]", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [[|Branch(typeof(Pointwise), 8)|], Branch(typeof(Pointwise), 4)] Stage mix;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pointwise
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(Pointwise), 8), Branch(typeof(Pointwise), 4), Join(Join.Concat)] Stage mix;
+            }
+            """),
+
+        // ---------------------------------------------------------------- ranks and flattening
+        ["NDSL0018 Linear without Flatten"] = new("NDSL0018", "Net.fc: Linear needs a flattened [N, F] input but receives [N, 8, 1, 1]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [GlobalAvgPool] Stage pool;
+                [[|Linear(10)|]] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear(10)] Stage fc;
+            }
+            """),
+
+        ["NDSL0018 Conv after Flatten"] = new("NDSL0018", "Net.conv2: Conv2d needs an [N, C, H, W] feature map but receives the flat [N, 288]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv1;
+                [Flatten] Stage flatten;
+                [[|Conv(8, Kernel = 3)|]] Stage conv2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv1;
+                [Conv(8, Kernel = 3)] Stage conv2;
+                [Flatten] Stage flatten;
+            }
+            """),
+
+        ["NDSL0020 Linear after Flatten with a symbolic size"] = new("NDSL0020", "Net.fc: the flattened size C*H*W depends on the input size", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [Flatten] Stage flatten;
+                [[|Linear(10)|]] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [Flatten] Stage flatten;
+                [Linear(10)] Stage fc;
+            }
+            """),
+
+        ["NDSL0021 same padding with stride 2"] = new("NDSL0021", "Net.conv: padding \"same\" requires stride 1", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, [|Padding = "same"|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 1, Padding = "same")] Stage conv;
+            }
+            """),
+
+        ["NDSL0022 shortcut across an unpadded conv"] = new("NDSL0022", "Net.residual: the shortcut input [N, 3, 8, 8] cannot be projected to the main path's [N, 16, 6, 6]: a 1x1 conv with stride 1 gives [N, 16, 8, 8]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(16, Kernel = 3)] Stage conv;
+                [[|Shortcut|]] Stage residual;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(16, Kernel = 3, Padding = 1)] Stage conv;
+                [Shortcut] Stage residual;
+            }
+            """),
+
+        ["NDSL0022 shortcut across an upsampling"] = new("NDSL0022", "the main path does not have an integer stride", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Upsample(2)] Stage up;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;
+                [[|Shortcut|]] Stage residual;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(16, Kernel = 3, Stride = 1, Padding = 1)] Stage conv;
+                [Shortcut] Stage residual;
+            }
+            """),
+
+        ["NDSL0023 Kernel = 2.5"] = new("NDSL0023", "Net.conv: argument 'Kernel' must be an integer or an expression string, not 2.5", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, [|Kernel = 2.5|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 2)] Stage conv;
+            }
+            """),
+
+        ["NDSL0023 Padding = \"bogus\""] = new("NDSL0023", "^Net.conv: argument 'Padding' must be a number, \"same\" or \"valid\", not \"bogus\"", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, [|Padding = "bogus"|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = "same")] Stage conv;
+            }
+            """),
+
+        ["NDSL0023 null for a required argument"] = new("NDSL0023", "^Net.conv: argument 'outChannels' must be an integer or an expression string, not null", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv([|null|], Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3)] Stage conv;
+            }
+            """),
+
+        ["NDSL0023 Padding = \"bogus\" in a block"] = new("NDSL0023", "^Pad.conv: argument 'Padding' must be a number, \"same\", \"valid\" or an expression over the block's parameters, not \"bogus\"", new[] { "Pad.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pad
+            {
+                [Param] int p;
+                [Conv(8, Kernel = 3, [|Padding = "bogus"|])] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pad), 1)] Stage pad;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Pad
+            {
+                [Param] int p;
+                [Conv(8, Kernel = 3, Padding = "p")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(Pad), 1)] Stage pad;
+            }
+            """),
+
+        ["NDSL0024 network without stages"] = new("NDSL0024", "'Net' declares no Stage fields; nothing to generate", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class [|Net|]
+            {
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Identity] Stage id;
+            }
+            """),
+
+        ["NDSL0024 block without stages"] = new("NDSL0024", "^'Nothing' declares no Stage fields; nothing to generate", new[] { "Nothing.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class [|Nothing|]
+            {
+                [Param] int c;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Nothing
+            {
+                [Param] int c;
+                [Identity] Stage id;
+            }
+            """),
+
+        ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Head
+            {
+                [Flatten] Stage flatten;
+                [[|Linear(10)|]] Stage fc;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;
+                [Use(typeof(Head))] Stage head;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Head
+            {
+                [GlobalAvgPool] Stage pool;
+                [Flatten] Stage flatten;
+                [Linear(10)] Stage fc;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;
+                [Use(typeof(Head))] Stage head;
+            }
+            """),
+    };
+
+    public static TheoryData<string> CaseNames
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var name in Cases.Keys) data.Add(name);
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Mistake_is_reported_on_the_marked_span_and_generates_nothing(string name)
+    {
+        var @case = Cases[name];
+        var marked = MarkedSource.Parse(@case.Bad);
+        Assert.NotEmpty(marked.Spans);
+
+        var result = GeneratorHarness.Run(marked.Source);
+        var diagnostics = result.GeneratorDiagnostics;
+
+        Assert.NotEmpty(diagnostics);
+        foreach (var d in diagnostics)
+        {
+            Assert.True(d.Id == @case.Id, $"unexpected {Describe(d, marked.Source)}");
+            Assert.Equal(@case.Severity, d.Severity);
+            Assert.Equal(@case.Severity, d.DefaultSeverity);
+            Assert.True(d.Location.IsInSource, $"not a source location: {Describe(d, marked.Source)}");
+            Assert.Equal("/src/Input0.cs", d.Location.SourceTree!.FilePath);
+            Assert.Same(result.Output.SyntaxTrees.First(t => t.FilePath == "/src/Input0.cs"), d.Location.SourceTree);
+            Assert.True(marked.Spans.Contains(d.Location.SourceSpan),
+                $"{Describe(d, marked.Source)} is not on a marked span ({string.Join(", ", marked.MarkedTexts.Select(t => "'" + t + "'"))})");
+            var message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            if (@case.Message.StartsWith('^')) Assert.StartsWith(@case.Message.Substring(1), message, StringComparison.Ordinal);
+            else Assert.Contains(@case.Message, message);
+            Assert.DoesNotContain("global::", message);
+        }
+        foreach (var span in marked.Spans)
+            Assert.Contains(diagnostics, d => d.Location.SourceSpan == span);
+        // One report per mistake: the same diagnostic twice (e.g. from the block and from each use) is noise.
+        var repeated = diagnostics.GroupBy(d => (d.Id, d.Location.SourceSpan, d.GetMessage())).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, "reported more than once: " + string.Join("; ", repeated));
+
+        foreach (var hint in @case.NotGenerated)
+            Assert.DoesNotContain(hint, result.Sources.Keys);
+
+        // Generating nothing must not add C# errors: the output has exactly the errors of the user's code alone.
+        var own = GeneratorHarness.Compile(marked.Source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).OrderBy(s => s);
+        var output = result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).OrderBy(s => s);
+        Assert.Equal(own, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Near_miss_reports_nothing_and_compiles(string name)
+    {
+        var @case = Cases[name];
+        Assert.DoesNotContain(MarkedSource.Open, @case.Fixed);
+
+        var result = GeneratorHarness.Run(@case.Fixed);
+
+        Assert.True(result.GeneratorDiagnostics.IsEmpty, string.Join("\n", result.GeneratorDiagnostics.Select(d => Describe(d, @case.Fixed))));
+        foreach (var hint in @case.NotGenerated)
+            Assert.Contains(hint, result.Sources.Keys);
+        var errors = result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        // The generated code itself is warning-free too (the user's fields may still draw their own warnings).
+        var generatedWarnings = result.Output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && tree.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(generatedWarnings.Count == 0, string.Join("\n", generatedWarnings));
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_source_case_except_the_internal_error()
+    {
+        var covered = Cases.Values.Select(c => c.Id).ToHashSet();
+        var missing = DiagnosticDescriptors.All.Select(d => d.Id).Where(id => !covered.Contains(id) && id != DiagnosticDescriptors.InternalError.Id);
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Marked_source_strips_the_markers_and_keeps_the_spans()
+    {
+        var marked = MarkedSource.Parse("[[|Shortcut|]] Stage s; [Conv(8, [|In = 4|])]");
+
+        Assert.Equal("[Shortcut] Stage s; [Conv(8, In = 4)]", marked.Source);
+        Assert.Equal(new[] { "Shortcut", "In = 4" }, marked.MarkedTexts);
+        Assert.Throws<ArgumentException>(() => MarkedSource.Parse("[|a"));
+        Assert.Throws<ArgumentException>(() => MarkedSource.Parse("a|]"));
+    }
+
+    private static string Describe(Diagnostic d, string source)
+    {
+        var span = d.Location.SourceSpan;
+        string text = span.End <= source.Length ? source.Substring(span.Start, span.Length) : "";
+        return $"{d.Id} '{d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}' at '{text}' {span}";
+    }
+}
