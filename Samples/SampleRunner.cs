@@ -109,6 +109,22 @@ public static class SampleRunner
             Console.WriteLine($"Forward {Shape(x.shape)} -> {Shape(y.shape)} in {watch.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
             sample.Check?.Invoke(y);
         }
+        if (sample.Summary.Constraints.Count > 0)
+        {
+            // The generated forward checks the compile-time constraints before any native call.
+            var shape = (long[])sample.InputShapes[0].Clone();
+            shape[2] += 1;
+            try
+            {
+                using var bad = torch.randn(shape);
+                module.call(bad).Dispose();
+                throw new InvalidOperationException($"{sample.Name} accepted {Shape(shape)}, which breaks its constraints");
+            }
+            catch (ArgumentException ex)
+            {
+                Console.WriteLine($"Input {Shape(shape)} is rejected: {ex.Message}");
+            }
+        }
     }
 
     private static void PrintValues(Tensor y, double[] expected)
