@@ -21,6 +21,10 @@ namespace NetDsl.Generator.Diagnostics
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
                 description: description, helpLinkUri: HelpBase + id.ToLowerInvariant());
 
+        private static DiagnosticDescriptor Info(string id, string title, string message, string description) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+                description: description, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
         public static readonly DiagnosticDescriptor NotPartial = Error("NDSL0001",
             "Network or block class must be partial",
             "'{0}' must be declared partial so NetDsl can generate its module code",
@@ -146,13 +150,38 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: a Linear inside a block must follow global pooling (its in-features cannot depend on the spatial size at each use)",
             "Blocks are emitted once for all uses; their layer sizes may depend on channels and parameters, not on spatial sizes.");
 
+        public static readonly DiagnosticDescriptor WTConvChannels = Error("NDSL0026",
+            "WTConv must keep the channel count",
+            "{0}: WTConv is depthwise: its output channels ({1}) must equal its input channels ({2})",
+            "WTConv2d replaces a depthwise convolution, so in_channels == out_channels (the reference asserts it).");
+
+        public static readonly DiagnosticDescriptor WaveletLevelsTooDeep = Error("NDSL0027",
+            "Wavelet level falls below 1x1",
+            "{0}: level {1} of {2} would work on a {3} sub-band; at most {4} level(s) fit a {5} input",
+            "Each wavelet level halves the size (rounding up); a level whose sub-band would be smaller than 1x1 does not exist.");
+
+        public static readonly DiagnosticDescriptor WaveletBandBelowKernel = Warning("NDSL0028",
+            "Wavelet sub-band smaller than the kernel",
+            "{0}: level {1} works on a {2} sub-band, smaller than its {3}x{3} kernel; the level mostly sees zero padding",
+            "A level whose sub-band is smaller than the kernel still runs, but its convolution sees mostly padding: fewer levels give the same receptive field.");
+
+        public static readonly DiagnosticDescriptor UnknownWavelet = Error("NDSL0029",
+            "Unknown wavelet",
+            "{0}: unknown wavelet '{1}'; valid names: {2}",
+            "Wavelet names are PyWavelets' (haar, db1-db20, sym2-sym20, coif1-coif5, biorN.M, rbioN.M).");
+
+        public static readonly DiagnosticDescriptor OddSizeWavelet = Info("NDSL0030",
+            "Odd size fed to a wavelet stage",
+            "{0}: the {1} input is odd along {2}; {3}",
+            "The Haar transform pairs rows and columns: an odd size is zero-padded at the bottom/right (HWD, as pytorch_wavelets' mode='zero') or padded and cropped back (WTConv).");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
             SizeBelowOne, KernelTooLarge, GroupsNotDividing, ArgumentOutOfRange, UnknownStage, BlockCycle, NotABlock,
             BlockArguments, InvalidExpression, InvalidStageField, InvalidComposition, RankMismatch, InternalError,
             SymbolicFlatten, SamePaddingStride, ShortcutProjection, UnknownAttributeArgument, EmptyDeclaration,
-            BlockNeedsFlatWidth,
+            BlockNeedsFlatWidth, WTConvChannels, WaveletLevelsTooDeep, WaveletBandBelowKernel, UnknownWavelet, OddSizeWavelet,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -241,6 +241,20 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.Join:
                     b.JoinMode = IntArg("mode", 0);
                     break;
+                case LayerKind.Downsample:
+                    b.DownsampleKind = IntArg("kind", 0);
+                    b.Out = ExprArg("Out", 0);
+                    b.WithReLU = BoolArg("ReLU", true);
+                    break;
+                case LayerKind.WTConv:
+                    b.Out = ExprArg("outChannels", null);
+                    b.Kernel = ExprArg("Kernel", 5);
+                    b.Stride = ExprArg("Stride", 1);
+                    b.Bias = BoolArg("Bias", true);
+                    b.Levels = ExprArg("Levels", 1);
+                    if (args.TryGetValue("Wavelet", out var wavelet) && wavelet.Value.Kind == ArgKind.String && wavelet.Value.Text is not null)
+                        b.WaveletName = wavelet.Value.Text;
+                    break;
             }
             return ok ? b : null;
         }

@@ -27,6 +27,8 @@ namespace NetDsl.Generator.Inference
         Dropout,
         Upsample,
         Identity,
+        Downsample,
+        WTConv,
         Use,
         Shortcut,
         Add,
@@ -108,6 +110,14 @@ namespace NetDsl.Generator.Inference
         /// <summary>0 nearest, 1 bilinear (NetDsl.UpsampleMode).</summary>
         public int UpsampleMode { get; set; }
         public int Repeat { get; set; } = 1;
+        /// <summary>NetDsl.DownsampleKind: 0 max pool, 1 avg pool, 2 strided conv, 3 HWD.</summary>
+        public int DownsampleKind { get; set; }
+        /// <summary>Downsample(StridedConv): ReLU after the conv.</summary>
+        public bool WithReLU { get; set; } = true;
+        /// <summary>WTConv: number of wavelet levels.</summary>
+        public Expr? Levels { get; set; }
+        /// <summary>WTConv: the pywt wavelet name.</summary>
+        public string WaveletName { get; set; } = "db1";
         /// <summary>0 auto, 1 always, 2 never (NetDsl.Projection).</summary>
         public int Projection { get; set; }
         /// <summary>0 concat, 1 sum (NetDsl.Join).</summary>

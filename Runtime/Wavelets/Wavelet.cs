@@ -16,8 +16,7 @@ namespace NetDsl.Wavelets
     /// </remarks>
     public sealed class Wavelet
     {
-        private static readonly string[] BiorOrders =
-            { "1.1", "1.3", "1.5", "2.2", "2.4", "2.6", "2.8", "3.1", "3.3", "3.5", "3.7", "3.9", "4.4", "5.5", "6.8" };
+        private static readonly string[] BiorOrders = WaveletCatalog.BiorOrders;
 
         /// <summary>Every name <see cref="Get"/> accepts, in pywt's family order.</summary>
         public static IReadOnlyList<string> Names { get; } = BuildNames();
@@ -160,15 +159,7 @@ namespace NetDsl.Wavelets
                                Reversed(bior.RecLo), Reversed(bior.RecHi), Reversed(bior.DecLo), Reversed(bior.DecHi));
         }
 
-        private static IReadOnlyList<string> BuildNames()
-        {
-            var names = new List<string> { "haar" };
-            names.AddRange(Enumerable.Range(1, WaveletCoefficients.Db.Length).Select(k => "db" + k));
-            names.AddRange(Enumerable.Range(2, WaveletCoefficients.Sym.Length).Select(k => "sym" + k));
-            names.AddRange(Enumerable.Range(1, WaveletCoefficients.Coif.Length).Select(k => "coif" + k));
-            names.AddRange(BiorOrders.Select(o => "bior" + o));
-            names.AddRange(BiorOrders.Select(o => "rbio" + o));
-            return names.AsReadOnly();
-        }
+        // The names are shared with the generator (Shared/WaveletCatalog.cs); a test checks each one has a table here.
+        private static IReadOnlyList<string> BuildNames() => WaveletCatalog.Names;
     }
 }
