@@ -479,7 +479,7 @@ namespace NetDsl.Generator.Emit
                 }
                 case LayerKind.Upsample:
                 {
-                    string mode = l.UpsampleMode == 1 ? "global::TorchSharp.UpsampleMode.Bilinear" : "global::TorchSharp.UpsampleMode.Nearest";
+                    string mode = l.UpsampleMode == 1 ? "global::TorchSharp.torch.UpsampleMode.Bilinear" : "global::TorchSharp.torch.UpsampleMode.Nearest";
                     string align = l.UpsampleMode == 1 ? ", align_corners: " + (l.AlignCorners ? "true" : "false") : "";
                     if (l.Scale != 0)
                         return $"nn.Upsample(scale_factor: new double[] {{ {l.Scale}, {l.Scale} }}, mode: {mode}{align})";
