@@ -111,13 +111,24 @@ namespace NetDsl.Generator
             }
         }
 
-        /// <summary>Block-level checks that do not depend on a use: referenced blocks exist and are not cyclic.</summary>
+        /// <summary>Block-level checks that do not depend on a use: expressions name only parameters, referenced blocks exist and are not cyclic.</summary>
         private static IEnumerable<DiagnosticInfo> CheckBlockReferences(BoundDeclaration block, Dictionary<string, DeclarationSpec> blocks)
         {
+            var known = new List<string> { Expr.InChannels };
+            known.AddRange(block.Spec.Params.Select(p => p.Name));
             foreach (var stage in block.Stages)
             {
                 foreach (var layer in stage.Layers)
                 {
+                    // The block's constructor uses these expressions as C#: an unknown name would not compile.
+                    foreach (var (argument, expr) in Expressions(layer))
+                    {
+                        var names = new SortedSet<string>(StringComparer.Ordinal);
+                        expr.CollectVariables(names);
+                        foreach (var name in names.Where(n => !known.Contains(n)))
+                            yield return DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, layer.LocationOf(argument),
+                                block.Spec.DisplayName + "." + stage.Name, $"{argument}: unknown name '{name}' (known: {string.Join(", ", known)})");
+                    }
                     if (layer.BlockName is null) continue;
                     if (!blocks.ContainsKey(layer.BlockName))
                     {
@@ -131,6 +142,22 @@ namespace NetDsl.Generator
                             string.Join(" → ", new[] { block.Spec.ClassName }.Concat(path.Select(Short))));
                 }
             }
+        }
+
+        private static IEnumerable<(string Argument, Expr Expr)> Expressions(BoundLayer layer)
+        {
+            bool pool = layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool;
+            var all = new (string, Expr?)[]
+            {
+                (layer.Kind == LayerKind.Linear ? "outFeatures" : "outChannels", layer.Out), (pool ? "kernel" : "Kernel", layer.Kernel),
+                ("Stride", layer.Stride), ("Padding", layer.Padding), ("OutputPadding", layer.OutputPadding), ("Dilation", layer.Dilation),
+                ("Groups", layer.Groups), ("In", layer.In), ("size", layer.Size),
+            };
+            foreach (var (argument, expr) in all)
+            {
+                if (expr is not null) yield return (argument, expr);
+            }
+            foreach (var arg in layer.BlockArgs) yield return ("args", arg.Value);
         }
 
         private static string Short(string name)
