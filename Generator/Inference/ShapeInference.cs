@@ -479,8 +479,9 @@ namespace NetDsl.Generator.Inference
             if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
             if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
             long extent = ShapeMath.EffectiveKernel(k, d);
-            if (!Check(p >= 0 && 2 * p <= (max ? extent : k), layer, "Padding", where,
-                    $"{name} padding must be between 0 and half the kernel ({(max ? extent : k) / 2}), got {p}")) return null;
+            // PyTorch compares the padding with half the kernel size, not with the dilated extent.
+            if (!Check(p >= 0 && 2 * p <= k, layer, "Padding", where,
+                    $"{name} padding must be between 0 and half the kernel ({k / 2}), got {p}")) return null;
 
             var shape = v.Shape;
             var h = WindowDim(shape.Height, k, s, p, d, layer.CeilMode, true, layer, where, name);
