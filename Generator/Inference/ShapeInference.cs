@@ -301,6 +301,11 @@ namespace NetDsl.Generator.Inference
                     return ApplyConv(scope, layer, v, row, where);
                 case LayerKind.BatchNorm:
                 {
+                    if (shape.Rank == Rank.Flat && shape.Channels < 0)
+                    {
+                        Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
+                        return null;
+                    }
                     if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
                         Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, "BatchNorm", expected, shape.Channels);
                     if (!Check(layer.Eps > 0, layer, "Eps", where, $"BatchNorm eps must be positive, got {layer.Eps.ToString(CultureInfo.InvariantCulture)}")) return null;
