@@ -581,7 +581,8 @@ namespace NetDsl.Generator.Inference
             string axis = isHeight ? "height" : "width";
             if (x.IsKnown)
             {
-                if (x.Offset + 2 * p < extent)
+                // In ceil mode PyTorch only needs one window starting inside the input (the output check below).
+                if (!ceilMode && x.Offset + 2 * p < extent)
                 {
                     Report(DiagnosticDescriptors.KernelTooLarge, layer.LocationOf("Kernel") ?? layer.Location, where, name, extent,
                         axis, x.Offset + 2 * p, $"{x.Offset} + 2*{p}");
@@ -603,8 +604,8 @@ namespace NetDsl.Generator.Inference
             long spanOffset = x.Offset + 2 * p - extent;
             long q = ceilMode ? ShapeMath.CeilDiv(spanOffset, s) + 1 : ShapeMath.FloorDiv(spanOffset, s) + 1;
             if (ceilMode && (q - 1) * s >= x.Offset + p) q--;
-            // The padded input must hold the kernel: Coef*t + spanOffset >= 0.
-            RequireT(isHeight, ShapeMath.CeilDiv(-spanOffset, x.Coef));
+            // The padded input must hold the kernel: Coef*t + spanOffset >= 0 (not in ceil mode, see above).
+            if (!ceilMode) RequireT(isHeight, ShapeMath.CeilDiv(-spanOffset, x.Coef));
             var result = new Dim(x.Coef / s, q);
             RequireT(isHeight, ShapeMath.CeilDiv(1 - result.Offset, result.Coef));
             return result;
