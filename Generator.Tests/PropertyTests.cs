@@ -19,24 +19,34 @@ using static TorchSharp.torch;
 namespace NetDsl.Generator.Tests;
 
 /// <summary>
-/// Property tests over random declarations (<see cref="RandomNetworks"/>, seeds 1..400, about half of them valid):
+/// Property tests over 500 random declarations (<see cref="RandomNetworks"/>: seeds 1..400 of Create, about half of
+/// them valid, and seeds 1..100 of CreateWindowEdge, tiny sliding-window stacks), generated in batches of 50:
 /// A. the generator never crashes, emits nothing for a network with an error, and what it emits compiles;
 /// B. every accepted network runs in TorchSharp with the compile-time output shape and parameter count, agrees with
-///    a direct TorchSharp interpretation of the declaration (<see cref="TorchOracle"/>), and its input guard rejects
-///    wrong inputs with an ArgumentException before any native call;
+///    a direct TorchSharp interpretation of the declaration (<see cref="TorchOracle"/>), its input guard rejects
+///    wrong inputs with an ArgumentException before any native call, and its minimum symbolic sizes are tight;
 /// C. every rejected declaration is rejected by TorchSharp too, or the diagnostic documents a deliberate restriction.
-/// Each failure prints the seed and the declaration; <c>RandomNetworks.Create(seed)</c> reproduces it.
+/// Each failure prints the seed and the declaration; <c>RandomNetworks.Create(seed)</c> (or CreateWindowEdge) reproduces it.
 /// </summary>
 public class PropertyTests
 {
     private const int FirstSeed = 1;
     private const int Declarations = 400;
+    private const int WindowEdgeDeclarations = 100;
     private const int BatchSize = 50;
     private const int ShownFailures = 4;
 
     private static readonly Lazy<IReadOnlyList<BatchRun>> s_runs = new(RunBatches);
 
     private readonly ITestOutputHelper _output;
+    private static TimeSpan s_oracleTime;
+
+    static PropertyTests()
+    {
+        // The networks are tiny: one intra-op thread is fastest, and LibTorch's thread pool spinning on a machine
+        // shared with other builds made these tests ~20x slower.
+        torch.set_num_threads(1);
+    }
 
     public PropertyTests(ITestOutputHelper output) => _output = output;
 
@@ -81,6 +91,7 @@ public class PropertyTests
                         (hasError ? "" : "\n" + string.Join("\n", result.Sources.Where(s => s.Key.StartsWith(decl.Namespace + ".", StringComparison.Ordinal)).Select(s => s.Value)))));
             }
         }
+        _output.WriteLine($"{runs.Count} generator runs: {runs.Sum(r => r.GeneratorTime.TotalSeconds):0.0} s; emitting: {runs.Sum(r => r.EmitTime.TotalSeconds):0.0} s");
         Assert.True(checkedCount >= 300, $"only {checkedCount} declarations checked");
         AssertNoFailures(failures, checkedCount);
     }
@@ -92,7 +103,8 @@ public class PropertyTests
         var accepted = Runs().SelectMany(r => r.Decls.Where(d => r.Accepted(d))).ToList();
         var all = Runs().SelectMany(r => r.Decls).ToList();
         double fraction = accepted.Count / (double)all.Count;
-        _output.WriteLine($"{accepted.Count} of {all.Count} declarations accepted ({fraction:P0})");
+        _output.WriteLine($"{accepted.Count} of {all.Count} declarations accepted ({fraction:P0}); of the sliding-window edge cases " +
+            $"{accepted.Count(d => d.Name.StartsWith("Edge", StringComparison.Ordinal))} of {all.Count(d => d.Name.StartsWith("Edge", StringComparison.Ordinal))}");
         Assert.InRange(fraction, 0.35, 0.65);
 
         var layers = accepted.SelectMany(d => d.Stages).OfType<SeqStage>().SelectMany(s => s.Layers).ToList();
@@ -132,6 +144,7 @@ public class PropertyTests
         var failures = new List<string>();
         int checkedCount = 0;
         var clock = Stopwatch.StartNew();
+        var times = new List<(int Seed, double Ms)>();
         foreach (var run in runs)
         {
             var accepted = run.Decls.Where(run.Accepted).ToList();
@@ -148,6 +161,7 @@ public class PropertyTests
                 foreach (var decl in accepted)
                 {
                     checkedCount++;
+                    var started = clock.Elapsed;
                     try
                     {
                         CheckAgainstTorchSharp(assembly, decl, failures);
@@ -156,6 +170,7 @@ public class PropertyTests
                     {
                         failures.Add(Describe(decl, "unexpected " + e));
                     }
+                    times.Add((decl.Seed, (clock.Elapsed - started).TotalMilliseconds));
                 }
             }
             finally
@@ -163,7 +178,8 @@ public class PropertyTests
                 context.Unload();
             }
         }
-        _output.WriteLine($"{checkedCount} networks run in {clock.Elapsed.TotalSeconds:0.0} s");
+        _output.WriteLine($"{checkedCount} networks run in {clock.Elapsed.TotalSeconds:0.0} s; slowest: " +
+            string.Join(", ", times.OrderByDescending(t => t.Ms).Take(5).Select(t => $"seed {t.Seed} {t.Ms:0} ms")) + $"; oracle {s_oracleTime.TotalSeconds:0.0} s");
         Assert.True(checkedCount >= 120, $"only {checkedCount} accepted networks were run");
         AssertNoFailures(failures, checkedCount);
     }
@@ -206,7 +222,9 @@ public class PropertyTests
         // The generated module agrees with a direct interpretation of the declaration.
         try
         {
+            var oracleClock = Stopwatch.StartNew();
             var (oracleShape, oracleParams) = TorchOracle.Run(decl, h, w);
+            s_oracleTime += oracleClock.Elapsed;
             if (!oracleShape.SequenceEqual(actual) || oracleParams != parameters)
                 failures.Add(Describe(decl, $"{where}: the generated module gives [{string.Join(", ", actual)}] with {parameters} parameters, " +
                     $"the declaration interpreted directly [{string.Join(", ", oracleShape)}] with {oracleParams}"));
@@ -226,6 +244,22 @@ public class PropertyTests
         var (mw, minW) = constraints.GetValueOrDefault('W', (1, 1));
         if (decl.Width == 0 && mw > 1) bad.Add(($"a width that is not a multiple of {mw}", decl.InChannels, h, w + 1));
         if (decl.Width == 0 && minW - mw >= 1) bad.Add(($"a width below {minW}", decl.InChannels, h, minW - mw));
+        // The minimum sizes are tight: one step below, PyTorch fails too.
+        var smaller = new List<(char Axis, long Min, long H, long W)>();
+        if (decl.Height == 0 && minH - mh >= 1) smaller.Add(('H', minH, minH - mh, w));
+        if (decl.Width == 0 && minW - mw >= 1) smaller.Add(('W', minW, h, minW - mw));
+        foreach (var (axis, min, sh, sw) in smaller)
+        {
+            try
+            {
+                TorchOracle.Run(decl, sh, sw);
+                failures.Add(Describe(decl, $"{where}: the compiler says {axis} must be at least {min}, but the declaration runs in TorchSharp at {sh}x{sw}"));
+            }
+            catch (Exception)
+            {
+            }
+        }
+
         foreach (var (why, c, bh, bw) in bad)
         {
             try
@@ -245,13 +279,15 @@ public class PropertyTests
 
     // ---------------------------------------------------------------- C: rejections are real or documented
 
-    /// <summary>Sizes at which a rejected symbolic declaration is tried: two, so that sizes that agree by accident do not count.</summary>
-    private static readonly long[] s_symbolicTrials = { 48, 72 };
+    /// <summary>Largest symbolic size tried on a rejected declaration (larger strides are not tried).</summary>
+    private const long LargestTrial = 144;
 
     [Fact]
     public void Rejected_declarations_are_rejected_by_TorchSharp_too_or_by_a_documented_restriction()
     {
         var failures = new List<string>();
+        var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var errorCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int checkedCount = 0;
         foreach (var run in Runs())
         {
@@ -260,9 +296,21 @@ public class PropertyTests
             {
                 checkedCount++;
                 var errors = run.Diagnostics(decl).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-                var sizes = decl.Symbolic
-                    ? s_symbolicTrials.Select(s => (H: decl.Height == 0 ? s : decl.Height, W: decl.Width == 0 ? s : decl.Width)).ToList()
-                    : new List<(long H, long W)> { (decl.Height, decl.Width) };
+                foreach (var id in errors.Select(e => e.Id).Distinct()) errorCounts[id] = errorCounts.GetValueOrDefault(id) + 1;
+                // A symbolic declaration is tried at two sizes, multiples of all its strides (where PyTorch's sizes follow
+                // the compiler's exact symbolic ones), so that sizes agreeing by accident at one size do not count.
+                var sizes = new List<(long H, long W)> { (decl.Height, decl.Width) };
+                if (decl.Symbolic)
+                {
+                    long step = TorchOracle.StrideBound(decl);
+                    long first = (48 + step - 1) / step * step, second = Math.Max((72 + step - 1) / step * step, first + step);
+                    if (second > LargestTrial)
+                    {
+                        outcomes["not tried (strides too large)"] = outcomes.GetValueOrDefault("not tried (strides too large)") + 1;
+                        continue;
+                    }
+                    sizes = new[] { first, second }.Select(s => (decl.Height == 0 ? s : decl.Height, decl.Width == 0 ? s : decl.Width)).ToList();
+                }
                 int runs = 0;
                 foreach (var (h, w) in sizes)
                 {
@@ -273,19 +321,25 @@ public class PropertyTests
                     }
                     catch (OracleRestriction restriction)
                     {
+                        outcomes[restriction.Id + " restriction"] = outcomes.GetValueOrDefault(restriction.Id + " restriction") + 1;
                         if (!errors.Any(e => e.Id == restriction.Id))
                             failures.Add(Describe(decl, $"TorchSharp would run it but for a restriction ({restriction.Message}) that the compiler does not report; it reports:\n  {string.Join("\n  ", errors)}"));
                         break;
                     }
-                    catch (Exception)
+                    catch (Exception e)
                     {
-                        break; // PyTorch (or the DSL's own rules) reject it too
+                        // PyTorch, or a rule of the DSL itself (OracleRejection), rejects it too.
+                        string kind = e is OracleRejection ? "DSL rule" : "TorchSharp";
+                        outcomes[kind] = outcomes.GetValueOrDefault(kind) + 1;
+                        break;
                     }
                 }
                 if (runs == sizes.Count)
                     failures.Add(Describe(decl, $"TorchSharp runs it at {string.Join(" and ", sizes.Select(s => $"{s.H}x{s.W}"))}, but the compiler reports:\n  {string.Join("\n  ", errors)}"));
             }
         }
+        _output.WriteLine("compiler errors: " + string.Join(", ", errorCounts.Select(e => $"{e.Key} x{e.Value}")));
+        _output.WriteLine("direct interpretation: " + string.Join(", ", outcomes.Select(e => $"{e.Key} x{e.Value}")));
         Assert.True(checkedCount >= 120, $"only {checkedCount} rejected declarations were checked");
         AssertNoFailures(failures, checkedCount);
     }
@@ -301,6 +355,8 @@ public class PropertyTests
         public Exception? Crash { get; set; }
         public ImmutableArray<Diagnostic> CompileDiagnostics { get; set; } = ImmutableArray<Diagnostic>.Empty;
         public byte[]? Assembly { get; set; }
+        public TimeSpan GeneratorTime { get; set; }
+        public TimeSpan EmitTime { get; set; }
 
         /// <summary>The generator's diagnostics on this declaration (its network and its block).</summary>
         public List<Diagnostic> Diagnostics(NetworkDecl decl) =>
@@ -319,7 +375,8 @@ public class PropertyTests
     /// </summary>
     private static IReadOnlyList<BatchRun> RunBatches()
     {
-        var decls = Enumerable.Range(FirstSeed, Declarations).Select(RandomNetworks.Create).ToList();
+        var decls = Enumerable.Range(FirstSeed, Declarations).Select(RandomNetworks.Create)
+            .Concat(Enumerable.Range(FirstSeed, WindowEdgeDeclarations).Select(RandomNetworks.CreateWindowEdge)).ToList();
         var runs = new List<BatchRun>();
         for (int i = 0; i < decls.Count; i += BatchSize)
         {
@@ -327,9 +384,12 @@ public class PropertyTests
             runs.Add(run);
             try
             {
+                var clock = Stopwatch.StartNew();
                 run.Result = GeneratorHarness.Run(GeneratorHarness.Compile(run.Decls.Select(d => (d.Source, d.Path)).ToArray()));
+                run.GeneratorTime = clock.Elapsed;
                 using var stream = new MemoryStream();
                 var emit = run.Result.Output.Emit(stream);
+                run.EmitTime = clock.Elapsed - run.GeneratorTime;
                 run.CompileDiagnostics = emit.Diagnostics;
                 if (emit.Success) run.Assembly = stream.ToArray();
             }
@@ -429,7 +489,7 @@ public class PropertyTests
     }
 
     private static string Describe(NetworkDecl decl, string problem) =>
-        $"seed {decl.Seed} (RandomNetworks.Create({decl.Seed})): {problem}\n{decl.Source}";
+        $"seed {decl.Seed} (RandomNetworks.{(decl.Name.StartsWith("Edge", StringComparison.Ordinal) ? "CreateWindowEdge" : "Create")}({decl.Seed})): {problem}\n{decl.Source}";
 
     private void AssertNoFailures(List<string> failures, int checkedCount)
     {

@@ -218,6 +218,44 @@ public static class RandomNetworks
 {
     public static NetworkDecl Create(int seed) => new Builder(seed).Build();
 
+    /// <summary>
+    /// A network of 1-3 sliding-window layers (pools, mostly in ceil mode, with padding and dilation; strided and
+    /// dilated convs; transposed convs with output padding) over a tiny or symbolic input: the edges of the size
+    /// formulas. No deliberate mistakes: whether it is valid is up to the sizes.
+    /// </summary>
+    public static NetworkDecl CreateWindowEdge(int seed)
+    {
+        var r = new Random(seed);
+        int h = r.Next(4) == 0 ? 0 : r.Next(1, 13);
+        int w = r.Next(4) == 0 ? 0 : r.Next(1, 13);
+        int c = r.Next(1, 5);
+        var layers = new List<Layer>();
+        int count = r.Next(1, 4);
+        for (int i = 0; i < count; i++)
+        {
+            int roll = r.Next(10);
+            if (roll < 6)
+            {
+                bool max = r.Next(2) == 0;
+                int k = r.Next(1, 6), d = max && r.Next(3) == 0 ? 2 : 1;
+                layers.Add(new PoolLayer(max, k, r.Next(3) == 0 ? 0 : r.Next(1, 5), r.Next(0, k / 2 + 1), d, r.Next(4) != 0, r.Next(3) != 0));
+            }
+            else if (roll < 8)
+            {
+                int k = r.Next(1, 6);
+                layers.Add(new ConvLayer(Ex.Lit(r.Next(1, 5)), Ex.Lit(k), Ex.Lit(r.Next(1, 5)), Ex.Lit(r.Next(0, 4)), Ex.Lit(r.Next(1, 4)), Ex.Lit(1), true, null));
+            }
+            else
+            {
+                int s = r.Next(1, 4), d = r.Next(1, 3);
+                layers.Add(new ConvTLayer(Ex.Lit(r.Next(1, 5)), Ex.Lit(r.Next(1, 5)), Ex.Lit(s), Ex.Lit(r.Next(0, 3)),
+                    Ex.Lit(r.Next(0, Math.Max(s, d))), Ex.Lit(d), Ex.Lit(1), true));
+            }
+        }
+        var stages = layers.Select((l, i) => (StageDecl)new SeqStage("s" + i, new[] { l })).ToList();
+        return new NetworkDecl(seed, $"Prop.E{seed}", $"Edge{seed}", c, h, w, stages, Array.Empty<BlockDecl>());
+    }
+
     private static readonly string[] s_activations = { "ReLU", "ReLU6", "LeakyReLU", "GELU", "Sigmoid", "SiLU", "Tanh" };
 
     /// <summary>
@@ -226,7 +264,7 @@ public static class RandomNetworks
     /// </summary>
     private sealed class Builder
     {
-        private const double MistakeRate = 0.07;
+        private const double MistakeRate = 0.1;
         private const int Nominal = 24;
 
         private readonly Random _r;
@@ -483,6 +521,7 @@ public static class RandomNetworks
                     _ => new DropoutLayer(0.5, true),
                 };
             }
+            if (_s.SymbolicFeatures && Chance(0.25)) return new BatchNormLayer(null); // NetDsl needs a fixed feature count here
             int roll = _r.Next(100);
             if (roll < 55)
             {

@@ -55,6 +55,56 @@ public sealed class TorchOracle : IDisposable
         return (output.T.shape, parameters);
     }
 
+    /// <summary>
+    /// A multiple of every modulus the compiler may require of a symbolic size: the product of all the strides (of
+    /// each block copy too). Only at such sizes do PyTorch's floors agree with the compiler's exact symbolic sizes.
+    /// </summary>
+    public static long StrideBound(NetworkDecl network)
+    {
+        long bound = 1;
+        foreach (var stage in network.Stages)
+        {
+            if (stage is SeqStage seq) bound *= Strides(seq.Layers, new Dictionary<string, long>());
+            if (stage is UseStage use)
+            {
+                var first = new Dictionary<string, long>();
+                var later = new Dictionary<string, long>();
+                for (int i = 0; i < use.Block.Params.Count; i++)
+                {
+                    var p = use.Block.Params[i];
+                    long fallback = p.Default ?? 1;
+                    first[p.Name] = i < use.Args.Count ? use.Args[i] : fallback;
+                    later[p.Name] = i < use.Args.Count && !p.FirstRepeatOnly ? use.Args[i] : fallback;
+                }
+                var layers = use.Block.Stages.OfType<SeqStage>().SelectMany(b => b.Layers).ToList();
+                for (int copy = 0; copy < use.Repeat && bound < 1_000_000; copy++) bound *= Strides(layers, copy == 0 ? first : later);
+            }
+            if (bound >= 1_000_000) break;
+        }
+        return bound;
+    }
+
+    private static long Strides(IEnumerable<Layer> layers, Dictionary<string, long> env)
+    {
+        long product = 1;
+        foreach (var layer in layers)
+        {
+            try
+            {
+                product *= layer switch
+                {
+                    ConvLayer c => Math.Max(1, c.Stride.Eval(env)),
+                    PoolLayer p => Math.Max(1, p.Stride == 0 ? p.Kernel : p.Stride),
+                    _ => 1,
+                };
+            }
+            catch (OracleRejection)
+            {
+            }
+        }
+        return product;
+    }
+
     public void Dispose()
     {
         foreach (var m in _modules) m.Dispose();
@@ -187,6 +237,14 @@ public sealed class TorchOracle : IDisposable
             {
                 long cin = v.C, s = c.Stride.Eval(env);
                 if (v.Flat) throw new OracleRejection("ConvTranspose2d needs a feature map");
+                // LibTorch (oneDNN) aborts the whole process on a transposed conv whose output would be empty, rather
+                // than throwing: check PyTorch's output-size rule here.
+                long extent = (c.Kernel.Eval(env) - 1) * c.Dilation.Eval(env) + 1;
+                foreach (var size in new[] { x.shape[2], x.shape[3] })
+                {
+                    long output = (size - 1) * s - 2 * c.Padding.Eval(env) + extent + c.OutputPadding.Eval(env);
+                    if (output < 1) throw new InvalidOperationException($"ConvTranspose2d output size {output} is too small");
+                }
                 var conv = Add(nn.ConvTranspose2d(cin, c.Out.Eval(env), c.Kernel.Eval(env), stride: s, padding: c.Padding.Eval(env),
                     output_padding: c.OutputPadding.Eval(env), dilation: c.Dilation.Eval(env), groups: c.Groups.Eval(env), bias: c.Bias));
                 v.T = conv.call(x);
