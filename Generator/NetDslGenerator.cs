@@ -155,6 +155,7 @@ namespace NetDsl.Generator
         /// <summary>Block-level checks that do not depend on a use: referenced blocks exist and are not cyclic.</summary>
         private static IEnumerable<DiagnosticInfo> CheckBlockReferences(BoundDeclaration block, Dictionary<string, DeclarationSpec> blocks)
         {
+            // Unknown names in expressions are caught earlier, by the binder (the layer is then dropped).
             foreach (var stage in block.Stages)
             {
                 foreach (var layer in stage.Layers)

@@ -434,7 +434,10 @@ namespace NetDsl.Generator.Emit
                 }
                 case LayerKind.BatchNorm:
                 {
-                    var args = new List<string> { inC };
+                    // After Flatten the features are C*H*W, which only inference knows (the channel flow keeps C).
+                    string features = inC;
+                    if (_inference is not null && _inference.Facts.TryGetValue(l, out var facts)) features = facts.Input.Channels.ToString(CultureInfo.InvariantCulture);
+                    var args = new List<string> { features };
                     if (l.Eps != 1e-5) args.Add("eps: " + Double(l.Eps));
                     if (l.Momentum != 0.1) args.Add("momentum: " + Double(l.Momentum));
                     return (IsFlatInput(l) ? "nn.BatchNorm1d(" : "nn.BatchNorm2d(") + string.Join(", ", args) + ")";

@@ -308,6 +308,11 @@ namespace NetDsl.Generator.Inference
                     return ApplyConv(scope, layer, v, row, where);
                 case LayerKind.BatchNorm:
                 {
+                    if (shape.Rank == Rank.Flat && shape.Channels < 0)
+                    {
+                        Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
+                        return null;
+                    }
                     if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
                         Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, "BatchNorm", expected, shape.Channels);
                     if (!Check(layer.Eps > 0, layer, "Eps", where, $"BatchNorm eps must be positive, got {layer.Eps.ToString(CultureInfo.InvariantCulture)}")) return null;
@@ -486,8 +491,9 @@ namespace NetDsl.Generator.Inference
             if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
             if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
             long extent = ShapeMath.EffectiveKernel(k, d);
-            if (!Check(p >= 0 && 2 * p <= (max ? extent : k), layer, "Padding", where,
-                    $"{name} padding must be between 0 and half the kernel ({(max ? extent : k) / 2}), got {p}")) return null;
+            // PyTorch compares the padding with half the kernel size, not with the dilated extent.
+            if (!Check(p >= 0 && 2 * p <= k, layer, "Padding", where,
+                    $"{name} padding must be between 0 and half the kernel ({k / 2}), got {p}")) return null;
 
             var shape = v.Shape;
             var h = WindowDim(shape.Height, k, s, p, d, layer.CeilMode, true, layer, where, name);
@@ -584,7 +590,8 @@ namespace NetDsl.Generator.Inference
             string axis = isHeight ? "height" : "width";
             if (x.IsKnown)
             {
-                if (x.Offset + 2 * p < extent)
+                // In ceil mode PyTorch only needs one window starting inside the input (the output check below).
+                if (!ceilMode && x.Offset + 2 * p < extent)
                 {
                     // Conv's kernel is the named Kernel argument, a pooling layer's the positional "kernel".
                     string kernelArgument = layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool ? "kernel" : "Kernel";
@@ -608,8 +615,8 @@ namespace NetDsl.Generator.Inference
             long spanOffset = x.Offset + 2 * p - extent;
             long q = ceilMode ? ShapeMath.CeilDiv(spanOffset, s) + 1 : ShapeMath.FloorDiv(spanOffset, s) + 1;
             if (ceilMode && (q - 1) * s >= x.Offset + p) q--;
-            // The padded input must hold the kernel: Coef*t + spanOffset >= 0.
-            RequireT(isHeight, ShapeMath.CeilDiv(-spanOffset, x.Coef));
+            // The padded input must hold the kernel: Coef*t + spanOffset >= 0 (not in ceil mode, see above).
+            if (!ceilMode) RequireT(isHeight, ShapeMath.CeilDiv(-spanOffset, x.Coef));
             var result = new Dim(x.Coef / s, q);
             RequireT(isHeight, ShapeMath.CeilDiv(1 - result.Offset, result.Coef));
             return result;
