@@ -24,7 +24,7 @@ public partial class DiagnosticTests
     /// <param name="Fixed">The near miss.</param>
     public sealed record Case(string Id, string Message, string[] NotGenerated, string Bad, string Fixed)
     {
-        public DiagnosticSeverity Severity => Id == "NDSL0024" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error;
+        public DiagnosticSeverity Severity => DiagnosticDescriptors.ById(Id).DefaultSeverity;
     }
 
     private static readonly string[] Net = { "Net.g.cs" };
@@ -1425,6 +1425,107 @@ public partial class DiagnosticTests
             {
                 [Param] int c;
                 [Identity] Stage id;
+            }
+            """),
+
+        // ---------------------------------------------------------------- wavelet stages
+        ["NDSL0026 WTConv changing the channels"] = new("NDSL0026", "Net.wt: WTConv is depthwise: its output channels (16) must equal its input channels (8)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv([|16|])] Stage wt;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv(8)] Stage wt;
+            }
+            """),
+
+        ["NDSL0027 more wavelet levels than the size allows"] = new("NDSL0027", "Net.wt: level 4 of 6 has nothing left to transform: the 8x8 input is down to 1x1 after 3 level(s)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [WTConv(4, Kernel = 1, [|Levels = 6|])] Stage wt;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [WTConv(4, Kernel = 1, Levels = 3)] Stage wt;
+            }
+            """),
+
+        ["NDSL0028 wavelet sub-band smaller than the kernel"] = new("NDSL0028", "Net.wt: level 2 works on a 4x4 sub-band, smaller than its 5x5 kernel", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv(4, Kernel = 5, [|Levels = 2|])] Stage wt;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv(4, Kernel = 5, Levels = 1)] Stage wt;
+            }
+            """),
+
+        ["NDSL0029 unknown wavelet"] = new("NDSL0029", "Net.wt: unknown wavelet 'db99'; valid names: haar, db1, db2", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv(4, [|Wavelet = "db99"|])] Stage wt;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [WTConv(4, Wavelet = "db2")] Stage wt;
+            }
+            """),
+
+        ["NDSL0030 odd size into Haar wavelet downsampling"] = new("NDSL0030", "Net.down: the [N, 3, 7, 8] input is odd along the height; it is zero-padded at the bottom/right first", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 7, Width = 8)]
+            public partial class Net
+            {
+                [[|Downsample(DownsampleKind.Hwd, Out = 8)|]] Stage down;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Downsample(DownsampleKind.Hwd, Out = 8)] Stage down;
             }
             """),
 

@@ -107,6 +107,8 @@ public class ModelTests
         ("UpsampleAttribute", "Height") => nameof(BoundLayer.UpHeight),
         ("UpsampleAttribute", "Width") => nameof(BoundLayer.UpWidth),
         ("UpsampleAttribute", "Mode") => nameof(BoundLayer.UpsampleMode),
+        ("DownsampleAttribute", "ReLU") => nameof(BoundLayer.WithReLU),
+        ("WTConvAttribute", "Wavelet") => nameof(BoundLayer.WaveletName),
         _ => property,
     };
 

@@ -157,7 +157,7 @@ namespace NetDsl.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor WaveletLevelsTooDeep = Error("NDSL0027",
             "Wavelet level falls below 1x1",
-            "{0}: level {1} of {2} would work on a {3} sub-band; at most {4} level(s) fit a {5} input",
+            "{0}: level {1} of {2} has nothing left to transform: the {3} input is down to 1x1 after {4} level(s)",
             "Each wavelet level halves the size (rounding up); a level whose sub-band would be smaller than 1x1 does not exist.");
 
         public static readonly DiagnosticDescriptor WaveletBandBelowKernel = Warning("NDSL0028",

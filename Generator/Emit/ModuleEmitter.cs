@@ -160,6 +160,15 @@ namespace NetDsl.Generator.Emit
                 case LayerKind.GlobalAvgPool: return "Modules.AdaptiveAvgPool2d";
                 case LayerKind.AdaptiveMaxPool:
                 case LayerKind.GlobalMaxPool: return "Modules.AdaptiveMaxPool2d";
+                case LayerKind.Downsample:
+                    return layer.DownsampleKind switch
+                    {
+                        0 => "Modules.MaxPool2d",
+                        1 => "Modules.AvgPool2d",
+                        2 => "global::NetDsl.Downsampling.StridedConvDownsampling",
+                        _ => "global::NetDsl.Downsampling.HaarWaveletDownsampling",
+                    };
+                case LayerKind.WTConv: return "global::NetDsl.Wavelets.WTConv2d";
                 default: return "Modules." + layer.Kind;
             }
         }
@@ -469,6 +478,26 @@ namespace NetDsl.Generator.Emit
                     if (l.CeilMode) args.Add("ceil_mode: true");
                     if (!l.CountIncludePad) args.Add("count_include_pad: false");
                     return "nn.AvgPool2d(" + string.Join(", ", args) + ")";
+                }
+                case LayerKind.Downsample:
+                {
+                    string outC = l.Out is null || l.Out.Equals(Expr.Num(0)) ? inC : l.Out.ToCSharp();
+                    return l.DownsampleKind switch
+                    {
+                        0 => "nn.MaxPool2d(kernel_size: 2)",
+                        1 => "nn.AvgPool2d(kernel_size: 2)",
+                        2 => $"new global::NetDsl.Downsampling.StridedConvDownsampling({inC}, {outC}{(l.WithReLU ? "" : ", relu: false")})",
+                        _ => $"new global::NetDsl.Downsampling.HaarWaveletDownsampling({inC}, {outC})",
+                    };
+                }
+                case LayerKind.WTConv:
+                {
+                    var args = new List<string> { inC, inC, "kernel_size: " + l.Kernel!.ToCSharp() };
+                    if (!IsOne(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
+                    if (!l.Bias) args.Add("bias: false");
+                    if (!IsOne(l.Levels)) args.Add("wt_levels: " + l.Levels!.ToCSharp());
+                    if (l.WaveletName != "db1") args.Add("wt_type: " + Literal(l.WaveletName));
+                    return "new global::NetDsl.Wavelets.WTConv2d(" + string.Join(", ", args) + ")";
                 }
                 case LayerKind.AdaptiveAvgPool: return "nn.AdaptiveAvgPool2d(" + l.Size!.ToCSharp() + ")";
                 case LayerKind.AdaptiveMaxPool: return "nn.AdaptiveMaxPool2d(new long[] { " + l.Size!.ToCSharp() + ", " + l.Size!.ToCSharp() + " })";

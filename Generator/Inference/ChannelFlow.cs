@@ -54,6 +54,13 @@ namespace NetDsl.Generator.Inference
                                 case LayerKind.Linear:
                                     c = layer.Out!;
                                     break;
+                                case LayerKind.Downsample:
+                                    if (layer.Out is not null && !layer.Out.Equals(Expr.Num(0))) c = layer.Out;
+                                    stride = Mul(stride, Expr.Num(2));
+                                    break;
+                                case LayerKind.WTConv:
+                                    stride = Mul(stride, layer.Stride);
+                                    break;
                                 case LayerKind.MaxPool:
                                 case LayerKind.AvgPool:
                                     stride = Mul(stride, layer.Stride is { IsConstant: true } z && z.Equals(Expr.Num(0)) ? layer.Kernel : layer.Stride);

@@ -384,6 +384,10 @@ namespace NetDsl.Generator.Inference
                     return ApplyLinear(scope, layer, v, row, where);
                 case LayerKind.Upsample:
                     return ApplyUpsample(scope, layer, v, row, where);
+                case LayerKind.Downsample:
+                    return ApplyDownsample(scope, layer, v, row, where);
+                case LayerKind.WTConv:
+                    return ApplyWTConv(scope, layer, v, row, where);
                 default:
                     Report(DiagnosticDescriptors.InvalidComposition, layer.Location, where, $"[{layer.Kind}] cannot be part of a layer sequence");
                     return null;
@@ -578,6 +582,184 @@ namespace NetDsl.Generator.Inference
             }
             Record(scope, layer, shape, result.Shape);
             return result;
+        }
+
+        private static readonly string[] DownsampleNames = { "MaxPool", "AvgPool", "StridedConv", "Hwd" };
+
+        /// <summary>A 2x downsampler of a chosen kind (seed 000): pooling, strided conv, or Haar wavelet downsampling.</summary>
+        private Value? ApplyDownsample(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            if (!RequireMap(v, layer, where, "Downsample")) return null;
+            if (!Check(layer.DownsampleKind >= 0 && layer.DownsampleKind <= 3, layer, "kind", where, $"unknown downsampler kind {layer.DownsampleKind}")) return null;
+            var shape = v.Shape;
+            long cin = shape.Channels;
+            if (!TryEval(scope, layer, "Out", layer.Out, where, out var cout)) return null;
+            if (!Check(cout >= 0, layer, "Out", where, $"Downsample output channels must be positive (or 0 to keep them), got {cout}")) return null;
+            int kind = layer.DownsampleKind;
+            string name = DownsampleNames[kind];
+            if (cout == 0) cout = cin;
+            if (kind <= 1 && cout != cin)
+            {
+                Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("Out"), where,
+                    $"a {name} downsampler keeps the channels ({cin}); drop Out or use StridedConv / Hwd to change them");
+                return null;
+            }
+
+            var result = v;
+            Dim? h, w;
+            long window;
+            switch (kind)
+            {
+                case 0:
+                case 1:
+                    window = 2;
+                    h = WindowDim(shape.Height, 2, 2, 0, 1, false, true, layer, where, name);
+                    w = h is null ? null : WindowDim(shape.Width, 2, 2, 0, 1, false, false, layer, where, name);
+                    if (h is null || w is null) return null;
+                    row.Kind = $"Downsample({name}: {(kind == 0 ? "MaxPool2d" : "AvgPool2d")}(k=2))";
+                    break;
+                case 2:
+                    window = 3;
+                    h = WindowDim(shape.Height, 3, 2, 1, 1, false, true, layer, where, name);
+                    w = h is null ? null : WindowDim(shape.Width, 3, 2, 1, 1, false, false, layer, where, name);
+                    if (h is null || w is null) return null;
+                    row.Params = 9 * cin * cout + cout;
+                    row.Macs = MacsOver(9 * cin * cout, h.Value, w.Value);
+                    row.Kind = $"Downsample(StridedConv: Conv2d({cin}→{cout}, k=3, s=2, p=1){(layer.WithReLU ? " · ReLU" : "")})";
+                    break;
+                default:
+                    window = 2;
+                    // One Haar level: ceil(H/2), odd sizes zero-padded at the bottom/right (pytorch_wavelets' mode='zero').
+                    ReportOddSizes(layer, where, "Hwd", shape, "it is zero-padded at the bottom/right first, as pytorch_wavelets' mode='zero' does, so the last row/column of bands pairs a pixel with a zero");
+                    h = HalveCeil(shape.Height, true);
+                    w = HalveCeil(shape.Width, false);
+                    row.Params = 4 * cin * cout + 3 * cout;
+                    row.Macs = MacsOver(4 * cin * cout, h.Value, w.Value);
+                    row.Kind = $"Downsample(Hwd: Haar DWT → Conv2d({4 * cin}→{cout}, k=1) · BatchNorm2d · ReLU)";
+                    break;
+            }
+            result.Shape = new TensorShape(cout, h!.Value, w!.Value);
+            result.Rf = v.Rf + (window - 1) * v.Jump;
+            result.Jump = v.Jump * 2;
+            result.PathStride = v.PathStride * 2;
+            Record(scope, layer, shape, result.Shape);
+            return result;
+        }
+
+        /// <summary>WTConv2d: depthwise conv plus a cascade of wavelet levels (ECCV 2024), channels in == out.</summary>
+        private Value? ApplyWTConv(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            if (!RequireMap(v, layer, where, "WTConv")) return null;
+            var shape = v.Shape;
+            long c = shape.Channels;
+            if (!TryEval(scope, layer, "outChannels", layer.Out, where, out var cout)) return null;
+            if (!TryEval(scope, layer, "Kernel", layer.Kernel, where, out var k)) return null;
+            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
+            if (!TryEval(scope, layer, "Levels", layer.Levels, where, out var levels)) return null;
+            if (!Check(k >= 1, layer, "Kernel", where, $"WTConv kernel size must be positive, got {k}")) return null;
+            if (!Check(s >= 1, layer, "Stride", where, $"WTConv stride must be positive, got {s}")) return null;
+            if (!Check(levels >= 1, layer, "Levels", where, $"WTConv needs at least one wavelet level, got {levels}")) return null;
+            if (cout != c)
+            {
+                Report(DiagnosticDescriptors.WTConvChannels, layer.LocationOf("outChannels"), where, cout, c);
+                return null;
+            }
+            if (!WaveletCatalog.Contains(layer.WaveletName))
+            {
+                Report(DiagnosticDescriptors.UnknownWavelet, layer.LocationOf("Wavelet"), where, layer.WaveletName, string.Join(", ", WaveletCatalog.Names));
+                return null;
+            }
+            int f = WaveletCatalog.FilterLength(layer.WaveletName);
+
+            // The cascade: each level halves the previous LL (odd sizes padded, then cropped on the way back up).
+            var levelDims = new List<(Dim H, Dim W)>();
+            Dim lh = shape.Height, lw = shape.Width;
+            for (long level = 1; level <= levels; level++)
+            {
+                if (lh.IsKnown && lw.IsKnown && lh.Offset == 1 && lw.Offset == 1)
+                {
+                    Report(DiagnosticDescriptors.WaveletLevelsTooDeep, layer.LocationOf("Levels"), where, level, levels,
+                        $"{shape.Height.Format("H", _modH)}x{shape.Width.Format("W", _modW)}", level - 1);
+                    return null;
+                }
+                lh = HalveCeil(lh, true);
+                lw = HalveCeil(lw, false);
+                levelDims.Add((lh, lw));
+                if (lh.IsKnown && lw.IsKnown && (lh.Offset < k || lw.Offset < k))
+                    Report(DiagnosticDescriptors.WaveletBandBelowKernel, layer.LocationOf("Levels"), where, level, $"{lh.Offset}x{lw.Offset}", k);
+            }
+            ReportOddSizes(layer, where, "WTConv", shape, "each level pads it to even at the bottom/right and crops the result back, as the reference does");
+
+            // Parameters as the reference counts them, with the fixed wavelet filters apart (buffers here).
+            long basePerChannel = k * k + (layer.Bias ? 1 : 0);
+            long trainable = c * basePerChannel + c + levels * (4 * c * k * k + 4 * c);
+            long fixedFilters = 2 * 4 * c * f * f;
+            row.IsContainer = true;
+            row.Kind = $"WTConv2d({c}, k={k}" + (s != 1 ? $", s={s}" : "") + $", levels={levels}, {layer.WaveletName}" + (layer.Bias ? "" : ", bias=False") +
+                $"; +{fixedFilters.ToString("N0", CultureInfo.InvariantCulture)} fixed filter values)";
+
+            string path = row.Path;
+            var inputText = Fmt(shape);
+            void Child(string name, string kind, long parameters, long? macs, double? rf) =>
+                _result.Rows.Add(new SummaryRow(path + "." + name, row.Depth + 1, kind)
+                {
+                    InputShape = inputText,
+                    OutputShape = Fmt(shape),
+                    Params = parameters,
+                    Macs = macs,
+                    ReceptiveField = rf,
+                });
+            double baseRf = v.Rf + (k - 1) * v.Jump;
+            Child("base_conv", $"Conv2d({c}→{c}, k={k}, p=same, g={c}{(layer.Bias ? "" : ", bias=False")})", c * basePerChannel, MacsOver(c * k * k, shape.Height, shape.Width), baseRf);
+            Child("base_scale", $"scale ({c}), init 1.0", c, 0, baseRf);
+            double rf = baseRf;
+            for (int i = 0; i < levelDims.Count; i++)
+            {
+                long scale = 1L << (i + 1);
+                // Level l: analysis filters (f taps) at strides 1..2^(l-1), a k x k conv at stride 2^l, synthesis back.
+                double levelRf = v.Rf + v.Jump * ((k - 1) * scale + scale - 1 + 2 * (f - 2) * (scale - 1));
+                rf = Math.Max(rf, levelRf);
+                var (dh, dw) = levelDims[i];
+                string size = dh.Format("H", _modH) + "x" + dw.Format("W", _modW);
+                Child("wavelet_convs." + i.ToString(CultureInfo.InvariantCulture),
+                    $"level {i + 1}: Conv2d({4 * c}→{4 * c}, k={k}, g={4 * c}, bias=False) on {size} sub-bands, RF {levelRf.ToString("0.##", CultureInfo.InvariantCulture)}",
+                    4 * c * k * k, MacsOver(4 * c * k * k, dh, dw), levelRf);
+                Child("wavelet_scale." + i.ToString(CultureInfo.InvariantCulture), $"scale ({4 * c}), init 0.1", 4 * c, 0, levelRf);
+            }
+
+            var result = v;
+            if (s != 1)
+            {
+                // Stride by subsampling the result (AvgPool2d(1, s)): ceil(H/s).
+                var h = WindowDim(shape.Height, 1, s, 0, 1, false, true, layer, where, "WTConv");
+                var w = h is null ? null : WindowDim(shape.Width, 1, s, 0, 1, false, false, layer, where, "WTConv");
+                if (h is null || w is null) return null;
+                result.Shape = new TensorShape(c, h.Value, w.Value);
+            }
+            result.Rf = rf;
+            result.Jump = v.Jump * s;
+            result.PathStride = v.PathStride * s;
+            Record(scope, layer, shape, result.Shape);
+            return result;
+        }
+
+        /// <summary>ceil(x / 2): one wavelet level (odd sizes padded to even first).</summary>
+        private Dim HalveCeil(Dim x, bool isHeight)
+        {
+            if (x.IsKnown) return Dim.Known(ShapeMath.CeilDiv(x.Offset, 2));
+            if (x.Coef % 2 != 0)
+                throw isHeight ? new ModulusRestart(_modH * 2, _modW) : new ModulusRestart(_modH, _modW * 2);
+            return new Dim(x.Coef / 2, ShapeMath.CeilDiv(x.Offset, 2));
+        }
+
+        private void ReportOddSizes(BoundLayer layer, string where, string stage, TensorShape shape, string what)
+        {
+            var odd = new List<string>();
+            // A symbolic size is odd for every input when its coefficient is even and its offset odd.
+            if (shape.Height.Coef % 2 == 0 && shape.Height.Offset % 2 != 0) odd.Add("the height");
+            if (shape.Width.Coef % 2 == 0 && shape.Width.Offset % 2 != 0) odd.Add("the width");
+            if (odd.Count > 0)
+                Report(DiagnosticDescriptors.OddSizeWavelet, layer.Location, where, Fmt(shape), string.Join(" and ", odd), what);
         }
 
         /// <summary>
