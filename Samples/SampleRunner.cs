@@ -55,6 +55,11 @@ public static class SampleRunner
             foreach (var s in All) Console.WriteLine($"{s.Name,-14} {s.Description}");
             return 0;
         }
+        if (args.Length > 0 && args[0].Equals("CrackExperiment", StringComparison.OrdinalIgnoreCase))
+        {
+            Experiments.CrackExperiment.Run(args.Length > 1 ? args[1] : System.IO.Path.Combine("Samples", "out"));
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "bench")
             return Benchmarks.Run(args.Skip(1).ToArray());
 
@@ -81,6 +86,12 @@ public static class SampleRunner
                 failures++;
                 Console.Error.WriteLine($"{sample.Name} FAILED: {ex}");
             }
+        }
+        if (args.Length == 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("### CrackExperiment: seed 000's downsampler comparison on a synthetic crack image");
+            Experiments.CrackExperiment.Run(System.IO.Path.Combine("Samples", "out"));
         }
         return failures == 0 ? 0 : 1;
     }

@@ -100,7 +100,7 @@ namespace NetDsl.Generator.Emit
                 : $"Block {spec.ClassName}({string.Join(", ", new[] { "in_channels" }.Concat(spec.Params.Select(p => p.Name)))}).";
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
-            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<Tensor, Tensor>");
+            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
