@@ -486,7 +486,7 @@ namespace NetDsl.Generator.Emit
                     {
                         0 => "nn.MaxPool2d(kernel_size: 2)",
                         1 => "nn.AvgPool2d(kernel_size: 2)",
-                        2 => $"new global::NetDsl.Downsampling.StridedConvDownsampling({inC}, {outC}{(l.WithReLU ? "" : ", relu: false")})",
+                        2 => $"new global::NetDsl.Downsampling.StridedConvDownsampling({inC}, {outC}{(l.WithReLU ? "" : ", is_relu: false")})",
                         _ => $"new global::NetDsl.Downsampling.HaarWaveletDownsampling({inC}, {outC})",
                     };
                 }
