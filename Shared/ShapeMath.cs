@@ -47,6 +47,12 @@ namespace NetDsl
         /// <summary>One-level DWT output length for a filter of length L: floor((N + L - 1) / 2) (pywt, non-periodic modes).</summary>
         public static long DwtOutput(long input, long filterLength) => FloorDiv(input + filterLength - 1, 2);
 
+        /// <summary>
+        /// Length of a strided subsample <c>x[::s]</c> of a length-n axis: ceil(n / s). This is also
+        /// <c>AvgPool2d(kernel_size=1, stride=s)</c>, which WTConv uses for its stride.
+        /// </summary>
+        public static long SubsampleOutput(long input, long stride) => CeilDiv(input, stride);
+
         /// <summary>Adaptive pooling bin i of n over a length-a axis: [floor(i a / n), ceil((i+1) a / n)).</summary>
         public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
             (FloorDiv(index * length, bins), CeilDiv((index + 1) * length, bins));
