@@ -124,6 +124,33 @@ public class RuntimeParityTests
         }
     }
 
+    public static TheoryData<string> NetworksWithRuntimeModules => new() { "WTConvStack", "DeeperCnnHwd", "DeeperCnnStridedConv", "ResNet50" };
+
+    /// <summary>
+    /// Inside a network, every module and state_dict entry has a PyTorch name: no C# field names (<c>_conv</c>,
+    /// <c>&lt;X&gt;k__BackingField</c>) registered a second time when a parent registers the module.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetworksWithRuntimeModules))]
+    public void Module_tree_has_only_pytorch_names(string name)
+    {
+        using nn.Module<Tensor, Tensor> net = name switch
+        {
+            "WTConvStack" => new WTConvStack(),
+            "DeeperCnnHwd" => new DeeperCnnHwd(),
+            "DeeperCnnStridedConv" => new DeeperCnnStridedConv(),
+            _ => new ResNet50(),
+        };
+        var modules = net.named_modules().Select(m => m.name).ToList();
+        var keys = net.state_dict().Keys.ToList();
+        Assert.Equal(modules.Count, modules.Distinct().Count());
+        foreach (var path in modules.Concat(keys))
+            Assert.DoesNotContain(path.Split('.'), segment => segment.StartsWith("_", StringComparison.Ordinal) || segment.Contains('<'));
+        // Each parameter appears once: the state_dict's parameters are exactly parameters().
+        Assert.Equal(net.parameters().Sum(p => p.numel()), net.named_parameters().Select(p => p.name).Distinct().Count() == net.named_parameters().Count()
+            ? net.named_parameters().Sum(p => p.parameter.numel()) : -1);
+    }
+
     [Fact]
     public void TorchSharp_state_dict_lists_parameters_before_buffers()
     {

@@ -44,6 +44,8 @@ public static class SampleRunner
             ResNet50.Summary, () => new ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("MultiScaleNet", "Parallel 1x1 / 3x3 / dilated 3x3 / image-pooling branches joined by concat, projection, residual sum",
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
+        new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
+            WTConvStack.Summary, () => new WTConvStack(), new[] { new long[] { 1, 32, 64, 64 } }, TableDepth: 2),
         new Sample("TinyUNet", "A small U-Net with a symbolic input size (H, W multiples of 4), run at two sizes",
             TinyUNet.Summary, () => new TinyUNet(), new[] { new long[] { 2, 1, 64, 64 }, new long[] { 1, 1, 96, 128 } }, TableDepth: 1),
     };

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block Bottleneck(in_channels, planes, stride).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class Bottleneck : nn.Module<Tensor, Tensor>
+    partial class Bottleneck : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "conv1")]

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ConvBranch(in_channels, channels, kernel, dilation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ConvBranch : nn.Module<Tensor, Tensor>
+    partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv: [N, in_channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DilatedNet: [N, 3, 64, 64] -> [N, 3], 177,507 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DilatedNet : nn.Module<Tensor, Tensor>
+    partial class DilatedNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv: [N, 3, 64, 64] -> [N, 128, 32, 32]
         [global::TorchSharp.Utils.ComponentName(Name = "conv")]

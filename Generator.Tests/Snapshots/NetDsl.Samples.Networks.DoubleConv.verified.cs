@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DoubleConv(in_channels, channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DoubleConv : nn.Module<Tensor, Tensor>
+    partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network MultiScaleNet: [N, 3, 32, 32] -> [N, 10], 13,722 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class MultiScaleNet : nn.Module<Tensor, Tensor>
+    partial class MultiScaleNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // stem: [N, 3, 32, 32] -> [N, 32, 32, 32]
         [global::TorchSharp.Utils.ComponentName(Name = "stem")]

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block PoolBranch(in_channels, channels, size).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class PoolBranch : nn.Module<Tensor, Tensor>
+    partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
         [global::TorchSharp.Utils.ComponentName(Name = "0")]

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network ResNet50: [N, 3, 224, 224] -> [N, 1000], 25,557,032 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ResNet50 : nn.Module<Tensor, Tensor>
+    partial class ResNet50 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, 3, 224, 224] -> [N, 64, 112, 112]
         [global::TorchSharp.Utils.ComponentName(Name = "conv1")]

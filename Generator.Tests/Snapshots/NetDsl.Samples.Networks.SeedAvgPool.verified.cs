@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network SeedAvgPool: [N, 3, 3, 3] -> [N, 3, 1, 1], 0 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class SeedAvgPool : nn.Module<Tensor, Tensor>
+    partial class SeedAvgPool : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // pool: [N, 3, 3, 3] -> [N, 3, 1, 1]
         [global::TorchSharp.Utils.ComponentName(Name = "pool")]

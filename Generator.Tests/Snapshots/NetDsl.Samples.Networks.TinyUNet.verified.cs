@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network TinyUNet: [N, 1, H, W] -> [N, 2, H, W], 117,090 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class TinyUNet : nn.Module<Tensor, Tensor>
+    partial class TinyUNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // enc1: [N, 1, H, W] -> [N, 16, H, W]
         [global::TorchSharp.Utils.ComponentName(Name = "enc1")]

@@ -721,8 +721,9 @@ namespace NetDsl.Generator.Inference
                 rf = Math.Max(rf, levelRf);
                 var (dh, dw) = levelDims[i];
                 string size = dh.Format("H", _modH) + "x" + dw.Format("W", _modW);
+                double ownRf = (k - 1) * scale + scale + 2 * (f - 2) * (scale - 1);
                 Child("wavelet_convs." + i.ToString(CultureInfo.InvariantCulture),
-                    $"level {i + 1}: Conv2d({4 * c}→{4 * c}, k={k}, g={4 * c}, bias=False) on {size} sub-bands, RF {levelRf.ToString("0.##", CultureInfo.InvariantCulture)}",
+                    $"level {i + 1}: Conv2d({4 * c}→{4 * c}, k={k}, g={4 * c}, bias=False) on {size} sub-bands, sees {ownRf.ToString("0.##", CultureInfo.InvariantCulture)} px",
                     4 * c * k * k, MacsOver(4 * c * k * k, dh, dw), levelRf);
                 Child("wavelet_scale." + i.ToString(CultureInfo.InvariantCulture), $"scale ({4 * c}), init 0.1", 4 * c, 0, levelRf);
             }

@@ -45,6 +45,16 @@ namespace NetDsl.Downsampling
             register_module("relu", _relu);
         }
 
+        /// <summary>
+        /// Components are registered explicitly in the constructor under PyTorch's names. TorchSharp calls
+        /// RegisterComponents again when a parent registers this module, which would add every field a second time
+        /// under its C# name (e.g. <c>_waveletConvs.0.weight</c>); this module has nothing more to register.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
+        }
+
+
         /// <summary>Input channels.</summary>
         public long InChannels { get; }
 

@@ -103,9 +103,15 @@ namespace NetDsl
             {
                 new[] { "Module", "Kind", "Output shape", "Params", "Mult-adds", "RF" },
             };
+            var parents = new Dictionary<int, string>();
             foreach (var r in rows)
             {
-                string name = new string(' ', 2 * (r.Depth - 1)) + LastSegment(r.Path);
+                parents[r.Depth] = r.Path;
+                // The name relative to the row above it in the tree ("layer1.0", "wavelet_convs.2", "conv1").
+                string relative = parents.TryGetValue(r.Depth - 1, out var parent) && r.Path.StartsWith(parent + ".", StringComparison.Ordinal)
+                    ? r.Path.Substring(parent.Length + 1)
+                    : LastSegment(r.Path);
+                string name = new string(' ', 2 * (r.Depth - 1)) + relative;
                 cells.Add(new[] { name, r.Kind, r.OutputShape, Number(r.Params), r.Macs is null ? "—" : Number(r.Macs.Value), Rf(r.ReceptiveField) });
             }
             var widths = Enumerable.Range(0, 6).Select(i => cells.Max(c => c[i].Length)).ToArray();

@@ -32,7 +32,7 @@ public static class CrackExperiment
         for (int crack = 0; crack < 4; crack++)
         {
             double px = rng.Next(Size), py = 0, angle = Math.PI / 2 + (rng.NextDouble() - 0.5);
-            for (int step = 0; step < 400 && py < Size && px >= 0 && px < Size; step++)
+            for (int step = 0; step < 400 && py >= 0 && py < Size && px >= 0 && px < Size; step++)
             {
                 pixels[(int)py * Size + (int)px] = 0.1f;
                 angle += (rng.NextDouble() - 0.5) * 0.5;
@@ -100,7 +100,11 @@ public static class CrackExperiment
         var patches = image[.., .., ..(int)(h * s), ..(int)(w * s)]
             .reshape(1, h, s, w, s).permute(0, 1, 3, 2, 4).reshape(h * w, s * s).to(ScalarType.Float64);
         var design = cat(new[] { features[0].permute(1, 2, 0).reshape(h * w, c).to(ScalarType.Float64), ones(h * w, 1, ScalarType.Float64) }, 1);
-        var solution = linalg.lstsq(design, patches).Solution;
+        // Least squares through the normal equations with a tiny ridge: ReLU features can be exactly zero
+        // (rank-deficient columns), which a plain QR-based solve does not tolerate.
+        var gram = design.T.matmul(design);
+        var ridge = eye(gram.shape[0], dtype: ScalarType.Float64) * (1e-9 * gram.diagonal().mean().item<double>() + 1e-12);
+        var solution = linalg.solve(gram + ridge, design.T.matmul(patches));
         var residual = patches - design.matmul(solution);
         var centered = patches - patches.mean(new long[] { 0 }, keepdim: true);
         return residual.pow(2).sum().item<double>() / centered.pow(2).sum().item<double>();
