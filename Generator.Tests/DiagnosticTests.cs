@@ -1529,6 +1529,51 @@ public partial class DiagnosticTests
             }
             """),
 
+        // ---------------------------------------------------------------- dilation
+        ["NDSL0031 gridding stack of dilations 2, 4, 8"] = new("NDSL0031", "Net.conv3: the stacked dilations (2, 4, 8) of 3x3 convolutions never look at 14 of the 29 offsets", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 64, Width = 64)]
+            public partial class Net
+            {
+                [Conv(8, Dilation = 2, Padding = 2), ReLU] Stage conv1;
+                [Conv(8, Dilation = 4, Padding = 4), ReLU] Stage conv2;
+                [Conv(8, [|Dilation = 8|], Padding = 8), ReLU] Stage conv3;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 64, Width = 64)]
+            public partial class Net
+            {
+                [Conv(8, Dilation = 1, Padding = 1), ReLU] Stage conv1;
+                [Conv(8, Dilation = 2, Padding = 2), ReLU] Stage conv2;
+                [Conv(8, Dilation = 5, Padding = 5), ReLU] Stage conv3;
+            }
+            """),
+
+        ["NDSL0032 dilation as large as the map"] = new("NDSL0032", "Net.aspp: dilation 36 is at least the input's height 28 and width 28, so the kernel's outer taps only ever see padding: it acts as a 1x1 convolution", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 28, Width = 28)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 36, [|Dilation = 36|])] Stage aspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 28, Width = 28)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 12, Dilation = 12)] Stage aspp;
+            }
+            """),
+
         ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
             """
             using NetDsl;

@@ -9,7 +9,7 @@ using static NetDsl.Generator.Tests.Infrastructure.SpecBuilder;
 namespace NetDsl.Generator.Tests;
 
 /// <summary>Shape inference as plain C#: no Roslyn, no TorchSharp.</summary>
-public class InferenceTests
+public partial class InferenceTests
 {
     private static readonly IReadOnlyDictionary<string, DeclarationSpec> NoBlocks = new Dictionary<string, DeclarationSpec>();
 
@@ -138,5 +138,62 @@ public class InferenceTests
         Assert.Equal("[N, 8, 64, 64]", r.Rows.Single(x => x.Path == "up").OutputShape);
         Assert.Equal(8 * 10 + 10, r.Rows.Single(x => x.Path == "fc").Params);
         Assert.Equal(r.Rows.Skip(1).Where(x => x.Depth == 1).Sum(x => x.Params), r.TotalParams);
+    }
+}
+
+/// <summary>The exact gridding test against the reference's brute-force results (pyramids.md, HDC).</summary>
+public class GriddingTests
+{
+    private static InferenceResult Stack(params int[] rates)
+    {
+        var b = Network("Stack", 4, 96, 96);
+        for (int i = 0; i < rates.Length; i++)
+            b.Stage("conv" + (i + 1), L("Conv", ("outChannels", 4), ("Kernel", 3), ("Dilation", rates[i]), ("Padding", rates[i])), L("ReLU"));
+        return ShapeInference.Infer(b.Build(), new Dictionary<string, DeclarationSpec>());
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 2, 5 })]
+    [InlineData(new[] { 1, 2, 5, 9 })]
+    [InlineData(new[] { 1, 2, 4, 8 })]
+    [InlineData(new[] { 1, 3, 9 })]
+    [InlineData(new[] { 1, 2, 5, 1, 2, 5 })]
+    public void Hybrid_dilation_rates_cover_every_pixel(int[] rates) =>
+        Assert.DoesNotContain(Stack(rates).Diagnostics, d => d.Id == "NDSL0031");
+
+    [Theory]
+    [InlineData(new[] { 2, 4, 8 }, 14, "share the factor 2")]
+    [InlineData(new[] { 1, 2, 9 }, 4, "M2 = 5 > 3")]
+    [InlineData(new[] { 3, 3, 3 }, 12, "share the factor 3")]
+    [InlineData(new[] { 1, 4, 8 }, -1, "M2 = 4 > 3")]
+    public void Gridding_stacks_are_reported_with_their_holes(int[] rates, int holes, string hint)
+    {
+        var d = Assert.Single(Stack(rates).Diagnostics, x => x.Id == "NDSL0031");
+        if (holes >= 0) Assert.Equal(holes.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Args[3]);
+        Assert.Contains(hint, d.Args[6]);
+        // Reported on the last convolution of the stack.
+        Assert.Contains("conv" + rates.Length, d.Args[0]);
+    }
+
+    [Fact]
+    public void A_pooling_layer_ends_the_stack()
+    {
+        var net = Network("Split", 4, 96, 96)
+            .Stage("a", L("Conv", ("outChannels", 4), ("Kernel", 3), ("Dilation", 2), ("Padding", 2)))
+            .Stage("pool", L("MaxPool", ("kernel", 3), ("Stride", 1), ("Padding", 1)))
+            .Stage("b", L("Conv", ("outChannels", 4), ("Kernel", 3), ("Dilation", 2), ("Padding", 2)))
+            .Build();
+        Assert.DoesNotContain(ShapeInference.Infer(net, new Dictionary<string, DeclarationSpec>()).Diagnostics, d => d.Id == "NDSL0031");
+    }
+
+    [Fact]
+    public void A_rate_as_large_as_the_map_is_reported()
+    {
+        var net = Network("Big", 4, 12, 40)
+            .Stage("aspp", L("Conv", ("outChannels", 4), ("Kernel", 3), ("Dilation", 24), ("Padding", 24)))
+            .Build();
+        var d = Assert.Single(ShapeInference.Infer(net, new Dictionary<string, DeclarationSpec>()).Diagnostics);
+        Assert.Equal("NDSL0032", d.Id);
+        Assert.Contains("height 12", d.Args[2]);
     }
 }

@@ -7,7 +7,7 @@ namespace NetDsl.Generator.Tests;
 /// <summary>The generated code of every sample, reviewed as committed snapshots; the output must also compile cleanly.</summary>
 public class SnapshotTests
 {
-    public static TheoryData<string> SampleFiles => new() { "DeeperCnn.cs", "DilatedNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "TinyUNet.cs" };
+    public static TheoryData<string> SampleFiles => new() { "DeeperCnn.cs", "DilatedNet.cs", "GriddingNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "TinyUNet.cs" };
 
     [Theory]
     [MemberData(nameof(SampleFiles))]
@@ -20,6 +20,23 @@ public class SnapshotTests
         Assert.NotEmpty(result.Sources);
         foreach (var (hint, text) in result.Sources.OrderBy(s => s.Key))
             Snapshot.Verify(text, hint.Replace(".g.cs", ""));
+    }
+}
+
+/// <summary>Seed 004: the HDC module passes the gridding test, the 2-4-8 variant is flagged.</summary>
+public class GriddingSampleTests
+{
+    [Fact]
+    public void Hdc_sample_is_clean_and_the_gridding_sample_is_flagged()
+    {
+        var hdc = GeneratorHarness.Run(GeneratorHarness.SampleSource("DilatedNet.cs"));
+        Assert.DoesNotContain(hdc.GeneratorDiagnostics, d => d.Id == "NDSL0031");
+
+        var gridding = GeneratorHarness.Run(GeneratorHarness.SampleSource("GriddingNet.cs"));
+        var d = Assert.Single(gridding.GeneratorDiagnostics, d => d.Id == "NDSL0031");
+        Assert.True(d.IsSuppressed); // the sample's pragma; the finding itself is there
+        Assert.Contains("(2, 4, 8)", d.GetMessage());
+        Assert.Contains("GriddingNet.g.cs", gridding.Sources.Keys.Single(k => k.EndsWith("GriddingNet.g.cs")));
     }
 }
 

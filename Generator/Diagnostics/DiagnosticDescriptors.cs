@@ -175,6 +175,16 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: the {1} input is odd along {2}; {3}",
             "The Haar transform pairs rows and columns: an odd size is zero-padded at the bottom/right (HWD, as pytorch_wavelets' mode='zero') or padded and cropped back (WTConv).");
 
+        public static readonly DiagnosticDescriptor Gridding = Warning("NDSL0031",
+            "Stacked dilations leave holes (gridding)",
+            "{0}: the stacked dilations ({1}) of {2}x{2} convolutions never look at {3} of the {4} offsets in their receptive field (gridding), e.g. {5}; {6}",
+            "Consecutive dilated convolutions see only the offsets r1*t1 + ... + rn*tn; when the rates share a factor (2, 4, 8) whole rows and columns are never seen. Hybrid dilated convolution (HDC) picks rates such as 1, 2, 5.");
+
+        public static readonly DiagnosticDescriptor DegenerateDilation = Warning("NDSL0032",
+            "Dilation as large as the feature map",
+            "{0}: dilation {1} is at least the input's {2}, so the kernel's outer taps only ever see padding: {3}",
+            "A dilated k x k convolution whose rate reaches past the map (DeepLab v3's observation for large rates on small maps) wastes its outer weights.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -182,6 +192,7 @@ namespace NetDsl.Generator.Diagnostics
             BlockArguments, InvalidExpression, InvalidStageField, InvalidComposition, RankMismatch, InternalError,
             SymbolicFlatten, SamePaddingStride, ShortcutProjection, UnknownAttributeArgument, EmptyDeclaration,
             BlockNeedsFlatWidth, WTConvChannels, WaveletLevelsTooDeep, WaveletBandBelowKernel, UnknownWavelet, OddSizeWavelet,
+            Gridding, DegenerateDilation,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -103,6 +103,9 @@ namespace NetDsl.Generator.Inference
             public List<string> Stack { get; }
             public bool Top { get; }
             public bool IsBlock => Declaration.Spec.Kind == DeclarationKind.Block;
+
+            /// <summary>The current run of stride-1 convolutions with one odd kernel size, for the gridding check.</summary>
+            public List<(long Kernel, long Dilation, BoundLayer Layer, string Where)> DilatedRun { get; } = new List<(long, long, BoundLayer, string)>();
         }
 
         private InferenceResult Run(DeclarationSpec network)
@@ -205,6 +208,7 @@ namespace NetDsl.Generator.Inference
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
 
                 Value? next;
+                if (stage.Form != StageForm.Sequence) FlushDilatedRun(scope);
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:
@@ -254,6 +258,7 @@ namespace NetDsl.Generator.Inference
                 outputs[stage.Name] = v;
                 if (scope.Top) _result.StageOutputs[stage.Name] = v.Shape;
             }
+            FlushDilatedRun(scope);
             return v;
         }
 
@@ -299,6 +304,13 @@ namespace NetDsl.Generator.Inference
         }
 
         private Value? ApplyLayer(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            var result = ApplyLayerCore(scope, layer, v, row, where);
+            if (result is not null) TrackDilatedRun(scope, layer, where);
+            return result;
+        }
+
+        private Value? ApplyLayerCore(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
         {
             var shape = v.Shape;
             switch (layer.Kind)
@@ -448,6 +460,16 @@ namespace NetDsl.Generator.Inference
                 w = h is null ? null : WindowDim(shape.Width, k, s, p, d, false, false, layer, where, name);
             }
             if (h is null || w is null) return null;
+
+            if (!transpose && k > 1 && d > 1)
+            {
+                var axes = new List<string>();
+                if (shape.Height.IsKnown && d >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
+                if (shape.Width.IsKnown && d >= shape.Width.Offset) axes.Add($"width {shape.Width.Offset}");
+                if (axes.Count > 0)
+                    Report(DiagnosticDescriptors.DegenerateDilation, layer.LocationOf("Dilation"), where, d, string.Join(" and ", axes),
+                        axes.Count == 2 ? $"it acts as a 1x1 convolution" : "it degenerates along that axis");
+            }
 
             var outShape = new TensorShape(cout, h.Value, w.Value);
             long weights = transpose ? cin * (cout / g) * k * k : cout * (cin / g) * k * k;
@@ -742,6 +764,74 @@ namespace NetDsl.Generator.Inference
             result.PathStride = v.PathStride * s;
             Record(scope, layer, shape, result.Shape);
             return result;
+        }
+
+        /// <summary>
+        /// Extends or ends the run of consecutive stride-1 convolutions used by the gridding check. Layers that act
+        /// per pixel (BN, activations, dropout, 1x1 convs) do not end a run; anything that resamples does.
+        /// </summary>
+        private void TrackDilatedRun(Scope scope, BoundLayer layer, string where)
+        {
+            var run = scope.DilatedRun;
+            if (layer.Kind == LayerKind.Conv)
+            {
+                long k = layer.Kernel?.Evaluate(scope.Env, out _) ?? 0;
+                long s = layer.Stride?.Evaluate(scope.Env, out _) ?? 0;
+                long d = layer.Dilation?.Evaluate(scope.Env, out _) ?? 1;
+                if (k == 1 && s == 1) return;
+                if (s != 1 || k % 2 == 0)
+                {
+                    FlushDilatedRun(scope);
+                    return;
+                }
+                if (run.Count > 0 && run[0].Kernel != k) FlushDilatedRun(scope);
+                run.Add((k, d, layer, where));
+                return;
+            }
+            if (layer.IsActivation || layer.Kind is LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Identity) return;
+            FlushDilatedRun(scope);
+        }
+
+        /// <summary>
+        /// The exact gridding test (HDC, Wang et al. 2018): the offsets a stack of dilated k x k convolutions reaches
+        /// along one axis are the sums r_1 t_1 + ... + r_n t_n with |t_i| &lt;= (k-1)/2; the stack sees every pixel of
+        /// its receptive field iff that set is an interval. Holes are reported with HDC's M_2 value and any common factor.
+        /// </summary>
+        private void FlushDilatedRun(Scope scope)
+        {
+            var run = scope.DilatedRun;
+            if (run.Count >= 2 && run.Exists(r => r.Dilation > 1))
+            {
+                long k = run[0].Kernel;
+                long half = (k - 1) / 2;
+                var reach = new HashSet<long> { 0 };
+                foreach (var (_, d, _, _) in run)
+                {
+                    var next = new HashSet<long>();
+                    foreach (var o in reach)
+                        for (long t = -half; t <= half; t++) next.Add(o + t * d);
+                    reach = next;
+                }
+                long extent = reach.Max();
+                var holes = new List<long>();
+                for (long o = 1; o <= extent; o++)
+                    if (!reach.Contains(o)) holes.Add(o);
+                if (holes.Count > 0)
+                {
+                    var rates = run.Select(r => r.Dilation).ToList();
+                    long gcd = rates.Aggregate(0L, ShapeMath.Gcd);
+                    long m = rates[rates.Count - 1];
+                    for (int i = rates.Count - 2; i >= 1; i--)
+                        m = Math.Max(Math.Max(m - 2 * rates[i], m - 2 * (m - rates[i])), rates[i]);
+                    string hint = (gcd > 1 ? $"the rates share the factor {gcd}; " : "") +
+                        $"HDC's M2 = {m}" + (m > k ? $" > {k}" : "") + "; rates without a common factor, such as 1, 2, 5, cover every pixel";
+                    var last = run[run.Count - 1];
+                    string shown = string.Join(", ", holes.Take(6).Select(h => "±" + h.ToString(CultureInfo.InvariantCulture))) + (holes.Count > 6 ? ", ..." : "");
+                    Report(DiagnosticDescriptors.Gridding, last.Layer.LocationOf("Dilation"), last.Where,
+                        string.Join(", ", rates), k, 2 * holes.Count, 2 * extent + 1, shown, hint);
+                }
+            }
+            run.Clear();
         }
 
         /// <summary>ceil(x / 2): one wavelet level (odd sizes padded to even first).</summary>
