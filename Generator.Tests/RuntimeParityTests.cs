@@ -62,6 +62,18 @@ public class RuntimeParityTests
         Assert.Equal(compileTime.Value, macs);
     }
 
+    [Fact]
+    public void ResNet50_at_output_stride_8_has_torchvision_keys_without_fc_and_the_published_backbone_count()
+    {
+        var fixture = Fixture.Load("resnet50_state_dict.tsv");
+        using var net = new ResNet50Dilated();
+        var expected = fixture.Entries.Where(e => !e.Key.StartsWith("fc.", StringComparison.Ordinal)).Select(e => e.Key).OrderBy(k => k, StringComparer.Ordinal);
+        Assert.Equal(expected, net.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal));
+        // pyramids.md: "ResNet-50 without fc = 23,508,032" (torchvision, checked there against deeplabv3's total).
+        Assert.Equal(23_508_032L, ResNet50Dilated.Summary.TotalParams);
+        Assert.Equal("[N, 2048, 28, 28]", ResNet50Dilated.Summary.Output);
+    }
+
     /// <summary>
     /// Multiply-adds counted without the generator's formulas: hook every Conv2d, ConvTranspose2d and Linear, and
     /// use the weight's shape with the real output (or, for a transposed conv, input) size of one forward pass.

@@ -7,7 +7,7 @@ using Modules = global::TorchSharp.Modules;
 
 namespace NetDsl.Samples.Networks
 {
-    /// <summary>Block Bottleneck(in_channels, planes, stride).</summary>
+    /// <summary>Block Bottleneck(in_channels, planes, stride, dilation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class Bottleneck : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
@@ -52,15 +52,16 @@ namespace NetDsl.Samples.Networks
         private readonly Modules.ReLU _relu;
 
         /// <summary>Builds Bottleneck for an input of <paramref name="in_channels"/> channels.</summary>
-        public Bottleneck(int in_channels, int planes, int stride = 1) : base(nameof(Bottleneck))
+        public Bottleneck(int in_channels, int planes, int stride = 1, int dilation = 1) : base(nameof(Bottleneck))
         {
             InChannels = in_channels;
             this.planes = planes;
             this.stride = stride;
+            this.dilation = dilation;
             _conv1 = nn.Conv2d(in_channels, planes, kernel_size: 1, bias: false);
             _bn1 = nn.BatchNorm2d(planes);
             _relu1 = nn.ReLU(inplace: true);
-            _conv2 = nn.Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
+            _conv2 = nn.Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
             _bn2 = nn.BatchNorm2d(planes);
             _relu2 = nn.ReLU(inplace: true);
             _conv3 = nn.Conv2d(planes, planes * 4, kernel_size: 1, bias: false);
@@ -128,6 +129,6 @@ namespace NetDsl.Samples.Networks
         /// <summary>Input channels this block was built for.</summary>
         public int InChannels { get; }
 
-        public override string ToString() => $"Bottleneck(in_channels={InChannels}, planes={planes}, stride={stride})";
+        public override string ToString() => $"Bottleneck(in_channels={InChannels}, planes={planes}, stride={stride}, dilation={dilation})";
     }
 }

@@ -408,7 +408,8 @@ namespace NetDsl.Generator.Emit
                 {
                     var p = parameters[i];
                     if (!firstCopy && p.FirstRepeatOnly) continue; // the later copies take the default
-                    if (i < use.BlockArgs.Count) args.Add(p.Name + ": " + use.BlockArgs[i].Value.ToCSharp());
+                    var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
+                    if (i < given.Count) args.Add(p.Name + ": " + given[i].Value.ToCSharp());
                 }
             }
             return $"new {use.BlockName}({string.Join(", ", args)})";

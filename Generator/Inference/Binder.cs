@@ -212,7 +212,24 @@ namespace NetDsl.Generator.Inference
                             else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
                         }
                     }
+                    if (args.TryGetValue("FirstArgs", out var firstArgs) && firstArgs.Value.Kind == ArgKind.Array)
+                    {
+                        b.FirstBlockArgs = new List<BlockArg>();
+                        var items = firstArgs.Value.Items.AsImmutableArray();
+                        for (int i = 0; i < items.Length; i++)
+                        {
+                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.Location), where, diagnostics);
+                            if (e is null) ok = false;
+                            else b.FirstBlockArgs.Add(new BlockArg(e, firstArgs.Location));
+                        }
+                    }
                     b.Repeat = IntArg("Repeat", 1);
+                    if (b.FirstBlockArgs is not null && b.Repeat == 1 && ok)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, firstArgs!.Location ?? layer.Location, where,
+                            "FirstArgs is for a repeated use (Repeat > 1); with one copy, give the arguments directly"));
+                        ok = false;
+                    }
                     break;
                 case LayerKind.Shortcut:
                     b.Projection = IntArg("Projection", 0);

@@ -125,6 +125,11 @@ namespace NetDsl.Generator.Inference
         /// <summary>Fully qualified name of the block (for Use and Branch).</summary>
         public string? BlockName { get; set; }
         public List<BlockArg> BlockArgs { get; } = new List<BlockArg>();
+        /// <summary>Use with FirstArgs: the first copy's arguments; null when the first copy takes <see cref="BlockArgs"/>.</summary>
+        public List<BlockArg>? FirstBlockArgs { get; set; }
+
+        /// <summary>The arguments of copy <paramref name="index"/> of a use.</summary>
+        public List<BlockArg> ArgsOfCopy(int index) => index == 0 && FirstBlockArgs is not null ? FirstBlockArgs : BlockArgs;
         public List<string> From { get; } = new List<string>();
 
         public LocationInfo? LocationOf(string argument) =>

@@ -171,7 +171,8 @@ namespace NetDsl.Generator.Inference
             for (int i = 0; i < parameters.Count; i++)
             {
                 var p = parameters[i];
-                Expr? value = i < use.BlockArgs.Count ? use.BlockArgs[i].Value : null;
+                var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
+                Expr? value = i < given.Count ? given[i].Value : null;
                 if (value is null || (!firstCopy && p.FirstRepeatOnly))
                     value = p.Default is int d ? Expr.Num(d) : Expr.Var(p.Name);
                 map[p.Name] = value;

@@ -950,12 +950,14 @@ namespace NetDsl.Generator.Inference
             metadataName is null ? "?" : metadataName.StartsWith("global::", StringComparison.Ordinal) ? metadataName.Substring(8) : metadataName;
 
         /// <summary>Evaluates a block use's arguments and matches them to the block's parameters.</summary>
-        private long?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where)
+        private long?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where, List<BlockArg>? list = null)
         {
+            list ??= layer.BlockArgs;
+            string argument = ReferenceEquals(list, layer.BlockArgs) ? "args" : "FirstArgs";
             var values = new List<long>();
-            for (int i = 0; i < layer.BlockArgs.Count; i++)
+            for (int i = 0; i < list.Count; i++)
             {
-                var arg = layer.BlockArgs[i];
+                var arg = list[i];
                 var value = arg.Value.Evaluate(scope.Env, out var error);
                 if (value is null)
                 {
@@ -967,7 +969,7 @@ namespace NetDsl.Generator.Inference
             var parameters = block.Params;
             if (values.Count > parameters.Count)
             {
-                Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf("args"), block.ClassName,
+                Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf(argument), block.ClassName,
                     $"takes {parameters.Count} argument(s) ({string.Join(", ", parameters.Select(q => q.Name))}) but {values.Count} were given");
                 return null;
             }
@@ -978,7 +980,7 @@ namespace NetDsl.Generator.Inference
                 else if (parameters[i].Default is int def) result[i] = def;
                 else
                 {
-                    Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf("args"), block.ClassName,
+                    Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf(argument), block.ClassName,
                         $"needs a value for '{parameters[i].Name}' (parameters: {string.Join(", ", parameters.Select(q => q.Name))})");
                     return null;
                 }
@@ -1014,6 +1016,8 @@ namespace NetDsl.Generator.Inference
             if (!Check(layer.Repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {layer.Repeat}")) return null;
             var args = BlockArguments(scope, layer, block, where);
             if (args is null) return null;
+            var firstArgs = layer.FirstBlockArgs is null ? args : BlockArguments(scope, layer, block, where, layer.FirstBlockArgs);
+            if (firstArgs is null) return null;
             var inputShape = v.Shape;
             var facts = new List<(long In, long[] Args)>();
             Value? current = v;
@@ -1031,11 +1035,12 @@ namespace NetDsl.Generator.Inference
                     string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
                     var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };
                     _result.Rows.Add(child);
+                    var given = i == 0 ? firstArgs : args;
                     var copyArgs = new long[block.Params.Count];
                     for (int j = 0; j < copyArgs.Length; j++)
-                        copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : args[j]!.Value;
+                        copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : given[j]!.Value;
                     facts.Add((current.Value.Shape.Channels, copyArgs));
-                    current = RunBlock(scope, block, args, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0);
+                    current = RunBlock(scope, block, given, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0);
                     if (current is not null)
                     {
                         child.OutputShape = Fmt(current.Value.Shape);

@@ -21,6 +21,13 @@ namespace NetDsl
 
         /// <summary>Number of copies; 1 means the block itself is the stage.</summary>
         public int Repeat { get; set; } = 1;
+
+        /// <summary>
+        /// Arguments for the first copy of a repeated use, when it differs from the others by more than a
+        /// <see cref="ParamAttribute.FirstRepeatOnly"/> parameter. torchvision's <c>_make_layer(dilate=True)</c> is
+        /// the case: the first Bottleneck keeps the previous dilation, the later ones use the new one.
+        /// </summary>
+        public object[]? FirstArgs { get; set; }
     }
 
     /// <summary>How a shortcut that changes shape is handled.</summary>
