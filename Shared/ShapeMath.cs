@@ -57,6 +57,29 @@ namespace NetDsl
         public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
             (FloorDiv(index * length, bins), CeilDiv((index + 1) * length, bins));
 
+        /// <summary>
+        /// Features of a spatial pyramid pooling layer over <paramref name="channels"/> channels: C · Σ n² for the
+        /// levels n×n in <paramref name="bins"/> (21·C for the usual {4, 2, 1}), whatever the input size.
+        /// </summary>
+        public static long SpatialPyramidFeatures(long channels, long[] bins)
+        {
+            long cells = 0;
+            foreach (long n in bins) cells += n * n;
+            return channels * cells;
+        }
+
+        /// <summary>
+        /// SPEED's pyramid pooling window for a bin over a length-a axis: a // bin (Keras <c>AveragePooling2D</c> with
+        /// pool = strides = a // bin, padding 'valid'). 0 when bin &gt; a, which makes the layer invalid.
+        /// </summary>
+        public static long PyramidWindow(long length, long bin) => FloorDiv(length, bin);
+
+        /// <summary>
+        /// Cells of SPEED's pooled grid along a length-a axis for window p = a // bin: floor((a − p) / p) + 1 = floor(a / p).
+        /// It equals the bin only when the bin divides a (a = 15, bin 4: p = 3, 5 cells); a window of 0 is invalid.
+        /// </summary>
+        public static long PyramidGrid(long length, long window) => ConvOutput(length, window, window, 0, 1);
+
         /// <summary>Greatest common divisor of two non-negative numbers.</summary>
         public static long Gcd(long a, long b)
         {
