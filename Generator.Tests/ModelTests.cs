@@ -109,6 +109,7 @@ public class ModelTests
         ("UpsampleAttribute", "Mode") => nameof(BoundLayer.UpsampleMode),
         ("DownsampleAttribute", "ReLU") => nameof(BoundLayer.WithReLU),
         ("WTConvAttribute", "Wavelet") => nameof(BoundLayer.WaveletName),
+        ("SPPAttribute", "Mode") => nameof(BoundLayer.PoolMode),
         _ => property,
     };
 

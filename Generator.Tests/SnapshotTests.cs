@@ -7,7 +7,7 @@ namespace NetDsl.Generator.Tests;
 /// <summary>The generated code of every sample, reviewed as committed snapshots; the output must also compile cleanly.</summary>
 public class SnapshotTests
 {
-    public static TheoryData<string> SampleFiles => new() { "DeeperCnn.cs", "DilatedNet.cs", "GriddingNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "TinyUNet.cs" };
+    public static TheoryData<string> SampleFiles => new() { "DeeperCnn.cs", "DilatedNet.cs", "GriddingNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "SppNet.cs", "TinyUNet.cs" };
 
     [Theory]
     [MemberData(nameof(SampleFiles))]

@@ -48,6 +48,8 @@ public static class SampleRunner
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
         new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
             WTConvStack.Summary, () => new WTConvStack(), new[] { new long[] { 1, 32, 64, 64 } }, TableDepth: 2),
+        new Sample("SppNet", "Seed 003: SPP-Net, pyramid levels 4/2/1 give 5,376 features for any input size; run at two sizes",
+            SppNet.Summary, () => new SppNet(), new[] { new long[] { 2, 3, 64, 64 }, new long[] { 1, 3, 96, 128 } }),
         new Sample("TinyUNet", "A small U-Net with a symbolic input size (H, W multiples of 4), run at two sizes",
             TinyUNet.Summary, () => new TinyUNet(), new[] { new long[] { 2, 1, 64, 64 }, new long[] { 1, 1, 96, 128 } }, TableDepth: 1),
     };

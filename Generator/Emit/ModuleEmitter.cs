@@ -169,6 +169,7 @@ namespace NetDsl.Generator.Emit
                         _ => "global::NetDsl.Downsampling.HaarWaveletDownsampling",
                     };
                 case LayerKind.WTConv: return "global::NetDsl.Wavelets.WTConv2d";
+                case LayerKind.SPP: return "global::NetDsl.Pyramids.SpatialPyramidPooling";
                 default: return "Modules." + layer.Kind;
             }
         }
@@ -500,6 +501,9 @@ namespace NetDsl.Generator.Emit
                     if (l.WaveletName != "db1") args.Add("wt_type: " + Literal(l.WaveletName));
                     return "new global::NetDsl.Wavelets.WTConv2d(" + string.Join(", ", args) + ")";
                 }
+                case LayerKind.SPP:
+                    return "new global::NetDsl.Pyramids.SpatialPyramidPooling(new long[] { " + string.Join(", ", l.Bins) + " }" +
+                        (l.PoolMode == 1 ? ", global::NetDsl.Pyramids.PyramidPoolMode.Average" : "") + ")";
                 case LayerKind.AdaptiveAvgPool: return "nn.AdaptiveAvgPool2d(" + l.Size!.ToCSharp() + ")";
                 case LayerKind.AdaptiveMaxPool: return "nn.AdaptiveMaxPool2d(new long[] { " + l.Size!.ToCSharp() + ", " + l.Size!.ToCSharp() + " })";
                 case LayerKind.GlobalAvgPool: return "nn.AdaptiveAvgPool2d(1)";

@@ -263,6 +263,12 @@ namespace NetDsl.Generator.Inference
                     b.Out = ExprArg("Out", 0);
                     b.WithReLU = BoolArg("ReLU", true);
                     break;
+                case LayerKind.SPP:
+                    if (args.TryGetValue("bins", out var bins) && bins.Value.Kind == ArgKind.Array)
+                        foreach (var item in bins.Value.Items) b.Bins.Add((long)item.Number);
+                    if (b.Bins.Count == 0) b.Bins.AddRange(new long[] { 4, 2, 1 });
+                    b.PoolMode = IntArg("Mode", 0);
+                    break;
                 case LayerKind.WTConv:
                     b.Out = ExprArg("outChannels", null);
                     b.Kernel = ExprArg("Kernel", 5);

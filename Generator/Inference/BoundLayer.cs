@@ -29,6 +29,7 @@ namespace NetDsl.Generator.Inference
         Identity,
         Downsample,
         WTConv,
+        SPP,
         Use,
         Shortcut,
         Add,
@@ -114,6 +115,10 @@ namespace NetDsl.Generator.Inference
         public int DownsampleKind { get; set; }
         /// <summary>Downsample(StridedConv): ReLU after the conv.</summary>
         public bool WithReLU { get; set; } = true;
+        /// <summary>SPP: bins per side of each pyramid level.</summary>
+        public List<long> Bins { get; } = new List<long>();
+        /// <summary>SPP: 0 max, 1 average (NetDsl.PoolMode).</summary>
+        public int PoolMode { get; set; }
         /// <summary>WTConv: number of wavelet levels.</summary>
         public Expr? Levels { get; set; }
         /// <summary>WTConv: the pywt wavelet name.</summary>

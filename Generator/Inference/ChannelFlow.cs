@@ -61,6 +61,10 @@ namespace NetDsl.Generator.Inference
                                 case LayerKind.WTConv:
                                     stride = Mul(stride, layer.Stride);
                                     break;
+                                case LayerKind.SPP:
+                                    c = Expr.Mul(c, Expr.Num(layer.Bins.Sum(n => n * n)));
+                                    stride = null;
+                                    break;
                                 case LayerKind.MaxPool:
                                 case LayerKind.AvgPool:
                                     stride = Mul(stride, layer.Stride is { IsConstant: true } z && z.Equals(Expr.Num(0)) ? layer.Kernel : layer.Stride);

@@ -400,6 +400,21 @@ namespace NetDsl.Generator.Inference
                     return ApplyDownsample(scope, layer, v, row, where);
                 case LayerKind.WTConv:
                     return ApplyWTConv(scope, layer, v, row, where);
+                case LayerKind.SPP:
+                {
+                    if (!RequireMap(v, layer, where, "SPP")) return null;
+                    var bad = layer.Bins.FirstOrDefault(n => n < 1);
+                    if (!Check(layer.Bins.All(n => n >= 1), layer, "bins", where, $"SPP bins must be positive, got {bad}")) return null;
+                    long cells = layer.Bins.Sum(n => n * n);
+                    var result = v;
+                    result.Shape = TensorShape.Flat(shape.Channels * cells);
+                    result.Global = true;
+                    result.PathStride = 0;
+                    result.FlatFromSpatial = false;
+                    row.Kind = $"SPP({(layer.PoolMode == 0 ? "max" : "avg")}, bins {string.Join("/", layer.Bins)}: {shape.Channels}·{cells} = {shape.Channels * cells} features)";
+                    Record(scope, layer, shape, result.Shape);
+                    return result;
+                }
                 default:
                     Report(DiagnosticDescriptors.InvalidComposition, layer.Location, where, $"[{layer.Kind}] cannot be part of a layer sequence");
                     return null;

@@ -179,4 +179,23 @@ namespace NetDsl
 
     /// <summary>Identity (<c>nn.Identity</c>): a named no-op, handy as a tap point.</summary>
     public sealed class IdentityAttribute : LayerAttribute { }
+
+    /// <summary>How <see cref="SPPAttribute"/> pools each bin.</summary>
+    public enum PoolMode
+    {
+        Max = 0,
+        Average = 1,
+    }
+
+    /// <summary>
+    /// Spatial pyramid pooling (He et al. 2015): pool the map into n x n bins for each level (PyTorch adaptive
+    /// pooling), flatten and concatenate: a fixed C·Σn² features whatever the input size, so a Linear can follow.
+    /// </summary>
+    public sealed class SPPAttribute : LayerAttribute
+    {
+        public SPPAttribute(params int[] bins) => Bins = bins;
+        /// <summary>Bins per side for each level; empty means 4, 2, 1 (sppnet-pytorch's levels).</summary>
+        public int[] Bins { get; }
+        public PoolMode Mode { get; set; } = PoolMode.Max;
+    }
 }
