@@ -53,6 +53,15 @@ namespace NetDsl
         /// </summary>
         public static long SubsampleOutput(long input, long stride) => CeilDiv(input, stride);
 
+        /// <summary>
+        /// High-frequency output height or width of an octave convolution (d-li14 <c>OctaveConv</c>) whose
+        /// high-frequency input is <paramref name="input"/>: stride 2 first average-pools 2x2 (floor mode, floor(in / 2)),
+        /// then every branch convolves at stride 1, so ConvOutput(floor(in / s), k, 1, p, d) for s = 1 or 2. The
+        /// low-frequency output is half of it (a layer with a low branch needs 2p = d(k - 1), which makes this in / s).
+        /// </summary>
+        public static long OctaveConvOutput(long input, long kernel, long stride, long padding, long dilation) =>
+            ConvOutput(stride == 2 ? FloorDiv(input, 2) : input, kernel, 1, padding, dilation);
+
         /// <summary>Adaptive pooling bin i of n over a length-a axis: [floor(i a / n), ceil((i+1) a / n)).</summary>
         public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
             (FloorDiv(index * length, bins), CeilDiv((index + 1) * length, bins));
