@@ -100,7 +100,7 @@ namespace NetDsl.Samples.Networks
             x = _relu2.call(x); // relu2: [N, planes, *, *] -> [N, planes, *, *]
             x = _conv3.call(x); // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
             x = _bn3.call(x); // bn3: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
-            x = x + (_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
+            x = x.add_(_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
             x = _relu.call(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
             return x.MoveToOuterDisposeScope();
         }

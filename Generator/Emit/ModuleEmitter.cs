@@ -548,6 +548,10 @@ namespace NetDsl.Generator.Emit
             if (IsNetwork) _w.WriteLine("CheckInput(input);");
             _w.WriteLine("using var scope = NewDisposeScope();");
             _w.WriteLine("var x = input;");
+            // Whether x is a tensor this forward allocated and nothing else refers to: then the residual can be
+            // added in place (ResNet.cs's add_), saving one activation per block. Not when x is the input, a view
+            // of it, or an output kept for a later skip connection.
+            bool fresh = false;
             foreach (var stage in _declaration.Stages)
             {
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
@@ -561,9 +565,11 @@ namespace NetDsl.Generator.Emit
                     case StageForm.Shortcut:
                     {
                         var presence = ShortcutPresence(stage.Layers[0]);
-                        if (presence == Presence.Never) _w.WriteLine($"x = x + input; {comment}");
-                        else if (presence == Presence.Always) _w.WriteLine($"x = x + {field}.call(input); {comment}");
-                        else _w.WriteLine($"x = x + ({field} is not null ? {field}.call(input) : input); {comment}");
+                        string shortcut = presence == Presence.Never ? "input"
+                            : presence == Presence.Always ? $"{field}.call(input)"
+                            : $"{field} is not null ? {field}.call(input) : input";
+                        _w.WriteLine(fresh ? $"x = x.add_({shortcut}); {comment}"
+                            : $"x = x + {(presence == Presence.Sometimes ? "(" + shortcut + ")" : shortcut)}; {comment}");
                         break;
                     }
                     case StageForm.Add:
@@ -582,13 +588,30 @@ namespace NetDsl.Generator.Emit
                         break;
                     }
                 }
-                if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
+                fresh = stage.Form switch
+                {
+                    StageForm.Sequence => fresh || stage.Layers.Exists(Allocates),
+                    _ => true,
+                };
+                if (_referenced.Contains(stage.Name))
+                {
+                    _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
+                    fresh = false;
+                }
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");
             _w.CloseBrace();
         }
 
         private static string OutputVariable(string stage) => stage + "_out";
+
+        /// <summary>Layers whose output is a new tensor (not their input, an in-place update of it, or a view).</summary>
+        private static bool Allocates(BoundLayer layer) => layer.Kind switch
+        {
+            LayerKind.Identity or LayerKind.Flatten or LayerKind.Dropout => false,
+            _ when layer.IsActivation => !layer.Inplace,
+            _ => true,
+        };
 
         // ---------------------------------------------------------------- dispose, stages, guard
 
