@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using NetDsl.Samples;
 using Xunit;
 
@@ -21,7 +22,12 @@ public class BenchmarkFormattingTests
         var custom = BenchOptions.Parse(new[] { "--rounds", "4", "--per-round", "3", "--memory-calls", "50", "--threads", "2", "--no-write" });
         Assert.Equal((4, 3, 50, 2, false), (custom.Rounds, custom.PerRound, custom.MemoryCalls, custom.Threads, custom.Write));
 
+        Assert.Equal(new[] { "resnet", "wavelets" }, full.Suites);
+        Assert.Equal(new[] { "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "--quick" }).Suites);
+        Assert.Equal(new[] { "resnet", "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "resnet" }).Suites); // document order
+
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse(new[] { "--fast" }));
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(new[] { "resnet50" }));
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse(new[] { "--rounds" }));
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse(new[] { "--rounds", "0" }));
     }
@@ -56,6 +62,8 @@ public class BenchmarkFormattingTests
         Assert.Contains("no growth in either", tables);
 
         string doc = Benchmarks.FormatDocument(report);
+        Assert.StartsWith("## ResNet-50: generated vs hand-written", doc);
+        Assert.Contains("### Machine", doc);
         Assert.Contains("```bash\ndotnet run --project Samples -c Release -- bench\n```", doc.Replace("\r\n", "\n"));
         Assert.Contains("| cores (`nproc`) | 2 |", doc);
         Assert.Contains("7.5% slower than", doc);
@@ -69,5 +77,62 @@ public class BenchmarkFormattingTests
         Assert.Equal("n/a (baseline did not grow)", Benchmarks.GrowthRatio(200, -100, 10));
         Assert.Equal("no growth in either", Benchmarks.GrowthRatio(5, 0, 10));
         Assert.Equal(2.5, Benchmarks.Median(new[] { 4.0, 1, 2, 3 }));
+    }
+
+    [Fact]
+    public void Running_one_suite_rewrites_only_its_section()
+    {
+        string first = BenchDocument.Merge(null, new Dictionary<string, string> { ["resnet"] = "## ResNet\nold resnet\n", ["wavelets"] = "## Wavelets\nold wavelets\n" });
+        Assert.StartsWith("# Benchmarks", first);
+        Assert.True(first.IndexOf("<!-- bench:resnet -->", StringComparison.Ordinal) < first.IndexOf("<!-- bench:wavelets -->", StringComparison.Ordinal));
+
+        string second = BenchDocument.Merge(first, new Dictionary<string, string> { ["wavelets"] = "## Wavelets\nnew wavelets\n" });
+        Assert.Contains("old resnet", second);
+        Assert.Contains("new wavelets", second);
+        Assert.DoesNotContain("old wavelets", second);
+        Assert.Equal("## ResNet\nold resnet\n", BenchDocument.Sections(second)["resnet"]);
+        // Idempotent: merging a section with itself changes nothing.
+        Assert.Equal(second, BenchDocument.Merge(second, BenchDocument.Sections(second)));
+        // A document from before sections existed has none to keep.
+        Assert.Empty(BenchDocument.Sections("# Benchmarks\n\n## Machine\n"));
+        Assert.Throws<ArgumentException>(() => BenchDocument.Merge(null, new Dictionary<string, string> { ["mystery"] = "x" }));
+    }
+
+    [Fact]
+    public void Formats_the_wavelet_section_with_targets_and_reasons()
+    {
+        var machine = new MachineInfo(2, "Test CPU", "Linux", ".NET 10.0.0", "0.107.0", "2.10.0", 2, "0.10 0.20 0.30", "0.10 0.20 0.30", new DateTime(2025, 1, 2, 3, 4, 0, DateTimeKind.Utc));
+        var options = new BenchOptions(Rounds: 2, PerRound: 2);
+        // conv 40, 30 | 36, 36 ms against fast 10 ms: pair ratios 4, 3 | 3.6, 3.6 -> median 3.6
+        var speed = new RatioCase("Haar DWT forward", "[8, 64, 128, 128]", "WTConv grouped conv2d", "Haar fast path", "speed-up (conv / fast)",
+            RatioTarget.AtLeast(3), 4.8e-7, 1, new TimingResult(new[] { 40.0, 30, 36, 36 }, new[] { 10.0, 10, 10, 10 }, 2));
+        var copy = new RatioCase("Haar DWT forward", "[8, 64, 128, 128]", "Haar fast path", "copy (x.clone())", "fast / copy",
+            RatioTarget.AtMost(2), 0, 1, new TimingResult(new[] { 25.0, 25, 25, 25 }, new[] { 10.0, 10, 10, 10 }, 2));
+        var hwd = new RatioCase("HWD(64, 64) vs MaxPool2d(2)", "[8, 64, 64, 64]", "HaarWaveletDownsampling", "MaxPool2d(2)", "time HWD / max pool",
+            RatioTarget.None, 0, 1, new TimingResult(new[] { 3.0, 3, 3, 3 }, new[] { 2.0, 2, 2, 2 }, 2));
+        var breakdown = new[]
+        {
+            new OpTiming("Haar fast path, input [8, 64, 128, 128]", "x.clone() (read + write)", 10),
+            new OpTiming("Haar fast path, input [8, 64, 128, 128]", "Haar.Forward (whole fast path)", 25),
+            new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "1x1 conv 256 → 64 on the bands", 1.5),
+        };
+        var report = new WaveletReport(machine, "dotnet run --project Samples -c Release -- bench wavelets", options,
+            new[] { speed, copy, hwd }, breakdown, 16576, 0);
+
+        Assert.Equal(3.6, speed.Ratio, 9);
+        Assert.True(speed.Met);
+        Assert.False(copy.Met);
+        Assert.Null(hwd.Met);
+
+        string section = WaveletBenchmarks.FormatSection(report).Replace("\r\n", "\n");
+        Assert.StartsWith("## Wavelets", section);
+        Assert.Contains("```bash\ndotnet run --project Samples -c Release -- bench wavelets\n```", section);
+        Assert.Contains("| **3.60** (3.50 – 3.60) | speed-up (conv / fast) | ≥ 3 | met |", section);
+        Assert.Contains("| **2.50** (2.50 – 2.50) | fast / copy | ≤ 2 | **missed** |", section);
+        Assert.Contains("Targets: 1 of 2 met. Missed: Haar DWT forward [8, 64, 128, 128], Haar fast path vs copy (x.clone()): 2.50 (target ≤ 2).", section);
+        Assert.Contains("Difference: +16,576.", section);
+        Assert.Contains("HWD costs 1.50x the time of a 2x2 max pool", section);
+        Assert.Contains("Fast path vs copy:", section); // the miss gets its explanation
+        Assert.DoesNotContain("The machine was shared", section); // load 0.1 on 2 cores
     }
 }

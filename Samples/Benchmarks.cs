@@ -16,6 +16,7 @@ namespace NetDsl.Samples;
 
 /// <summary>What `bench` was asked to do.</summary>
 public sealed record BenchOptions(
+    IReadOnlyList<string>? SuiteList = null,
     int Rounds = 6,
     int PerRound = 10,
     int Warmup = 3,
@@ -25,8 +26,14 @@ public sealed record BenchOptions(
     bool Write = true,
     string? OutPath = null)
 {
+    /// <summary>Every suite, in run and document order.</summary>
+    public static IReadOnlyList<string> AllSuites => BenchDocument.SuiteOrder;
+
+    /// <summary>The suites to run: those named on the command line, or all of them.</summary>
+    public IReadOnlyList<string> Suites => SuiteList is { Count: > 0 } ? SuiteList : AllSuites;
+
     public const string Usage =
-        "usage: bench [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
+        "usage: bench [resnet] [wavelets] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
 
     /// <summary>Parses the arguments after `bench`; throws <see cref="ArgumentException"/> with the usage on a bad one.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -34,9 +41,15 @@ public sealed record BenchOptions(
         var o = args.Contains("--quick")
             ? new BenchOptions(Rounds: 2, PerRound: 2, Warmup: 1, MemoryCalls: 20, Quick: true, Write: false)
             : new BenchOptions();
+        var suites = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
+            if (AllSuites.Contains(a))
+            {
+                if (!suites.Contains(a)) suites.Add(a);
+                continue;
+            }
             int Int()
             {
                 if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1)
@@ -60,33 +73,8 @@ public sealed record BenchOptions(
                 default: throw new ArgumentException($"bench: unknown argument '{a}'\n{Usage}");
             }
         }
-        return o;
+        return o with { SuiteList = AllSuites.Where(suites.Contains).ToList() };
     }
-}
-
-/// <summary>
-/// Forward times of both networks in run order: index i of each list is one back-to-back pair, and
-/// <paramref name="PerRound"/> consecutive pairs make a round.
-/// </summary>
-public sealed record TimingResult(IReadOnlyList<double> GeneratedMs, IReadOnlyList<double> HandWrittenMs, int PerRound)
-{
-    public double GeneratedMedianMs => Benchmarks.Median(GeneratedMs);
-    public double HandWrittenMedianMs => Benchmarks.Median(HandWrittenMs);
-
-    /// <summary>generated / hand-written for each pair of forwards run one right after the other.</summary>
-    public IReadOnlyList<double> PairRatios => GeneratedMs.Zip(HandWrittenMs, (g, h) => g / h).ToList();
-
-    /// <summary>The median pair ratio of each round.</summary>
-    public IReadOnlyList<double> RoundRatios => PairRatios.Chunk(PerRound).Select(c => Benchmarks.Median(c)).ToList();
-
-    /// <summary>
-    /// The headline: the median of the pair ratios. Pairs are measured within a few hundred ms of each other, so a
-    /// burst of load from other processes mostly hits both halves of a pair, and the median drops the pairs it split.
-    /// </summary>
-    public double Ratio => Benchmarks.Median(PairRatios);
-
-    /// <summary>Median generated time over median hand-written time: the same question asked less robustly.</summary>
-    public double RatioOfMedians => GeneratedMedianMs / HandWrittenMedianMs;
 }
 
 /// <summary>Process and TorchSharp memory before and after one block of forward calls, each between full GCs.</summary>
@@ -105,10 +93,6 @@ public sealed record MemoryResult(string Model, IReadOnlyList<MemoryBlock> Block
     public long TensorsAtStart => Blocks[0].TensorsBefore;
     public long TensorGrowth => Blocks.Sum(b => b.TensorsAfter - b.TensorsBefore);
 }
-
-/// <summary>Where the numbers were measured.</summary>
-public sealed record MachineInfo(int Cores, string Cpu, string Os, string DotNet, string TorchSharp, string LibTorch,
-    int TorchThreads, string LoadBefore, string LoadAfter, DateTime DateUtc);
 
 public sealed record BenchReport(MachineInfo Machine, string Command, BenchOptions Options, long[] TimingInput, long[] MemoryInput,
     double MaxAbsDiff, TimingResult Timing, MemoryResult Generated, MemoryResult HandWritten);
@@ -144,9 +128,45 @@ public static partial class Benchmarks
         const string configuration = "Release";
 #endif
         string command = $"dotnet run --project Samples -c {configuration} -- bench" + string.Concat(args.Select(a => " " + a));
-        if (options.Threads is int threads) torch.set_num_threads(threads);
-        string loadBefore = LoadAverage();
+        // A fixed thread count for the whole run: --threads N, or LibTorch's default pinned so it cannot drift.
+        torch.set_num_threads(options.Threads ?? torch.get_num_threads());
+        Console.WriteLine($"bench: {command}");
+        Console.WriteLine($"bench: suites {string.Join(", ", options.Suites)}; torch.get_num_threads() = {torch.get_num_threads()}");
 
+        var sections = new Dictionary<string, string>();
+        foreach (var suite in options.Suites)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== {suite} ==");
+            string? section = suite switch
+            {
+                "resnet" => RunResNet(options, command),
+                "wavelets" => WaveletBenchmarks.Run(options, command),
+                _ => throw new InvalidOperationException($"bench: no runner for suite '{suite}'."),
+            };
+            if (section is null) return 1;
+            sections[suite] = section;
+        }
+
+        if (options.Write)
+        {
+            string path = options.OutPath ?? Path.Combine(BenchDocument.RepositoryRoot(), "docs", "benchmarks.md");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            string? existing = File.Exists(path) ? File.ReadAllText(path) : null;
+            File.WriteAllText(path, BenchDocument.Merge(existing, sections));
+            Console.WriteLine($"Wrote {path} (sections: {string.Join(", ", sections.Keys)}; others kept)");
+        }
+        else
+        {
+            Console.WriteLine("docs/benchmarks.md not written (--quick or --no-write; --out PATH writes anyway).");
+        }
+        return 0;
+    }
+
+    /// <summary>The ResNet-50 suite; returns its document section, or null when the two networks disagree.</summary>
+    private static string? RunResNet(BenchOptions options, string command)
+    {
+        string loadBefore = BenchDocument.LoadAverage();
         torch.manual_seed(42);
         using var generated = new ResNet50();
         using var handWritten = new ResNet50Manual();
@@ -162,16 +182,16 @@ public static partial class Benchmarks
         double maxAbsDiff;
         using (NewDisposeScope())
             maxAbsDiff = (generated.call(input) - handWritten.call(input)).abs().max().ToDouble();
-        Console.WriteLine($"bench: {command}");
-        Console.WriteLine($"torch.get_num_threads() = {torch.get_num_threads()}, same weights in both networks, max |generated - hand-written| = {Diff(maxAbsDiff)}");
+        Console.WriteLine($"Same weights in both networks, max |generated - hand-written| = {Diff(maxAbsDiff)}");
         if (!(maxAbsDiff < 1e-3))
         {
             Console.Error.WriteLine("bench: the two networks disagree; the comparison would be meaningless.");
-            return 1;
+            return null;
         }
 
         Console.WriteLine($"Timing: {options.Warmup} warm-up + {options.Rounds} rounds x {options.PerRound} forwards per network, input {SampleRunner.Shape(inputShape)}...");
-        var timing = MeasureTiming(generated, handWritten, input, options);
+        var timing = PairedTiming.Measure(() => generated.call(input), () => handWritten.call(input),
+            options.Warmup, options.Rounds, options.PerRound, log: Console.WriteLine, aName: "generated", bName: "hand-written");
 
         // Memory in ABBA order (generated, hand-written, hand-written, generated), after interleaved warm-up calls that
         // let the allocators reach their plateau: whatever drift the process has hits both networks alike.
@@ -196,63 +216,11 @@ public static partial class Benchmarks
         var memGenerated = new MemoryResult("generated", genBlocks);
         var memHandWritten = new MemoryResult("hand-written", handBlocks);
 
-        var report = new BenchReport(Machine(loadBefore), command, options, inputShape, inputShape, maxAbsDiff,
+        var report = new BenchReport(BenchDocument.Machine(loadBefore), command, options, inputShape, inputShape, maxAbsDiff,
             timing, memGenerated, memHandWritten);
         Console.WriteLine();
         Console.WriteLine(FormatTables(report));
-
-        if (options.Write)
-        {
-            string path = options.OutPath ?? Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, FormatDocument(report));
-            Console.WriteLine($"Wrote {path}");
-        }
-        else
-        {
-            Console.WriteLine("docs/benchmarks.md not written (--quick or --no-write; --out PATH writes anyway).");
-        }
-        return 0;
-    }
-
-    /// <summary>
-    /// Warm-up, then rounds of <see cref="BenchOptions.PerRound"/> forwards per network, interleaved one by one
-    /// (generated, hand-written, hand-written, generated, ...): the pair's first network alternates, and so does the
-    /// round's, so neither network always runs first and a burst of load from other processes hits both alike.
-    /// Each pair gives a ratio; a round's ratio is the median of its pairs'.
-    /// </summary>
-    private static TimingResult MeasureTiming(nn.Module<Tensor, Tensor> generated, nn.Module<Tensor, Tensor> handWritten,
-        Tensor input, BenchOptions options)
-    {
-        for (int i = 0; i < options.Warmup; i++)
-        {
-            generated.call(input).Dispose();
-            handWritten.call(input).Dispose();
-        }
-        double Time(nn.Module<Tensor, Tensor> model)
-        {
-            long start = Stopwatch.GetTimestamp();
-            using (var y = model.call(input)) { }
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        var gen = new List<double>();
-        var hand = new List<double>();
-        for (int round = 0; round < options.Rounds; round++)
-        {
-            var g = new List<double>(options.PerRound);
-            var h = new List<double>(options.PerRound);
-            for (int i = 0; i < options.PerRound; i++)
-            {
-                if ((round + i) % 2 == 0) { g.Add(Time(generated)); h.Add(Time(handWritten)); }
-                else { h.Add(Time(handWritten)); g.Add(Time(generated)); }
-            }
-            gen.AddRange(g);
-            hand.AddRange(h);
-            Console.WriteLine($"  round {round + 1}/{options.Rounds} ({(round % 2 == 0 ? "generated first" : "hand-written first")}): " +
-                $"median generated {Median(g).ToString("0.0", Inv)} ms, hand-written {Median(h).ToString("0.0", Inv)} ms, " +
-                $"median pair ratio {Median(g.Zip(h, (a, b) => a / b).ToList()).ToString("0.000", Inv)}");
-        }
-        return new TimingResult(gen, hand, options.PerRound);
+        return FormatDocument(report);
     }
 
     /// <summary>Working set, GC heap and live TorchSharp tensors around <paramref name="calls"/> forwards, each output disposed.</summary>
@@ -295,13 +263,7 @@ public static partial class Benchmarks
 
     // ---- formatting (pure; covered by Generator.Tests/BenchmarkFormattingTests.cs) ----
 
-    public static double Median(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0) return double.NaN;
-        var sorted = values.OrderBy(v => v).ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+    public static double Median(IReadOnlyList<double> values) => PairedTiming.Median(values);
 
     private static string Diff(double d) => d == 0 ? "0 (bit-identical)" : d.ToString("0.00e+0", Inv);
 
@@ -335,8 +297,8 @@ public static partial class Benchmarks
         sb.AppendLine();
         sb.AppendLine("| network | median ms / forward | min ms | max ms | forwards |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
-        sb.AppendLine($"| generated `ResNet50` | {t.GeneratedMedianMs.ToString("0.0", Inv)} | {t.GeneratedMs.Min().ToString("0.0", Inv)} | {t.GeneratedMs.Max().ToString("0.0", Inv)} | {t.GeneratedMs.Count} |");
-        sb.AppendLine($"| hand-written `ResNet50Manual` | {t.HandWrittenMedianMs.ToString("0.0", Inv)} | {t.HandWrittenMs.Min().ToString("0.0", Inv)} | {t.HandWrittenMs.Max().ToString("0.0", Inv)} | {t.HandWrittenMs.Count} |");
+        sb.AppendLine($"| generated `ResNet50` | {t.AMedianMs.ToString("0.0", Inv)} | {t.AMs.Min().ToString("0.0", Inv)} | {t.AMs.Max().ToString("0.0", Inv)} | {t.AMs.Count} |");
+        sb.AppendLine($"| hand-written `ResNet50Manual` | {t.BMedianMs.ToString("0.0", Inv)} | {t.BMs.Min().ToString("0.0", Inv)} | {t.BMs.Max().ToString("0.0", Inv)} | {t.BMs.Count} |");
         sb.AppendLine($"| **ratio generated / hand-written** (median of pair ratios; min, max: per-round medians) | **{t.Ratio.ToString("0.000", Inv)}** | " +
             $"{t.RoundRatios.Min().ToString("0.000", Inv)} | {t.RoundRatios.Max().ToString("0.000", Inv)} | {t.PairRatios.Count} pairs |");
         sb.AppendLine();
@@ -360,15 +322,11 @@ public static partial class Benchmarks
         return sb.ToString();
     }
 
-    /// <summary>The whole of docs/benchmarks.md.</summary>
+    /// <summary>The ResNet-50 section of docs/benchmarks.md (between its markers; see <see cref="BenchDocument"/>).</summary>
     public static string FormatDocument(BenchReport r)
     {
-        var m = r.Machine;
-        var t = r.Timing;
         var sb = new StringBuilder();
-        sb.AppendLine("# Benchmarks");
-        sb.AppendLine();
-        sb.AppendLine("Written by the `bench` command; do not edit by hand, run it again:");
+        sb.AppendLine("## ResNet-50: generated vs hand-written");
         sb.AppendLine();
         sb.AppendLine("```bash");
         sb.AppendLine(r.Command);
@@ -381,24 +339,15 @@ public static partial class Benchmarks
         sb.AppendLine($"compute the same function; in this run their outputs differed by at most {Diff(r.MaxAbsDiff)}.");
         sb.AppendLine("Speed and memory are ratios against the hand-written baseline measured in the same run, never wall-clock limits.");
         sb.AppendLine();
-        sb.AppendLine("## Machine");
+        sb.AppendLine("### Machine");
         sb.AppendLine();
-        sb.AppendLine("| | |");
-        sb.AppendLine("|---|---|");
-        sb.AppendLine($"| date (UTC) | {m.DateUtc.ToString("yyyy-MM-dd HH:mm", Inv)} |");
-        sb.AppendLine($"| cores (`nproc`) | {m.Cores} |");
-        sb.AppendLine($"| CPU (/proc/cpuinfo) | {m.Cpu} |");
-        sb.AppendLine($"| OS | {m.Os} |");
-        sb.AppendLine($"| .NET | {m.DotNet} |");
-        sb.AppendLine($"| TorchSharp / LibTorch | {m.TorchSharp} / {m.LibTorch} (CPU) |");
-        sb.AppendLine($"| `torch.get_num_threads()` | {m.TorchThreads} |");
-        sb.AppendLine($"| load average (1, 5, 15 min) before / after | {m.LoadBefore} / {m.LoadAfter} |");
+        sb.Append(BenchDocument.FormatMachine(r.Machine));
         sb.AppendLine();
-        sb.AppendLine("## Results");
+        sb.AppendLine("### Results");
         sb.AppendLine();
         sb.Append(FormatTables(r));
         sb.AppendLine();
-        sb.AppendLine("## Interpretation");
+        sb.AppendLine("### Interpretation");
         sb.AppendLine();
         foreach (var line in Interpret(r)) sb.AppendLine($"* {line}");
         return sb.ToString();
@@ -418,8 +367,8 @@ public static partial class Benchmarks
             (spanOne
                 ? "the rounds do not all agree on the direction, so read the difference as small and not fully resolved by this run's noise."
                 : "every round agrees on the direction.") +
-            " The two differ only in glue: the generated Bottleneck adds the shortcut out of place (`x + identity`, one extra tensor per block)" +
-            " and checks the input shape; the convolutions, which dominate, are identical.";
+            " The two differ only in glue: both add the shortcut in place (`add_`, as TorchVision's `ResNet.cs`); the generated forward" +
+            " also checks the input shape; the convolutions, which dominate, are identical.";
         string Leak(MemoryResult m) =>
             m.TensorGrowth > 0
                 ? $"{m.Model}: {m.TensorGrowth} TorchSharp tensors still alive after {m.Calls.ToString("N0", Inv)} calls — a leak"
@@ -435,55 +384,10 @@ public static partial class Benchmarks
             $"{MB(Math.Max(Math.Abs(r.Generated.ManagedGrowth), Math.Abs(r.HandWritten.ManagedGrowth)))} MB for either. " +
             $"Working set (measured after a full GC and glibc `malloc_trim`, so free pages the allocator kept do not count): " +
             $"{WorkingSet(r.Generated)}; {WorkingSet(r.HandWritten)}. A leak of one activation per call would show as hundreds of MB or more.";
-        if (TryLoad(r.Machine.LoadBefore, out double load) && load > 0.5 * r.Machine.Cores)
-            yield return $"The machine was shared: the 1-minute load average was {load.ToString("0.0", Inv)} on {r.Machine.Cores} cores when the run started " +
-                "(other builds and tests were running), so absolute times are inflated and noisy; the interleaved ratios are what to read.";
+        if (BenchDocument.LoadCaveat(r.Machine) is { } caveat)
+            yield return caveat;
         if (r.Options.Quick)
             yield return "This was a `--quick` smoke run: too few iterations for the numbers to mean much.";
     }
 
-    private static bool TryLoad(string loadAverage, out double load) =>
-        double.TryParse(loadAverage.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.Float, Inv, out load);
-
-    // ---- machine description ----
-
-    private static MachineInfo Machine(string loadBefore)
-    {
-        string cpu = "unknown";
-        try
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
-                ?.Split(':', 2)[1].Trim() ?? cpu;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        string torchSharp = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
-        string libTorch;
-        try { libTorch = torch.__version__; } catch (Exception) { libTorch = "?"; }
-        return new MachineInfo(Environment.ProcessorCount, cpu, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
-            torchSharp.Split('+')[0], libTorch, torch.get_num_threads(), loadBefore, LoadAverage(), DateTime.UtcNow);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return "n/a";
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "NetDsl.sln"))) return dir.FullName;
-        }
-        return Directory.GetCurrentDirectory();
-    }
 }

@@ -1,0 +1,347 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using NetDsl.Downsampling;
+using NetDsl.Samples.Benchmarking;
+using NetDsl.Wavelets;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NetDsl.Samples;
+
+/// <summary>What a ratio should be: at least or at most a value, or nothing (reported only).</summary>
+public sealed record RatioTarget(string Kind, double Value)
+{
+    public static readonly RatioTarget None = new("none", 0);
+    public static RatioTarget AtLeast(double v) => new("at least", v);
+    public static RatioTarget AtMost(double v) => new("at most", v);
+
+    /// <summary>Whether <paramref name="ratio"/> meets the target; null without one.</summary>
+    public bool? Met(double ratio) => Kind switch
+    {
+        "at least" => ratio >= Value,
+        "at most" => ratio <= Value,
+        _ => null,
+    };
+
+    public override string ToString() => Kind == "none" ? "—" : $"{(Kind == "at least" ? "≥" : "≤")} {Value.ToString("0.##", CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>One paired comparison: A against B, ratio A / B (time of A over time of B).</summary>
+public sealed record RatioCase(string Group, string Input, string A, string B, string Reading, RatioTarget Target,
+    double MaxAbsDiff, int CallsPerSample, TimingResult Timing)
+{
+    public double Ratio => Timing.Ratio;
+    public bool? Met => Target.Met(Ratio);
+}
+
+/// <summary>One operation's median time, for the breakdowns that explain a ratio.</summary>
+public sealed record OpTiming(string Breakdown, string Operation, double MedianMs);
+
+public sealed record WaveletReport(MachineInfo Machine, string Command, BenchOptions Options, IReadOnlyList<RatioCase> Cases,
+    IReadOnlyList<OpTiming> Breakdown, long HwdParameters, long MaxPoolParameters);
+
+/// <summary>
+/// `bench wavelets`: the Haar fast path (<see cref="Haar"/>) against the grouped-convolution transforms of WTConv and
+/// pytorch_wavelets and against a plain copy; <see cref="WTConv2d"/> against the official all-convolution layer
+/// (<see cref="OfficialWTConv2d"/>, same weights); HWD against max pooling. All ratios from interleaved pairs.
+/// </summary>
+public static class WaveletBenchmarks
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Runs the suite and returns its document section, or null when a baseline disagrees with ours.</summary>
+    public static string? Run(BenchOptions options, string command)
+    {
+        string loadBefore = BenchDocument.LoadAverage();
+        using var noGrad = torch.no_grad();
+        torch.manual_seed(7);
+        double sampleMs = options.Quick ? 1 : 5;
+        var cases = new List<RatioCase>();
+        var breakdown = new List<OpTiming>();
+
+        RatioCase Compare(string group, Tensor input, string aName, Func<Tensor> a, string bName, Func<Tensor> b,
+            string reading, RatioTarget target, bool sameOutput = true)
+        {
+            double diff = 0;
+            if (sameOutput)
+            {
+                using var ya = a();
+                using var yb = b();
+                using var d = (ya - yb).abs().max();
+                diff = d.ToDouble();
+                if (!(diff < 1e-4))
+                    throw new InvalidOperationException($"bench wavelets: {aName} and {bName} disagree (max |diff| = {diff}).");
+            }
+            int calls = PairedTiming.CallsFor(a, sampleMs);
+            string shape = SampleRunner.Shape(input.shape);
+            Console.WriteLine($"{group}: {aName} vs {bName}, input {shape}, {calls} call(s) per sample...");
+            var timing = PairedTiming.Measure(a, b, options.Warmup, options.Rounds, options.PerRound, calls, Console.WriteLine, aName, bName);
+            var c = new RatioCase(group, shape, aName, bName, reading, target, diff, calls, timing);
+            Console.WriteLine($"  => {reading} = {c.Ratio.ToString("0.000", Inv)} (target {target})");
+            cases.Add(c);
+            return c;
+        }
+
+        try
+        {
+            // (a) the Haar transform, forward and inverse, on a large and a small input.
+            var haar = Wavelet.Get("haar");
+            foreach (var shape in new[] { new long[] { 8, 64, 128, 128 }, new long[] { 2, 32, 64, 64 } })
+            {
+                using var x = torch.randn(shape);
+                var (dec, rec) = WTConv2d.CreateFilters(haar, shape[1]);
+                using var decFilters = dec;
+                using var recFilters = rec;
+                Compare("Haar DWT forward", x, "WTConv grouped conv2d", () => OfficialWTConv2d.WaveletTransform(x, decFilters, 0),
+                    "Haar fast path", () => Haar.Forward(x), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                Compare("Haar DWT forward", x, "pytorch_wavelets separable convs (Dwt2d)", () => Dwt2d.Forward(x, haar),
+                    "Haar fast path", () => Haar.Forward(x), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                Compare("Haar DWT forward", x, "Haar fast path", () => Haar.Forward(x),
+                    "copy (x.clone())", () => x.clone(), "fast / copy", RatioTarget.AtMost(2), sameOutput: false);
+
+                using var bands = Haar.Forward(x);
+                Compare("Haar DWT inverse", bands, "WTConv grouped conv_transpose2d", () => OfficialWTConv2d.InverseWaveletTransform(bands, recFilters, 0),
+                    "Haar fast path", () => Haar.Inverse(bands), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                Compare("Haar DWT inverse", bands, "pytorch_wavelets separable convs (Dwt2d)", () => Dwt2d.Inverse(bands, haar),
+                    "Haar fast path", () => Haar.Inverse(bands), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                Compare("Haar DWT inverse", bands, "Haar fast path", () => Haar.Inverse(bands),
+                    "copy (bands.clone())", () => bands.clone(), "fast / copy", RatioTarget.AtMost(2), sameOutput: false);
+
+                if (shape[0] == 8) HaarBreakdown(x, bands, breakdown);
+            }
+
+            // (b) WTConv2d: ours (Haar fast path) against the official all-convolution layer with the same weights.
+            foreach (long levels in new long[] { 1, 3 })
+            {
+                torch.manual_seed(11);
+                using var layer = new WTConv2d(64, 64, kernel_size: 5, wt_levels: levels);
+                layer.eval();
+                using var official = new OfficialWTConv2d(layer);
+                using var x = torch.randn(8, 64, 64, 64);
+                Compare($"WTConv2d(64, k=5, levels={levels}) forward", x, "official (grouped conv WT / conv_transpose IWT)", () => official.Forward(x),
+                    "ours (Haar fast path)", () => layer.call(x), "speed-up (official / ours)", RatioTarget.AtLeast(2));
+                if (levels == 3) WTConvBreakdown(layer, official, x, breakdown);
+            }
+
+            // (c) HWD against max pooling at the same input and channels.
+            {
+                torch.manual_seed(13);
+                using var hwd = new HaarWaveletDownsampling(64, 64);
+                hwd.eval();
+                using var pool = nn.MaxPool2d(2);
+                using var x = torch.randn(8, 64, 64, 64);
+                Compare("HWD(64, 64) vs MaxPool2d(2)", x, "HaarWaveletDownsampling", () => hwd.call(x),
+                    "MaxPool2d(2)", () => pool.call(x), "time HWD / max pool", RatioTarget.None, sameOutput: false);
+                Compare("HWD(64, 64) vs MaxPool2d(2)", x, "HWD's Haar transform alone", () => hwd.Transform(x),
+                    "MaxPool2d(2)", () => pool.call(x), "time transform / max pool", RatioTarget.None, sameOutput: false);
+                using var bands = hwd.Transform(x);
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "HWD's Haar transform", MedianOf(() => hwd.Transform(x))));
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "1x1 conv 256 → 64 on the bands", MedianOf(() => hwd.Conv.call(bands))));
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "MaxPool2d(2)", MedianOf(() => pool.call(x))));
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return null;
+        }
+
+        var report = new WaveletReport(BenchDocument.Machine(loadBefore), command, options, cases, breakdown,
+            HaarWaveletDownsampling.ParameterCount(64, 64), 0);
+        string section = FormatSection(report);
+        Console.WriteLine();
+        Console.WriteLine(section);
+        return section;
+    }
+
+    // Where the fast forward's time goes next to a copy: its elementwise steps, one at a time, at the same size.
+    private static void HaarBreakdown(Tensor x, Tensor bands, List<OpTiming> breakdown)
+    {
+        string name = $"Haar fast path, input {SampleRunner.Shape(x.shape)}";
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2] / 2, w = x.shape[3] / 2;
+        var blocks = x.reshape(n, c, h, 2, w, 2);
+        var a = blocks.select(3, 0).select(4, 0);
+        var b = blocks.select(3, 0).select(4, 1);
+        using var quarter = a + b;
+        breakdown.Add(new OpTiming(name, "x.clone() (read + write the whole input once)", MedianOf(() => x.clone())));
+        breakdown.Add(new OpTiming(name, "Haar.Forward (whole fast path)", MedianOf(() => Haar.Forward(x))));
+        breakdown.Add(new OpTiming(name, "one strided a + b on the 2x2 block views (4 of these)", MedianOf(() => a + b)));
+        breakdown.Add(new OpTiming(name, "one (p + q) * 0.5 on contiguous quarters (4 of these, 2 ops each)", MedianOf(() => (quarter + quarter) * 0.5)));
+        breakdown.Add(new OpTiming(name, "torch.stack of the 4 bands", MedianOf(() => torch.stack(new[] { quarter, quarter, quarter, quarter }, 2))));
+        breakdown.Add(new OpTiming(name, "Haar.Inverse (whole fast path)", MedianOf(() => Haar.Inverse(bands))));
+        breakdown.Add(new OpTiming(name, "bands.clone()", MedianOf(() => bands.clone())));
+    }
+
+    // Where WTConv's time goes: the depthwise convolutions both layers share, and each layer's transforms.
+    private static void WTConvBreakdown(WTConv2d layer, OfficialWTConv2d official, Tensor x, List<OpTiming> breakdown)
+    {
+        string name = $"WTConv2d(64, k=5, levels={layer.Levels}), input {SampleRunner.Shape(x.shape)}";
+        breakdown.Add(new OpTiming(name, "ours, whole forward", MedianOf(() => layer.call(x))));
+        breakdown.Add(new OpTiming(name, "official, whole forward", MedianOf(() => official.Forward(x))));
+        breakdown.Add(new OpTiming(name, "base_scale(base_conv(x)) (shared)", MedianOf(() => layer.BaseScale.call(layer.BaseConv.call(x)))));
+        var current = x;
+        var owned = new List<Tensor>();
+        double oursWt = 0, officialWt = 0, oursIwt = 0, officialIwt = 0, convs = 0;
+        for (int i = 0; i < layer.Levels; i++)
+        {
+            var cur = current;
+            oursWt += MedianOf(() => Haar.Forward(cur));
+            officialWt += MedianOf(() => official.WaveletTransform(cur));
+            var bands = Haar.Forward(cur);
+            owned.Add(bands);
+            long h = bands.shape[3], w = bands.shape[4];
+            var flat = bands.reshape(x.shape[0], 4 * layer.Channels, h, w);
+            owned.Add(flat);
+            int level = i;
+            convs += MedianOf(() => layer.WaveletScales[level].call(layer.WaveletConvs[level].call(flat)));
+            oursIwt += MedianOf(() => Haar.Inverse(bands));
+            officialIwt += MedianOf(() => official.InverseWaveletTransform(bands));
+            current = bands.select(2, 0).contiguous();
+            owned.Add(current);
+        }
+        breakdown.Add(new OpTiming(name, "wavelet_scale(wavelet_convs(bands)), all levels (shared)", convs));
+        breakdown.Add(new OpTiming(name, "ours: Haar.Forward, all levels", oursWt));
+        breakdown.Add(new OpTiming(name, "official: grouped conv2d WT, all levels", officialWt));
+        breakdown.Add(new OpTiming(name, "ours: Haar.Inverse, all levels", oursIwt));
+        breakdown.Add(new OpTiming(name, "official: grouped conv_transpose2d IWT, all levels", officialIwt));
+        foreach (var t in owned) t.Dispose();
+    }
+
+    private static double MedianOf(Func<Tensor> f, int calls = 15)
+    {
+        for (int i = 0; i < 2; i++) f().Dispose();
+        var times = new List<double>(calls);
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            using (var y = f()) { }
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return PairedTiming.Median(times);
+    }
+
+    // ---- formatting (pure; covered by Generator.Tests/BenchmarkFormattingTests.cs) ----
+
+    private static string R(double v) => v.ToString("0.00", Inv);
+
+    private static string Verdict(RatioCase c) => c.Met switch
+    {
+        true => "met",
+        false => "**missed**",
+        null => "—",
+    };
+
+    /// <summary>The wavelets section of docs/benchmarks.md.</summary>
+    public static string FormatSection(WaveletReport r)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("## Wavelets: Haar fast path, WTConv2d, HWD");
+        sb.AppendLine();
+        sb.AppendLine("```bash");
+        sb.AppendLine(r.Command);
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine("The convolution-free Haar transform (`Runtime/Wavelets/Haar.cs`: reshape into 2x2 blocks, then a butterfly of adds)");
+        sb.AppendLine("against the grouped-convolution transforms the reference code uses: WTConv's single grouped `conv2d` (stride 2,");
+        sb.AppendLine("groups C, the 4C filters of `create_wavelet_filter`) / `conv_transpose2d`, and pytorch_wavelets' separable");
+        sb.AppendLine("row-then-column grouped convolutions (`Runtime/Wavelets/Dwt2d.cs`); and against a plain copy of the same tensor, the");
+        sb.AppendLine("memory-bound floor. `WTConv2d` (ours, Haar fast path) against `Samples/Benchmarking/OfficialWTConv2d.cs`, the");
+        sb.AppendLine("official forward written with convolutions and sharing our layer's weights (`Generator.Tests/OfficialWTConvBaselineTests.cs`");
+        sb.AppendLine("checks the two agree to 1e-5). HWD against max pooling. Each row is one interleaved paired timing in eval mode under");
+        sb.AppendLine($"`no_grad`: {r.Options.Warmup} warm-up, {r.Options.Rounds} rounds x {r.Options.PerRound} back-to-back pairs, order alternating; a sample is");
+        sb.AppendLine("several calls in a row when one call is short (column *calls*); the ratio is the median of the pair ratios, with the");
+        sb.AppendLine("lowest and highest per-round median beside it. *max diff* is max |A − B| where both compute the same tensor.");
+        sb.AppendLine();
+        sb.AppendLine("### Machine");
+        sb.AppendLine();
+        sb.Append(BenchDocument.FormatMachine(r.Machine));
+        sb.AppendLine();
+        sb.AppendLine("### Results");
+        sb.AppendLine();
+        sb.AppendLine("| benchmark | input | A | B | A ms | B ms | calls | max diff | ratio A / B (rounds min – max) | reads as | target | |");
+        sb.AppendLine("|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|");
+        foreach (var c in r.Cases)
+        {
+            var t = c.Timing;
+            string diff = c.Reading.StartsWith("speed-up", StringComparison.Ordinal) ? c.MaxAbsDiff.ToString("0.0e+0", Inv) : "—";
+            sb.AppendLine($"| {c.Group} | {c.Input} | {c.A} | {c.B} | {PairedTiming.Ms(t.AMedianMs)} | {PairedTiming.Ms(t.BMedianMs)} | {c.CallsPerSample} | {diff} | " +
+                $"**{R(c.Ratio)}** ({R(t.RoundRatios.Min())} – {R(t.RoundRatios.Max())}) | {c.Reading} | {c.Target} | {Verdict(c)} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine($"Parameters: `HaarWaveletDownsampling(64, 64)` has {r.HwdParameters.ToString("N0", Inv)} (4·64·64 + 3·64: the 1x1 convolution and batch norm; " +
+            $"the Haar transform has none); `MaxPool2d(2)` has {r.MaxPoolParameters}. Difference: +{(r.HwdParameters - r.MaxPoolParameters).ToString("N0", Inv)}.");
+        if (r.Breakdown.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### Where the time goes");
+            sb.AppendLine();
+            sb.AppendLine("Median of 15 calls of each operation on its own (not paired; for proportions, not for ratios):");
+            sb.AppendLine();
+            sb.AppendLine("| breakdown | operation | median ms |");
+            sb.AppendLine("|---|---|---:|");
+            foreach (var o in r.Breakdown)
+                sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("### Interpretation");
+        sb.AppendLine();
+        foreach (var line in Interpret(r)) sb.AppendLine($"* {line}");
+        return sb.ToString();
+    }
+
+    /// <summary>Targets met and missed, read from the numbers; the reasons for a miss come from the breakdown.</summary>
+    public static IEnumerable<string> Interpret(WaveletReport r)
+    {
+        var targeted = r.Cases.Where(c => c.Met is not null).ToList();
+        int met = targeted.Count(c => c.Met == true);
+        yield return $"Targets: {met} of {targeted.Count} met." +
+            (met < targeted.Count
+                ? " Missed: " + string.Join("; ", targeted.Where(c => c.Met == false).Select(c => $"{c.Group} {c.Input}, {c.A} vs {c.B}: {R(c.Ratio)} (target {c.Target})")) + "."
+                : "");
+        foreach (var line in Reasons(r)) yield return line;
+        if (BenchDocument.LoadCaveat(r.Machine) is { } caveat) yield return caveat;
+        if (r.Options.Quick) yield return "This was a `--quick` smoke run: too few iterations for the numbers to mean much.";
+    }
+
+    private static IEnumerable<string> Reasons(WaveletReport r)
+    {
+        double Op(string prefix, string op) =>
+            r.Breakdown.FirstOrDefault(o => o.Breakdown.StartsWith(prefix, StringComparison.Ordinal) && o.Operation.StartsWith(op, StringComparison.Ordinal))?.MedianMs ?? double.NaN;
+        var copyCases = r.Cases.Where(c => c.B.StartsWith("copy", StringComparison.Ordinal)).ToList();
+        if (copyCases.Any(c => c.Met == false))
+        {
+            double clone = Op("Haar fast path", "x.clone()"), whole = Op("Haar fast path", "Haar.Forward"),
+                strided = Op("Haar fast path", "one strided"), combine = Op("Haar fast path", "one (p + q)"), stack = Op("Haar fast path", "torch.stack");
+            yield return "Fast path vs copy: the fast path is a chain of separate LibTorch kernels, each a full pass over memory, not one fused " +
+                $"loop. From the breakdown: a copy takes {PairedTiming.Ms(clone)} ms; the forward ({PairedTiming.Ms(whole)} ms) runs 4 strided adds on the " +
+                $"2x2-block views ({PairedTiming.Ms(strided)} ms each: every one reads the whole input's cache lines to use a quarter of them), " +
+                $"8 elementwise ops on quarter-size tensors (about {PairedTiming.Ms(combine)} ms per add-and-scale pair) and a stack ({PairedTiming.Ms(stack)} ms) that copies " +
+                "everything once more. Reaching 2x a copy needs one fused pass (a custom kernel or a single matmul over the 4-vectors), which TorchSharp's " +
+                "tensor ops do not express without at least two layout-changing copies.";
+        }
+        var wt = r.Cases.Where(c => c.Group.StartsWith("WTConv2d", StringComparison.Ordinal)).ToList();
+        if (wt.Any(c => c.Met == false))
+        {
+            string p = "WTConv2d";
+            double ours = Op(p, "ours, whole"), off = Op(p, "official, whole"), baseConv = Op(p, "base_scale"), convs = Op(p, "wavelet_scale"),
+                oursT = Op(p, "ours: Haar.Forward") + Op(p, "ours: Haar.Inverse"), offT = Op(p, "official: grouped conv2d") + Op(p, "official: grouped conv_transpose2d");
+            yield return "WTConv2d: the transforms are only part of the layer. In the breakdown (levels = 3) the depthwise convolutions both " +
+                $"layers share take {PairedTiming.Ms(baseConv)} ms (base) + {PairedTiming.Ms(convs)} ms (wavelet levels, on 4C channels); the transforms take " +
+                $"{PairedTiming.Ms(oursT)} ms in ours and {PairedTiming.Ms(offT)} ms in the official layer. With the shared part fixed, even free transforms " +
+                $"would give at most {R(off / Math.Max(1e-9, ours - oursT))}x; the whole forwards measured {PairedTiming.Ms(off)} vs {PairedTiming.Ms(ours)} ms. " +
+                "The 2x target assumed the transforms dominate, which they do not at k = 5 on CPU.";
+        }
+        var hwd = r.Cases.FirstOrDefault(c => c.A == "HaarWaveletDownsampling");
+        if (hwd is not null)
+        {
+            double conv = Op("HWD", "1x1 conv");
+            yield return $"HWD costs {R(hwd.Ratio)}x the time of a 2x2 max pool at the same input and {(r.HwdParameters - r.MaxPoolParameters).ToString("N0", Inv)} more parameters: " +
+                $"max pooling is one pass producing C channels, HWD's transform produces 4C channels and then runs a 1x1 convolution 4C → C plus " +
+                $"batch norm and ReLU (the 1x1 convolution alone: {PairedTiming.Ms(conv)} ms in the breakdown).";
+        }
+    }
+}
