@@ -131,7 +131,7 @@ public class BenchmarkFormattingTests
         Assert.Contains("| **2.50** (2.50 – 2.50) | fast / copy | ≤ 2 | **missed** |", section);
         Assert.Contains("Targets: 1 of 2 met. Missed: Haar DWT forward [8, 64, 128, 128], Haar fast path vs copy (x.clone()): 2.50 (target ≤ 2).", section);
         Assert.Contains("Difference: +16,576.", section);
-        Assert.Contains("HWD costs 1.50x the time of a 2x2 max pool", section);
+        Assert.Contains("HWD takes 1.50x the time of MaxPool2d(2) at the same input and has 16,576 more parameters.", section);
         Assert.Contains("Fast path vs copy:", section); // the miss gets its explanation
         Assert.DoesNotContain("The machine was shared", section); // load 0.1 on 2 cores
     }
