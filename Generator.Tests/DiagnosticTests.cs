@@ -1574,6 +1574,26 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0033 ASPP with a repeated rate"] = new("NDSL0033", "Net.aspp: the atrous rates (6, 12, 6) repeat 6; each ASPP branch should look at a different scale", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 32, Width = 32)]
+            public partial class Net
+            {
+                [ASPP([|6, 12, 6|], Out = 8)] Stage aspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 32, Width = 32)]
+            public partial class Net
+            {
+                [ASPP(6, 12, 18, Out = 8)] Stage aspp;
+            }
+            """),
+
         ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
             """
             using NetDsl;

@@ -74,6 +74,22 @@ public class RuntimeParityTests
         Assert.Equal("[N, 2048, 28, 28]", ResNet50Dilated.Summary.Output);
     }
 
+    [Fact]
+    public void DeepLabV3_ResNet50_matches_torchvision_keys_shapes_and_parameter_count()
+    {
+        var fixture = Fixture.Load("deeplabv3_resnet50_noaux_state_dict.tsv");
+        using var net = new DeepLabV3ResNet50();
+        var sd = net.state_dict();
+        Assert.Equal(fixture.Entries.Select(e => e.Key).OrderBy(k => k, StringComparer.Ordinal), sd.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var e in fixture.Entries)
+            Assert.Equal(e.Shape, ShapeText(sd[e.Key].shape));
+        // pyramids.md: deeplabv3_resnet50 without aux = 39,638,869 (torchvision; the fixture's header says the same).
+        Assert.Equal(39_638_869L, fixture.TotalParams);
+        Assert.Equal(fixture.TotalParams, DeepLabV3ResNet50.Summary.TotalParams);
+        Assert.Equal(fixture.TotalParams, net.parameters().Sum(p => p.numel()));
+        Assert.Equal(16_130_837L, DeepLabV3ResNet50.Summary["classifier"].Params);
+    }
+
     /// <summary>
     /// Multiply-adds counted without the generator's formulas: hook every Conv2d, ConvTranspose2d and Linear, and
     /// use the weight's shape with the real output (or, for a transposed conv, input) size of one forward pass.

@@ -64,6 +64,9 @@ def main():
     torch.manual_seed(0)
     write_fixture("resnet50_state_dict.tsv", torchvision.models.resnet50(), "torchvision.models.resnet50()")
     write_fixture("seed004_state_dict.tsv", Seed004ConvModule(), "seed 004 ConvModule (dilations 1,2,5,1,2,5)")
+    write_fixture("deeplabv3_resnet50_noaux_state_dict.tsv",
+                  torchvision.models.segmentation.deeplabv3_resnet50(weights=None, weights_backbone=None, num_classes=21, aux_loss=False),
+                  "torchvision.models.segmentation.deeplabv3_resnet50(num_classes=21, aux_loss=False)")
     return 0
 
 

@@ -185,6 +185,11 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: dilation {1} is at least the input's {2}, so the kernel's outer taps only ever see padding: {3}",
             "A dilated k x k convolution whose rate reaches past the map (DeepLab v3's observation for large rates on small maps) wastes its outer weights.");
 
+        public static readonly DiagnosticDescriptor AsppRatesNotDistinct = Error("NDSL0033",
+            "ASPP rates are not distinct",
+            "{0}: the atrous rates ({1}) repeat {2}; each ASPP branch should look at a different scale",
+            "ASPP's branches differ only by their rate; a repeated rate adds a branch that computes the same thing with other weights.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -192,7 +197,7 @@ namespace NetDsl.Generator.Diagnostics
             BlockArguments, InvalidExpression, InvalidStageField, InvalidComposition, RankMismatch, InternalError,
             SymbolicFlatten, SamePaddingStride, ShortcutProjection, UnknownAttributeArgument, EmptyDeclaration,
             BlockNeedsFlatWidth, WTConvChannels, WaveletLevelsTooDeep, WaveletBandBelowKernel, UnknownWavelet, OddSizeWavelet,
-            Gridding, DegenerateDilation,
+            Gridding, DegenerateDilation, AsppRatesNotDistinct,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

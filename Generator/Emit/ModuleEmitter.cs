@@ -170,6 +170,9 @@ namespace NetDsl.Generator.Emit
                     };
                 case LayerKind.WTConv: return "global::NetDsl.Wavelets.WTConv2d";
                 case LayerKind.SPP: return "global::NetDsl.Pyramids.SpatialPyramidPooling";
+                case LayerKind.ASPP: return "global::NetDsl.Pyramids.ASPP";
+                case LayerKind.DeepLabHead: return "global::NetDsl.Pyramids.DeepLabHead";
+                case LayerKind.FCNHead: return "global::NetDsl.Pyramids.FCNHead";
                 default: return "Modules." + layer.Kind;
             }
         }
@@ -501,6 +504,10 @@ namespace NetDsl.Generator.Emit
                     if (l.WaveletName != "db1") args.Add("wt_type: " + Literal(l.WaveletName));
                     return "new global::NetDsl.Wavelets.WTConv2d(" + string.Join(", ", args) + ")";
                 }
+                case LayerKind.ASPP:
+                    return $"new global::NetDsl.Pyramids.ASPP({inC}, new long[] {{ {string.Join(", ", l.Bins)} }}{(l.Out!.Equals(Expr.Num(256)) ? "" : ", out_channels: " + l.Out.ToCSharp())})";
+                case LayerKind.DeepLabHead: return $"new global::NetDsl.Pyramids.DeepLabHead({inC}, {l.Out!.ToCSharp()})";
+                case LayerKind.FCNHead: return $"new global::NetDsl.Pyramids.FCNHead({inC}, {l.Out!.ToCSharp()})";
                 case LayerKind.SPP:
                     return "new global::NetDsl.Pyramids.SpatialPyramidPooling(new long[] { " + string.Join(", ", l.Bins) + " }" +
                         (l.PoolMode == 1 ? ", global::NetDsl.Pyramids.PyramidPoolMode.Average" : "") + ")";

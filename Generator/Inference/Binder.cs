@@ -269,6 +269,18 @@ namespace NetDsl.Generator.Inference
                     if (b.Bins.Count == 0) b.Bins.AddRange(new long[] { 4, 2, 1 });
                     b.PoolMode = IntArg("Mode", 0);
                     break;
+                case LayerKind.ASPP:
+                    if (args.TryGetValue("rates", out var rates) && rates.Value.Kind == ArgKind.Array)
+                        foreach (var item in rates.Value.Items) b.Bins.Add((long)item.Number);
+                    b.Out = ExprArg("Out", 256);
+                    break;
+                case LayerKind.DeepLabHead:
+                    b.Bins.AddRange(new long[] { 12, 24, 36 });
+                    b.Out = ExprArg("numClasses", null);
+                    break;
+                case LayerKind.FCNHead:
+                    b.Out = ExprArg("channels", null);
+                    break;
                 case LayerKind.WTConv:
                     b.Out = ExprArg("outChannels", null);
                     b.Kernel = ExprArg("Kernel", 5);

@@ -61,6 +61,11 @@ namespace NetDsl.Generator.Inference
                                 case LayerKind.WTConv:
                                     stride = Mul(stride, layer.Stride);
                                     break;
+                                case LayerKind.ASPP:
+                                case LayerKind.DeepLabHead:
+                                case LayerKind.FCNHead:
+                                    c = layer.Out!;
+                                    break;
                                 case LayerKind.SPP:
                                     c = Expr.Mul(c, Expr.Num(layer.Bins.Sum(n => n * n)));
                                     stride = null;

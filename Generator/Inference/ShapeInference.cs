@@ -400,6 +400,10 @@ namespace NetDsl.Generator.Inference
                     return ApplyDownsample(scope, layer, v, row, where);
                 case LayerKind.WTConv:
                     return ApplyWTConv(scope, layer, v, row, where);
+                case LayerKind.ASPP:
+                case LayerKind.DeepLabHead:
+                case LayerKind.FCNHead:
+                    return ApplySegmentationHead(scope, layer, v, row, where);
                 case LayerKind.SPP:
                 {
                     if (!RequireMap(v, layer, where, "SPP")) return null;
@@ -847,6 +851,79 @@ namespace NetDsl.Generator.Inference
                 }
             }
             run.Clear();
+        }
+
+        /// <summary>torchvision's ASPP, DeepLabHead and FCNHead: same spatial size, known parameter formulas.</summary>
+        private Value? ApplySegmentationHead(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
+        {
+            string name = layer.Kind.ToString();
+            if (!RequireMap(v, layer, where, name)) return null;
+            var shape = v.Shape;
+            long cin = shape.Channels;
+            if (!TryEval(scope, layer, layer.Kind == LayerKind.ASPP ? "Out" : layer.Kind == LayerKind.DeepLabHead ? "numClasses" : "channels", layer.Out, where, out var cout)) return null;
+            if (!Check(cout >= 1, layer, "Out", where, $"{name} output channels must be positive, got {cout}")) return null;
+            var rates = layer.Bins;
+            long pixels = 0;
+            long perPixel, parameters;
+            double rf = v.Rf;
+            if (layer.Kind == LayerKind.FCNHead)
+            {
+                if (!Check(cin >= 4, layer, "channels", where, $"FCNHead needs at least 4 input channels (it reduces to in/4), got {cin}")) return null;
+                long inter = cin / 4;
+                parameters = cin * inter * 9 + 2 * inter + inter * cout + cout;
+                perPixel = cin * inter * 9 + inter * cout;
+                rf += 2 * v.Jump;
+                row.Kind = $"FCNHead({cin}→{inter}→{cout})";
+            }
+            else
+            {
+                if (!Check(rates.Count >= 1 && rates.All(r => r >= 1), layer, "rates", where, "ASPP needs at least one positive atrous rate")) return null;
+                var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+                if (repeated.Count > 0)
+                {
+                    Report(DiagnosticDescriptors.AsppRatesNotDistinct, layer.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
+                    return null;
+                }
+                long aspp = layer.Kind == LayerKind.ASPP ? cout : 256;
+                long branches = rates.Count + 2;
+                parameters = (cin * aspp + 2 * aspp) * 2 + rates.Count * (cin * aspp * 9 + 2 * aspp) + branches * aspp * aspp + 2 * aspp;
+                perPixel = cin * aspp + rates.Count * cin * aspp * 9 + branches * aspp * aspp;
+                // The image-pooling branch's 1x1 conv runs once per sample.
+                _result.MacTerms.Add(new MacTerm(cin * aspp, Dim.Known(1), Dim.Known(1)));
+                pixels = cin * aspp;
+                foreach (var rate in rates)
+                {
+                    var axes = new List<string>();
+                    if (shape.Height.IsKnown && rate >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
+                    if (shape.Width.IsKnown && rate >= shape.Width.Offset) axes.Add($"width {shape.Width.Offset}");
+                    if (axes.Count > 0)
+                        Report(DiagnosticDescriptors.DegenerateDilation, layer.LocationOf(layer.Kind == LayerKind.ASPP ? "rates" : "numClasses"), where, rate,
+                            string.Join(" and ", axes), axes.Count == 2 ? "that ASPP branch acts as a 1x1 convolution" : "that ASPP branch degenerates along that axis");
+                }
+                rf = v.Rf + 2 * rates.Max() * v.Jump;
+                if (layer.Kind == LayerKind.DeepLabHead)
+                {
+                    parameters += 256 * 256 * 9 + 2 * 256 + 256 * cout + cout;
+                    perPixel += 256 * 256 * 9 + 256 * cout;
+                    rf += 2 * v.Jump;
+                    row.Kind = $"DeepLabHead({cin}→{cout}, ASPP rates {string.Join("/", rates)})";
+                }
+                else
+                {
+                    row.Kind = $"ASPP({cin}→{cout}, rates {string.Join("/", rates)})";
+                }
+                // Image pooling makes the receptive field global.
+                rf = double.PositiveInfinity;
+            }
+            row.Params = parameters;
+            var macs = MacsOver(perPixel, shape.Height, shape.Width);
+            row.Macs = macs is null ? null : macs + pixels;
+            var result = v;
+            result.Shape = new TensorShape(cout, shape.Height, shape.Width);
+            if (double.IsPositiveInfinity(rf)) result.Global = true;
+            else result.Rf = rf;
+            Record(scope, layer, shape, result.Shape);
+            return result;
         }
 
         /// <summary>ceil(x / 2): one wavelet level (odd sizes padded to even first).</summary>

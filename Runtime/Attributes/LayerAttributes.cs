@@ -198,4 +198,34 @@ namespace NetDsl
         public int[] Bins { get; }
         public PoolMode Mode { get; set; } = PoolMode.Max;
     }
+
+    /// <summary>
+    /// torchvision's ASPP: a 1x1 branch, one 3x3 atrous branch per rate (padding = rate), image pooling (global average
+    /// pool, 1x1, BN, ReLU, bilinear back), concatenated and projected to <see cref="Out"/> channels (1x1, BN, ReLU,
+    /// dropout 0.5). State-dict names as torchvision's (<c>convs.0.0.weight</c>, ..., <c>project.0.weight</c>).
+    /// </summary>
+    public sealed class ASPPAttribute : LayerAttribute
+    {
+        public ASPPAttribute(params int[] rates) => Rates = rates;
+        /// <summary>Atrous rates; torchvision's DeepLabV3 uses 12, 24, 36 at output stride 8.</summary>
+        public int[] Rates { get; }
+        public object Out { get; set; } = 256;
+    }
+
+    /// <summary>
+    /// torchvision's DeepLabHead: ASPP(in, rates 12/24/36) then 3x3 conv 256→256 (no bias), BN, ReLU, and a 1x1 conv to
+    /// the classes. Children named "0".."4" as torchvision's nn.Sequential.
+    /// </summary>
+    public sealed class DeepLabHeadAttribute : LayerAttribute
+    {
+        public DeepLabHeadAttribute(object numClasses) => NumClasses = numClasses;
+        public object NumClasses { get; }
+    }
+
+    /// <summary>torchvision's FCNHead: 3x3 conv to in/4 (no bias), BN, ReLU, dropout 0.1, 1x1 conv to the channels.</summary>
+    public sealed class FCNHeadAttribute : LayerAttribute
+    {
+        public FCNHeadAttribute(object channels) => Channels = channels;
+        public object Channels { get; }
+    }
 }
