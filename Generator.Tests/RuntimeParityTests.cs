@@ -66,12 +66,14 @@ public class RuntimeParityTests
     public void ResNet50_at_output_stride_8_has_torchvision_keys_without_fc_and_the_published_backbone_count()
     {
         var fixture = Fixture.Load("resnet50_state_dict.tsv");
-        using var net = new ResNet50Dilated();
+        using var net = new ResNet50Backbone(in_channels: 3);
         var expected = fixture.Entries.Where(e => !e.Key.StartsWith("fc.", StringComparison.Ordinal)).Select(e => e.Key).OrderBy(k => k, StringComparer.Ordinal);
         Assert.Equal(expected, net.state_dict().Keys.OrderBy(k => k, StringComparer.Ordinal));
         // pyramids.md: "ResNet-50 without fc = 23,508,032" (torchvision, checked there against deeplabv3's total).
-        Assert.Equal(23_508_032L, ResNet50Dilated.Summary.TotalParams);
-        Assert.Equal("[N, 2048, 28, 28]", ResNet50Dilated.Summary.Output);
+        Assert.Equal(23_508_032L, net.parameters().Sum(p => p.numel()));
+        var row = DeepLabV3ResNet50.Summary["backbone"];
+        Assert.Equal(23_508_032L, row.Params);
+        Assert.Equal("[N, 2048, 28, 28]", row.OutputShape);
     }
 
     [Fact]

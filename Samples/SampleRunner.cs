@@ -42,8 +42,6 @@ public static class SampleRunner
             Check: y => PrintValues(y, new[] { 0.3686, 0.5047, 0.4261 })),
         new Sample("ResNet50", "torchvision's ResNet-50: 25,557,032 parameters, identical state_dict keys",
             ResNet50.Summary, () => new ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
-        new Sample("ResNet50Dilated", "DeepLabV3's backbone: ResNet-50 at output stride 8 (dilation instead of stride in layer3/4), 23,508,032 parameters",
-            ResNet50Dilated.Summary, () => new ResNet50Dilated(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("DeepLabV3ResNet50", "torchvision's deeplabv3_resnet50 without aux: OS-8 backbone, DeepLabHead (ASPP 12/24/36), 39,638,869 parameters",
             DeepLabV3ResNet50.Summary, () => new DeepLabV3ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("MultiScaleNet", "Parallel 1x1 / 3x3 / dilated 3x3 / image-pooling branches joined by concat, projection, residual sum",

@@ -481,14 +481,7 @@ namespace NetDsl.Generator.Inference
             if (h is null || w is null) return null;
 
             if (!transpose && k > 1 && d > 1)
-            {
-                var axes = new List<string>();
-                if (shape.Height.IsKnown && d >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
-                if (shape.Width.IsKnown && d >= shape.Width.Offset) axes.Add($"width {shape.Width.Offset}");
-                if (axes.Count > 0)
-                    Report(DiagnosticDescriptors.DegenerateDilation, layer.LocationOf("Dilation"), where, d, string.Join(" and ", axes),
-                        axes.Count == 2 ? $"it acts as a 1x1 convolution" : "it degenerates along that axis");
-            }
+                ReportDegenerateDilation(layer, "Dilation", where, shape, d, "it");
 
             var outShape = new TensorShape(cout, h.Value, w.Value);
             long weights = transpose ? cin * (cout / g) * k * k : cout * (cin / g) * k * k;
@@ -892,14 +885,7 @@ namespace NetDsl.Generator.Inference
                 _result.MacTerms.Add(new MacTerm(cin * aspp, Dim.Known(1), Dim.Known(1)));
                 pixels = cin * aspp;
                 foreach (var rate in rates)
-                {
-                    var axes = new List<string>();
-                    if (shape.Height.IsKnown && rate >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
-                    if (shape.Width.IsKnown && rate >= shape.Width.Offset) axes.Add($"width {shape.Width.Offset}");
-                    if (axes.Count > 0)
-                        Report(DiagnosticDescriptors.DegenerateDilation, layer.LocationOf(layer.Kind == LayerKind.ASPP ? "rates" : "numClasses"), where, rate,
-                            string.Join(" and ", axes), axes.Count == 2 ? "that ASPP branch acts as a 1x1 convolution" : "that ASPP branch degenerates along that axis");
-                }
+                    ReportDegenerateDilation(layer, layer.Kind == LayerKind.ASPP ? "rates" : "numClasses", where, shape, rate, "that ASPP branch");
                 rf = v.Rf + 2 * rates.Max() * v.Jump;
                 if (layer.Kind == LayerKind.DeepLabHead)
                 {
@@ -924,6 +910,17 @@ namespace NetDsl.Generator.Inference
             else result.Rf = rf;
             Record(scope, layer, shape, result.Shape);
             return result;
+        }
+
+        /// <summary>NDSL0032: a 3x3 (or larger) kernel dilated at least as far as the map reaches only padding with its outer taps.</summary>
+        private void ReportDegenerateDilation(BoundLayer layer, string argument, string where, TensorShape shape, long rate, string subject)
+        {
+            var axes = new List<string>();
+            if (shape.Height.IsKnown && rate >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
+            if (shape.Width.IsKnown && rate >= shape.Width.Offset) axes.Add($"width {shape.Width.Offset}");
+            if (axes.Count > 0)
+                Report(DiagnosticDescriptors.DegenerateDilation, layer.LocationOf(argument), where, rate, string.Join(" and ", axes),
+                    axes.Count == 2 ? subject + " acts as a 1x1 convolution" : subject + " degenerates along that axis");
         }
 
         /// <summary>ceil(x / 2): one wavelet level (odd sizes padded to even first).</summary>

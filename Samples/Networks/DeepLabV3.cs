@@ -2,7 +2,9 @@ namespace NetDsl.Samples.Networks;
 
 /// <summary>
 /// torchvision's DeepLabV3 backbone: ResNet-50 up to layer4 at output stride 8 (replace_stride_with_dilation =
-/// [False, True, True]), as IntermediateLayerGetter keeps it (no avgpool, no fc).
+/// [False, True, True]), as IntermediateLayerGetter keeps it (no avgpool, no fc): 23,508,032 parameters,
+/// 224x224 -> [N, 2048, 28, 28]. As _make_layer(dilate=True) does, the first block of layer3 and layer4 keeps the
+/// previous dilation and the later ones use the new one (FirstArgs).
 /// </summary>
 [Block]
 public partial class ResNet50Backbone

@@ -40,22 +40,3 @@ public partial class ResNet50
     [Flatten] Stage flatten;
     [Linear(1000)] Stage fc;
 }
-
-/// <summary>
-/// DeepLabV3's backbone: ResNet-50 with output stride 8 (torchvision's replace_stride_with_dilation = [False, True,
-/// True]): layer3 and layer4 keep the resolution and dilate instead. As _make_layer(dilate=True) does, the first
-/// block of each keeps the previous dilation and the later ones use the new one (FirstArgs). No avgpool/fc:
-/// 23,508,032 parameters, 224x224 -> [N, 2048, 28, 28].
-/// </summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
-public partial class ResNet50Dilated
-{
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(Bottleneck), 64, Repeat = 3)] Stage layer1;
-    [Use(typeof(Bottleneck), 128, 2, Repeat = 4)] Stage layer2;
-    [Use(typeof(Bottleneck), 256, 1, 2, Repeat = 6, FirstArgs = new object[] { 256, 1, 1 })] Stage layer3;
-    [Use(typeof(Bottleneck), 512, 1, 4, Repeat = 3, FirstArgs = new object[] { 512, 1, 2 })] Stage layer4;
-}
