@@ -13,7 +13,7 @@ namespace NetDsl.Generator.Emit
     /// with <c>.call</c> inside a dispose scope, and a Dispose override. Networks also get an input guard and
     /// the compile-time summary.
     /// </summary>
-    public sealed class ModuleEmitter
+    public sealed partial class ModuleEmitter
     {
         public const string ToolName = "NetDsl";
         public const string ToolVersion = "0.1.0";

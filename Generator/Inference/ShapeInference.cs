@@ -17,7 +17,7 @@ namespace NetDsl.Generator.Inference
     /// needs the coefficient of t to divide its stride, the axis modulus M is raised and inference restarts;
     /// this converges because M only grows (to the product of the strides at most).
     /// </remarks>
-    public sealed class ShapeInference
+    public sealed partial class ShapeInference
     {
         private const int MaxRestarts = 64;
 
