@@ -110,6 +110,8 @@ public class ModelTests
         ("DownsampleAttribute", "ReLU") => nameof(BoundLayer.WithReLU),
         ("WTConvAttribute", "Wavelet") => nameof(BoundLayer.WaveletName),
         ("SPPAttribute", "Mode") => nameof(BoundLayer.PoolMode),
+        ("OctConvAttribute", "BatchNorm") => nameof(BoundLayer.OctBatchNorm),
+        ("OctConvAttribute", "ReLU") => nameof(BoundLayer.OctReLU),
         _ => property,
     };
 
@@ -117,6 +119,7 @@ public class ModelTests
     {
         (null, null) => true,
         (int i, Expr e) => e.Equals(Expr.Num(i)),
+        (double d, Expr e) => e.Equals(Expr.Real(d)),
         (Enum a, int b) => Convert.ToInt32(a) == b,
         (int a, int b) => a == b,
         (int a, null) => a == 0,

@@ -62,6 +62,18 @@ namespace NetDsl
         public static long OctaveConvOutput(long input, long kernel, long stride, long padding, long dilation) =>
             ConvOutput(stride == 2 ? FloorDiv(input, 2) : input, kernel, 1, padding, dilation);
 
+        /// <summary>Low-frequency channels of an octave split of C channels: int(α·C), truncated as Python's <c>int</c>
+        /// (both reference implementations); the high-frequency part is C − int(α·C).</summary>
+        public static long OctaveLowChannels(long channels, double alpha) => (long)(alpha * channels);
+
+        /// <summary>
+        /// Groups of an octave convolution's intra-frequency convolutions (d-li14, as ported in seed 002): low→low gets
+        /// ceil(α_in·g), high→high ceil(g − α_in·g); a depthwise layer (g = C_in) uses each frequency's input channels.
+        /// The cross-frequency convolutions keep g.
+        /// </summary>
+        public static (long Low, long High) OctaveIntraGroups(long groups, double alphaIn, long inLow, long inHigh, bool depthwise) =>
+            depthwise ? (inLow, inHigh) : ((long)Math.Ceiling(alphaIn * groups), (long)Math.Ceiling(groups - alphaIn * groups));
+
         /// <summary>Adaptive pooling bin i of n over a length-a axis: [floor(i a / n), ceil((i+1) a / n)).</summary>
         public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
             (FloorDiv(index * length, bins), CeilDiv((index + 1) * length, bins));

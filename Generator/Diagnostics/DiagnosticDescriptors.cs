@@ -190,6 +190,31 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: the atrous rates ({1}) repeat {2}; each ASPP branch should look at a different scale",
             "ASPP's branches differ only by their rate; a repeated rate adds a branch that computes the same thing with other weights.");
 
+        public static readonly DiagnosticDescriptor OctaveAlphaRange = Error("NDSL0034",
+            "Octave alpha outside [0, 1]",
+            "{0}: {1} is the low-frequency fraction of the channels and must be within [0, 1], got {2}",
+            "An octave convolution keeps int(alpha*C) channels at half resolution and C - int(alpha*C) at full resolution; alpha is a fraction.");
+
+        public static readonly DiagnosticDescriptor OctaveChannelPair = Error("NDSL0035",
+            "Octave channel pair mismatch",
+            "{0}: {1} splits its {2} input channels by alpha_in {3} into (high {4}, low {5}) but receives (high {6}, low {7}){8}",
+            "Consecutive octave layers must agree on the (high, low) split: int(alpha*C) low channels, C - int(alpha*C) high ones.");
+
+        public static readonly DiagnosticDescriptor OctaveMixing = Error("NDSL0036",
+            "Plain and octave tensors mixed",
+            "{0}: {1}",
+            "An octave (high, low) pair must be split from a plain tensor by an octave conv with AlphaIn = 0 and merged back by one with AlphaOut = 0; plain layers cannot take a pair and octave layers expecting a pair cannot take a plain tensor.");
+
+        public static readonly DiagnosticDescriptor OctaveOddSize = Error("NDSL0037",
+            "Octave size not divisible",
+            "{0}: the high-frequency input {1} must have a height and width divisible by {2} ({3}), got {4}",
+            "The low-frequency maps are half the high-frequency ones, so up(down(x)) must round-trip: even sizes, and multiples of 4 where a stride-2 layer pools twice.");
+
+        public static readonly DiagnosticDescriptor OctaveStride = Error("NDSL0038",
+            "Octave convolution stride other than 1 or 2",
+            "{0}: an octave convolution pools by 2x2 for its stride, so the stride must be 1 or 2, got {1}",
+            "OctConv implements stride 2 by average pooling before stride-1 convolutions; other strides have no octave form.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -198,6 +223,7 @@ namespace NetDsl.Generator.Diagnostics
             SymbolicFlatten, SamePaddingStride, ShortcutProjection, UnknownAttributeArgument, EmptyDeclaration,
             BlockNeedsFlatWidth, WTConvChannels, WaveletLevelsTooDeep, WaveletBandBelowKernel, UnknownWavelet, OddSizeWavelet,
             Gridding, DegenerateDilation, AsppRatesNotDistinct,
+            OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

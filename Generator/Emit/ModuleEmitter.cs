@@ -73,6 +73,7 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine();
             _w.WriteLine("using static global::TorchSharp.torch;");
             _w.WriteLine("using Modules = global::TorchSharp.Modules;");
+            if (UsesOctave) _w.WriteLine("using global::NetDsl.Octave;");
             _w.WriteLine();
             if (spec.Namespace.Length > 0)
             {
@@ -100,7 +101,8 @@ namespace NetDsl.Generator.Emit
                 : $"Block {spec.ClassName}({string.Join(", ", new[] { "in_channels" }.Concat(spec.Params.Select(p => p.Name)))}).";
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
-            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule");
+            string value = OctaveModule ? "OctaveTensor" : "Tensor";
+            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<{value}, {value}>, global::NetDsl.IStagedModule");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
@@ -132,11 +134,12 @@ namespace NetDsl.Generator.Emit
             switch (stage.Form)
             {
                 case StageForm.Sequence:
+                    if (IsOctaveStage(stage)) return stage.Layers.Count == 1 ? OctaveLayerType(stage.Layers[0]) : "OctaveSequential";
                     return stage.Layers.Count == 1 ? LayerType(stage.Layers[0]) : "Modules.Sequential";
                 case StageForm.Use:
-                    return stage.Layers[0].Repeat == 1 ? BlockType(stage.Layers[0]) : "Modules.Sequential";
+                    return stage.Layers[0].Repeat == 1 ? BlockType(stage.Layers[0]) : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
                 case StageForm.Shortcut:
-                    return ShortcutPresence(stage.Layers[0]) == Presence.Never ? null : "Modules.Sequential";
+                    return ShortcutPresence(stage.Layers[0]) == Presence.Never ? null : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
                 case StageForm.Parallel:
                     return "Modules.ModuleList<nn.Module<Tensor, Tensor>>";
                 default:
@@ -233,7 +236,7 @@ namespace NetDsl.Generator.Emit
             {
                 var parameters = new List<string> { "int in_channels" };
                 foreach (var p in spec.Params)
-                    parameters.Add("int " + p.Name + (p.Default is int d ? " = " + d.ToString(CultureInfo.InvariantCulture) : ""));
+                    parameters.Add(p.TypeName + " " + p.Name + (p.DefaultExpr is { } d ? " = " + d.ToCSharp() : ""));
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} for an input of <paramref name=\"in_channels\"/> channels.</summary>");
                 _w.WriteLine($"public {spec.ClassName}({string.Join(", ", parameters)}) : base(nameof({spec.ClassName}))");
             }
@@ -295,19 +298,23 @@ namespace NetDsl.Generator.Emit
             switch (stage.Form)
             {
                 case StageForm.Sequence:
+                {
+                    bool octave = IsOctaveStage(stage);
+                    System.Func<BoundLayer, string> factory = octave ? OctaveLayerFactory : LayerFactory;
                     if (stage.Layers.Count == 1)
                     {
-                        _w.WriteLine($"{field} = {LayerFactory(stage.Layers[0])};");
+                        _w.WriteLine($"{field} = {factory(stage.Layers[0])};");
                     }
                     else
                     {
-                        _w.WriteLine($"{field} = nn.Sequential(");
+                        _w.WriteLine($"{field} = {(octave ? "new OctaveSequential" : "nn.Sequential")}(");
                         _w.Indentation++;
                         for (int i = 0; i < stage.Layers.Count; i++)
-                            _w.WriteLine($"(\"{i}\", {LayerFactory(stage.Layers[i])}){(i + 1 < stage.Layers.Count ? "," : ");")}");
+                            _w.WriteLine($"(\"{i}\", {factory(stage.Layers[i])}){(i + 1 < stage.Layers.Count ? "," : ");")}");
                         _w.Indentation--;
                     }
                     break;
+                }
                 case StageForm.Use:
                 {
                     var use = stage.Layers[0];
@@ -318,7 +325,7 @@ namespace NetDsl.Generator.Emit
                     }
                     else
                     {
-                        _w.WriteLine($"{field} = nn.Sequential(");
+                        _w.WriteLine($"{field} = {(IsOctaveStage(stage) ? "new OctaveSequential" : "nn.Sequential")}(");
                         _w.Indentation++;
                         for (int i = 0; i < use.Repeat; i++)
                             _w.WriteLine($"(\"{i}\", {BlockFactory(use, copies[i], i == 0)}){(i + 1 < use.Repeat ? "," : ");")}");
@@ -333,7 +340,7 @@ namespace NetDsl.Generator.Emit
                     var outC = _flow.LayerOutput[layer];
                     var presence = ShortcutPresence(layer);
                     Expr stride = ProjectionStride(layer);
-                    string build = "nn.Sequential(\n" +
+                    string build = IsOctaveStage(stage) ? OctaveProjection(layer, inC, outC, stride) : "nn.Sequential(\n" +
                         $"    (\"0\", nn.Conv2d({inC}, {outC}, kernel_size: 1{(stride.Equals(Expr.Num(1)) ? "" : ", stride: " + stride)}, bias: false)),\n" +
                         $"    (\"1\", nn.BatchNorm2d({outC})))";
                     if (presence == Presence.Always)
@@ -384,6 +391,7 @@ namespace NetDsl.Generator.Emit
             var parts = new List<string>();
             if (!stride.Equals(Expr.Num(1))) parts.Add(stride.ToCSharp(1) + " != 1");
             if (!inC.Equals(outC)) parts.Add(inC.ToCSharp(1) + " != " + outC.ToCSharp(1));
+            if (ShortcutAlphas(shortcut) is { } alphas && !alphas.In.Equals(alphas.Out)) parts.Add(alphas.In.ToCSharp(1) + " != " + alphas.Out.ToCSharp(1));
             return parts.Count == 0 ? "false" : string.Join(" || ", parts);
         }
 
@@ -396,9 +404,12 @@ namespace NetDsl.Generator.Emit
             var inC = _flow.LayerInput[shortcut];
             var outC = _flow.LayerOutput[shortcut];
             bool strideOne = stride is not null && stride.Equals(Expr.Num(1));
-            if (strideOne && inC.Equals(outC)) return Presence.Never;
+            var alphas = ShortcutAlphas(shortcut);
+            bool sameAlpha = alphas is null || alphas.Value.In.Equals(alphas.Value.Out);
+            if (strideOne && inC.Equals(outC) && sameAlpha) return Presence.Never;
             if (stride is not null && stride.IsConstant && !strideOne) return Presence.Always;
             if (inC.IsConstant && outC.IsConstant && !inC.Equals(outC)) return Presence.Always;
+            if (!sameAlpha && IsLiteral(alphas!.Value.In) && IsLiteral(alphas.Value.Out)) return Presence.Always;
             return Presence.Sometimes;
         }
 
@@ -534,6 +545,9 @@ namespace NetDsl.Generator.Emit
             }
         }
 
+        /// <summary>An expression without names (a number).</summary>
+        private static bool IsLiteral(Expr e) => e.EvaluateReal(new Dictionary<string, double>(), out _) is not null;
+
         private static bool IsOne(Expr? e) => e is null || e.Equals(Expr.Num(1));
 
         private static bool IsZero(Expr? e) => e is null || e.Equals(Expr.Num(0));
@@ -548,13 +562,17 @@ namespace NetDsl.Generator.Emit
 
         private void WriteForward()
         {
-            var spec = _declaration.Spec;
+            string value = OctaveModule ? "OctaveTensor" : "Tensor";
             _w.WriteLine("/// <summary>Runs the stages in declaration order.</summary>");
-            _w.WriteLine("public override Tensor forward(Tensor input)");
+            _w.WriteLine($"public override {value} forward({value} input)");
             _w.OpenBrace();
             if (IsNetwork) _w.WriteLine("CheckInput(input);");
             _w.WriteLine("using var scope = NewDisposeScope();");
             _w.WriteLine("var x = input;");
+            // The running value: x, of the module's own type. A network whose stages work on octave pairs keeps those in o
+            // (OctaveTensor) and returns to x where a plain stage follows; an octave block calls a plain stage on x.ToTensor().
+            var flow = new ForwardValue(OctaveModule);
+            var outputOctave = new Dictionary<string, bool>(StringComparer.Ordinal);
             // Whether x is a tensor this forward allocated and nothing else refers to: then the residual can be
             // added in place (ResNet.cs's add_), saving one activation per block. Not when x is the input, a view
             // of it, or an output kept for a later skip connection.
@@ -563,35 +581,53 @@ namespace NetDsl.Generator.Emit
             {
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
                 string field = FieldName(stage);
+                bool octave = IsOctaveStage(stage);
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:
                     case StageForm.Use:
-                        _w.WriteLine($"x = {field}.call(x); {comment}");
+                    {
+                        string arg = flow.Read(octave);
+                        _w.WriteLine($"{flow.Assign(octave)}{field}.call({arg}); {comment}");
                         break;
+                    }
                     case StageForm.Shortcut:
                     {
                         var presence = ShortcutPresence(stage.Layers[0]);
                         string shortcut = presence == Presence.Never ? "input"
                             : presence == Presence.Always ? $"{field}.call(input)"
                             : $"{field} is not null ? {field}.call(input) : input";
-                        _w.WriteLine(fresh ? $"x = x.add_({shortcut}); {comment}"
-                            : $"x = x + {(presence == Presence.Sometimes ? "(" + shortcut + ")" : shortcut)}; {comment}");
+                        string current = flow.Read(octave);
+                        string target = flow.Assign(octave);
+                        _w.WriteLine(fresh ? $"{target}{current}.add_({shortcut}); {comment}"
+                            : $"{target}{current} + {(presence == Presence.Sometimes ? "(" + shortcut + ")" : shortcut)}; {comment}");
                         break;
                     }
                     case StageForm.Add:
-                        _w.WriteLine($"x = x + {string.Join(" + ", stage.Layers[0].From.Select(OutputVariable))}; {comment}");
+                    {
+                        // Per frequency when the value is an octave pair (OctaveTensor's +).
+                        bool pair = flow.IsOctave;
+                        string current = flow.Read(pair);
+                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, pair));
+                        _w.WriteLine($"{flow.Assign(pair)}{current} + {string.Join(" + ", terms)}; {comment}");
                         break;
+                    }
                     case StageForm.Concat:
-                        _w.WriteLine($"x = cat(new[] {{ x, {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))} }}, 1); {comment}");
+                    {
+                        string current = flow.Read(false);
+                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false));
+                        _w.WriteLine($"{flow.Assign(false)}cat(new[] {{ {current}, {string.Join(", ", terms)} }}, 1); {comment}");
                         break;
+                    }
                     case StageForm.Parallel:
                     {
                         bool concat = stage.JoinLayer!.JoinMode == 0;
                         var branches = stage.Branches;
-                        var names = Enumerable.Range(0, branches.Count).Select(i => $"{field}[{i}].call(x)").ToList();
-                        if (concat) _w.WriteLine($"x = cat(new[] {{ {string.Join(", ", names)} }}, 1); {comment}");
-                        else _w.WriteLine($"x = {string.Join(" + ", names)}; {comment}");
+                        string current = flow.Read(false);
+                        var names = Enumerable.Range(0, branches.Count).Select(i => $"{field}[{i}].call({current})").ToList();
+                        string target = flow.Assign(false);
+                        if (concat) _w.WriteLine($"{target}cat(new[] {{ {string.Join(", ", names)} }}, 1); {comment}");
+                        else _w.WriteLine($"{target}{string.Join(" + ", names)}; {comment}");
                         break;
                     }
                 }
@@ -602,12 +638,56 @@ namespace NetDsl.Generator.Emit
                 };
                 if (_referenced.Contains(stage.Name))
                 {
-                    _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
+                    _w.WriteLine($"var {OutputVariable(stage.Name)} = {flow.Variable};");
+                    outputOctave[stage.Name] = flow.IsOctave;
                     fresh = false;
                 }
             }
+            if (IsNetwork && flow.IsOctave)
+                _w.WriteLine("x = o.ToTensor(); // the last octave layer merged the pair (AlphaOut = 0)");
             _w.WriteLine("return x.MoveToOuterDisposeScope();");
             _w.CloseBrace();
+        }
+
+        /// <summary>An earlier output in the domain a stage needs: o.ToTensor() for a plain use of an octave network value.</summary>
+        private static string Convert(string variable, bool isOctave, bool wantOctave) =>
+            isOctave && !wantOctave ? variable + ".ToTensor()" : variable;
+
+        /// <summary>The running value of a forward pass and its domain (plain x, octave o in a network; always x in a block).</summary>
+        private sealed class ForwardValue
+        {
+            private readonly bool _octaveModule;
+            private bool _declaredO;
+
+            public ForwardValue(bool octaveModule)
+            {
+                _octaveModule = octaveModule;
+                IsOctave = octaveModule;
+            }
+
+            /// <summary>Whether the value is an OctaveTensor variable.</summary>
+            public bool IsOctave { get; private set; }
+
+            public string Variable => IsOctave && !_octaveModule ? "o" : "x";
+
+            /// <summary>The value as the argument of a stage of the given domain.</summary>
+            public string Read(bool octave)
+            {
+                if (_octaveModule) return octave ? "x" : "x.ToTensor()";
+                if (IsOctave) return octave ? "o" : "o.ToTensor()";
+                return "x"; // a Tensor converts implicitly to a pair without a low part
+            }
+
+            /// <summary>The assignment for a result of the given domain, and the switch of domain.</summary>
+            public string Assign(bool octave)
+            {
+                if (_octaveModule) return "x = ";
+                IsOctave = octave;
+                if (!octave) return "x = ";
+                if (_declaredO) return "o = ";
+                _declaredO = true;
+                return "var o = ";
+            }
         }
 
         private static string OutputVariable(string stage) => stage + "_out";

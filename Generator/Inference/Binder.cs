@@ -65,6 +65,14 @@ namespace NetDsl.Generator.Inference
                     _ => StageForm.Concat,
                 };
             }
+            var octave = layers.FirstOrDefault(l => l.Kind == LayerKind.OctConv);
+            var plain = layers.FirstOrDefault(l => l.Kind != LayerKind.OctConv && !OctaveTyping.IsPerFrequency(l));
+            if (octave is not null && plain is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OctaveMixing, plain.Location ?? stage.Location, where,
+                    $"a stage with an octave conv holds octave modules (an OctaveSequential) and per-frequency layers only; declare [{plain.Kind}] in a stage of its own"));
+                return null;
+            }
             return StageForm.Sequence;
         }
 
@@ -101,6 +109,13 @@ namespace NetDsl.Generator.Inference
                     return fallback is null ? null : Expr.Num(fallback.Value);
                 }
                 var e = ToExpr(spec, arg, where, diagnostics);
+                if (e is null) ok = false;
+                return e;
+            }
+            Expr? RealArg(string name, double fallback)
+            {
+                if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null) return Expr.Real(fallback);
+                var e = ToExpr(spec, arg, where, diagnostics, allowReal: true);
                 if (e is null) ok = false;
                 return e;
             }
@@ -207,7 +222,7 @@ namespace NetDsl.Generator.Inference
                         var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
                         for (int i = 0; i < items.Count; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics);
+                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics, allowReal: true);
                             if (e is null) ok = false;
                             else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
                         }
@@ -218,7 +233,7 @@ namespace NetDsl.Generator.Inference
                         var items = firstArgs.Value.Items.AsImmutableArray();
                         for (int i = 0; i < items.Length; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.Location), where, diagnostics);
+                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.Location), where, diagnostics, allowReal: true);
                             if (e is null) ok = false;
                             else b.FirstBlockArgs.Add(new BlockArg(e, firstArgs.Location));
                         }
@@ -281,6 +296,26 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.FCNHead:
                     b.Out = ExprArg("channels", null);
                     break;
+                case LayerKind.OctConv:
+                    b.Out = ExprArg("outChannels", null, required: true);
+                    b.Kernel = ExprArg("Kernel", 3);
+                    b.Stride = ExprArg("Stride", 1);
+                    b.Padding = ExprArg("Padding", 0);
+                    b.Dilation = ExprArg("Dilation", 1);
+                    b.Groups = ExprArg("Groups", 1);
+                    b.Bias = BoolArg("Bias", false);
+                    b.In = ExprArg("In", null);
+                    b.AlphaIn = RealArg("AlphaIn", 0.5);
+                    b.AlphaOut = RealArg("AlphaOut", 0.5);
+                    b.OctBatchNorm = BoolArg("BatchNorm", false);
+                    b.OctReLU = BoolArg("ReLU", false);
+                    if (b.OctReLU && !b.OctBatchNorm)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, b.LocationOf("ReLU"), where, "ReLU",
+                            "needs BatchNorm = true (the pair is d-li14's Conv_BN_ACT); for a ReLU straight after the convolution, declare [ReLU] in a stage of its own"));
+                        ok = false;
+                    }
+                    break;
                 case LayerKind.WTConv:
                     b.Out = ExprArg("outChannels", null);
                     b.Kernel = ExprArg("Kernel", 5);
@@ -318,12 +353,18 @@ namespace NetDsl.Generator.Inference
         /// emitted once whatever its uses: an unknown name would otherwise reach the generated C#. In a network,
         /// in_channels is its InChannels and is replaced by that number (the network's code has no such variable).
         /// </remarks>
-        private static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics)
+        /// <remarks>
+        /// With <paramref name="allowReal"/> (alphas, block arguments) a double literal is accepted and an expression may
+        /// use double [Param]s; elsewhere sizes are integers and a double parameter is reported.
+        /// </remarks>
+        private static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false)
         {
             switch (arg.Value.Kind)
             {
                 case ArgKind.Int:
                     return Expr.Num((long)arg.Value.Number);
+                case ArgKind.Double when allowReal:
+                    return Expr.Real(arg.Value.Number);
                 case ArgKind.String:
                     var expr = Expr.Parse(arg.Value.Text ?? "", out var error);
                     if (expr is null)
@@ -341,12 +382,19 @@ namespace NetDsl.Generator.Inference
                             $"{arg.Name}: unknown name '{unknown}' (known: {string.Join(", ", known)})"));
                         return null;
                     }
+                    var real = allowReal ? null : spec.Params.FirstOrDefault(p => p.Real && names.Contains(p.Name));
+                    if (real is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where,
+                            $"{arg.Name}: '{real.Name}' is a double [Param]; sizes are integers (double parameters go to AlphaIn, AlphaOut and block arguments)"));
+                        return null;
+                    }
                     if (spec.Kind == DeclarationKind.Network && names.Contains(Expr.InChannels))
                         expr = expr.Substitute(new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.InChannels] = Expr.Num(spec.InChannels) });
                     return expr;
                 default:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg.Location, where, arg.Name,
-                        $"must be an integer or an expression string, not {arg.Value}"));
+                        allowReal ? $"must be a number or an expression string, not {arg.Value}" : $"must be an integer or an expression string, not {arg.Value}"));
                     return null;
             }
         }

@@ -29,6 +29,7 @@ namespace NetDsl.Generator.Inference
         Identity,
         Downsample,
         WTConv,
+        OctConv,
         SPP,
         ASPP,
         DeepLabHead,
@@ -126,6 +127,14 @@ namespace NetDsl.Generator.Inference
         public Expr? Levels { get; set; }
         /// <summary>WTConv: the pywt wavelet name.</summary>
         public string WaveletName { get; set; } = "db1";
+        /// <summary>OctConv: low-frequency fraction of the input (a real expression: a number or a double parameter).</summary>
+        public Expr? AlphaIn { get; set; }
+        /// <summary>OctConv: low-frequency fraction of the output.</summary>
+        public Expr? AlphaOut { get; set; }
+        /// <summary>OctConv: one BatchNorm2d per frequency after the convolution (d-li14's Conv_BN).</summary>
+        public bool OctBatchNorm { get; set; }
+        /// <summary>OctConv: ReLU on each frequency after the batch norms (d-li14's Conv_BN_ACT).</summary>
+        public bool OctReLU { get; set; }
         /// <summary>0 auto, 1 always, 2 never (NetDsl.Projection).</summary>
         public int Projection { get; set; }
         /// <summary>0 concat, 1 sum (NetDsl.Join).</summary>

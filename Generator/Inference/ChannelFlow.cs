@@ -27,12 +27,66 @@ namespace NetDsl.Generator.Inference
         /// <summary>For block uses: the input channels of each copy.</summary>
         public Dictionary<BoundLayer, List<Expr>> CopyInputs { get; } = new Dictionary<BoundLayer, List<Expr>>();
 
+        /// <summary>
+        /// The low-frequency fraction (a real expression) of each layer's input: what an octave batch norm splits by, and
+        /// for shortcuts the alpha of the declaration's input. 0 for a plain tensor.
+        /// </summary>
+        public Dictionary<BoundLayer, Expr> LayerAlpha { get; } = new Dictionary<BoundLayer, Expr>();
+
+        /// <summary>For shortcuts: the main path's alpha, the projection's alpha_out.</summary>
+        public Dictionary<BoundLayer, Expr> ShortcutAlphaOut { get; } = new Dictionary<BoundLayer, Expr>();
+
+        /// <summary>The alpha of the last walk's output.</summary>
+        public Expr OutputAlpha { get; private set; } = Expr.Real(0);
+
+        private static readonly Expr Plain = Expr.Real(0);
+
+        /// <summary>
+        /// The alpha a declaration's input must have: the AlphaIn of its first octave layer (or the input alpha of the first
+        /// octave block it uses), when only per-frequency layers come before it; 0 (plain) otherwise.
+        /// </summary>
+        public Expr InputAlpha(BoundDeclaration declaration)
+        {
+            foreach (var stage in declaration.Stages)
+            {
+                switch (stage.Form)
+                {
+                    case StageForm.Sequence:
+                        foreach (var layer in stage.Layers)
+                        {
+                            if (layer.Kind == LayerKind.OctConv) return layer.AlphaIn ?? Plain;
+                            if (!OctaveTyping.IsPerFrequency(layer)) return Plain;
+                        }
+                        break;
+                    case StageForm.Use:
+                    {
+                        var use = stage.Layers[0];
+                        if (!_bound.TryGetValue(use.BlockName!, out var block) || !OctaveTyping.IsOctave(block, Resolve)) return Plain;
+                        return InputAlpha(block).Substitute(Arguments(block, use, Expr.Var(Expr.InChannels), firstCopy: true));
+                    }
+                    case StageForm.Shortcut:
+                    case StageForm.Add:
+                        break;
+                    default:
+                        return Plain;
+                }
+            }
+            return Plain;
+        }
+
+        private BoundDeclaration? Resolve(string name) => _bound.TryGetValue(name, out var d) ? d : null;
+
         /// <summary>Walks <paramref name="declaration"/> from <paramref name="input"/> channels; returns the output channels and stride.</summary>
-        public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, bool record = true)
+        public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, bool record = true) =>
+            Walk(declaration, input, InputAlpha(declaration), record);
+
+        /// <summary>As <see cref="Walk(BoundDeclaration, Expr, bool)"/> from an input of alpha <paramref name="inputAlpha"/>; <see cref="OutputAlpha"/> is set.</summary>
+        public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, Expr inputAlpha, bool record)
         {
             var outputs = new Dictionary<string, Expr>();
             Expr c = input;
             Expr? stride = Expr.Num(1);
+            Expr alpha = inputAlpha;
             foreach (var stage in declaration.Stages)
             {
                 switch (stage.Form)
@@ -41,11 +95,18 @@ namespace NetDsl.Generator.Inference
                         foreach (var layer in stage.Layers)
                         {
                             var before = c;
+                            if (record) LayerAlpha[layer] = alpha;
+                            if (layer.Kind != LayerKind.OctConv && !OctaveTyping.IsPerFrequency(layer)) alpha = Plain;
                             switch (layer.Kind)
                             {
                                 case LayerKind.Conv:
                                     c = layer.Out!;
                                     stride = Mul(stride, layer.Stride);
+                                    break;
+                                case LayerKind.OctConv:
+                                    c = layer.Out!;
+                                    stride = Mul(stride, layer.Stride);
+                                    alpha = layer.AlphaOut ?? Plain;
                                     break;
                                 case LayerKind.ConvTranspose:
                                     c = layer.Out!;
@@ -94,17 +155,21 @@ namespace NetDsl.Generator.Inference
                         var layer = stage.Layers[0];
                         var before = c;
                         var copies = new List<Expr>();
+                        if (record) LayerAlpha[layer] = alpha;
                         if (_bound.TryGetValue(layer.BlockName!, out var block))
                         {
+                            bool octave = OctaveTyping.IsOctave(block, Resolve);
                             for (int i = 0; i < layer.Repeat; i++)
                             {
                                 copies.Add(c);
-                                var (blockOut, blockStride) = Walk(block, c, record: false);
                                 var map = Arguments(block, layer, c, firstCopy: i == 0);
+                                var (blockOut, blockStride) = Walk(block, c, InputAlpha(block), record: false);
                                 c = blockOut.Substitute(map);
+                                alpha = octave ? OutputAlpha.Substitute(map) : Plain;
                                 stride = blockStride is null || stride is null ? null : Expr.Mul(stride, blockStride.Substitute(map));
                             }
                         }
+                        else alpha = Plain;
                         if (record)
                         {
                             LayerInput[layer] = before;
@@ -119,12 +184,15 @@ namespace NetDsl.Generator.Inference
                             LayerInput[stage.Layers[0]] = input;
                             LayerOutput[stage.Layers[0]] = c;
                             ShortcutStride[stage.Layers[0]] = stride;
+                            LayerAlpha[stage.Layers[0]] = inputAlpha;
+                            ShortcutAlphaOut[stage.Layers[0]] = alpha;
                         }
                         break;
                     case StageForm.Add:
                         break;
                     case StageForm.Concat:
                     {
+                        alpha = Plain;
                         var layer = stage.Layers[0];
                         var before = c;
                         foreach (var name in layer.From)
@@ -140,6 +208,7 @@ namespace NetDsl.Generator.Inference
                     }
                     case StageForm.Parallel:
                     {
+                        alpha = Plain;
                         var before = c;
                         Expr? total = null;
                         Expr? joinedStride = null;
@@ -169,6 +238,7 @@ namespace NetDsl.Generator.Inference
                 }
                 outputs[stage.Name] = c;
             }
+            OutputAlpha = alpha;
             return (c, stride);
         }
 
@@ -183,7 +253,7 @@ namespace NetDsl.Generator.Inference
                 var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
                 Expr? value = i < given.Count ? given[i].Value : null;
                 if (value is null || (!firstCopy && p.FirstRepeatOnly))
-                    value = p.Default is int d ? Expr.Num(d) : Expr.Var(p.Name);
+                    value = p.DefaultExpr ?? Expr.Var(p.Name);
                 map[p.Name] = value;
             }
             return map;

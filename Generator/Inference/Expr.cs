@@ -18,6 +18,9 @@ namespace NetDsl.Generator.Inference
 
         public static Expr Var(string name) => new VarExpr(name);
 
+        /// <summary>A real literal (an octave convolution's alpha, or a double block argument).</summary>
+        public static Expr Real(double value) => new RealExpr(value);
+
         public static Expr Add(Expr a, Expr b) => Binary('+', a, b);
 
         public static Expr Mul(Expr a, Expr b) => Binary('*', a, b);
@@ -48,6 +51,12 @@ namespace NetDsl.Generator.Inference
 
         /// <summary>Evaluates with the given variables; null and an error text when it cannot.</summary>
         public abstract long? Evaluate(IReadOnlyDictionary<string, long> variables, out string? error);
+
+        /// <summary>
+        /// Evaluates in real arithmetic (true division), for alphas and double parameters: names are looked up in
+        /// <paramref name="variables"/>, which hold the int parameters too. Null and an error text when it cannot.
+        /// </summary>
+        public abstract double? EvaluateReal(IReadOnlyDictionary<string, double> variables, out string? error);
 
         /// <summary>C# source for the expression (integer arithmetic; the operands are never negative).</summary>
         public abstract string ToCSharp(int parentPrecedence = 0);
@@ -100,6 +109,12 @@ namespace NetDsl.Generator.Inference
                 return Value;
             }
 
+            public override double? EvaluateReal(IReadOnlyDictionary<string, double> variables, out string? error)
+            {
+                error = null;
+                return Value;
+            }
+
             public override string ToCSharp(int parentPrecedence = 0) => Value.ToString(CultureInfo.InvariantCulture);
 
             public override void CollectVariables(ISet<string> names) { }
@@ -109,12 +124,53 @@ namespace NetDsl.Generator.Inference
             public override bool Equals(Expr? other) => other is NumExpr n && n.Value == Value;
         }
 
+        private sealed class RealExpr : Expr
+        {
+            public RealExpr(double value) => Value = value;
+            public double Value { get; }
+
+            public override long? Evaluate(IReadOnlyDictionary<string, long> variables, out string? error)
+            {
+                error = $"{ToCSharp()} is not an integer";
+                return null;
+            }
+
+            public override double? EvaluateReal(IReadOnlyDictionary<string, double> variables, out string? error)
+            {
+                error = null;
+                return Value;
+            }
+
+            public override string ToCSharp(int parentPrecedence = 0)
+            {
+                var text = Value.ToString("R", CultureInfo.InvariantCulture);
+                return text.IndexOf('.') >= 0 || text.IndexOf('E') >= 0 ? text : text + ".0";
+            }
+
+            public override void CollectVariables(ISet<string> names) { }
+
+            public override Expr Substitute(IReadOnlyDictionary<string, Expr> replacements) => this;
+
+            public override bool Equals(Expr? other) => other is RealExpr r && r.Value.Equals(Value);
+        }
+
         private sealed class VarExpr : Expr
         {
             public VarExpr(string name) => Name = name;
             public string Name { get; }
 
             public override long? Evaluate(IReadOnlyDictionary<string, long> variables, out string? error)
+            {
+                if (variables.TryGetValue(Name, out var v))
+                {
+                    error = null;
+                    return v;
+                }
+                error = $"unknown name '{Name}' (known: {string.Join(", ", variables.Keys)})";
+                return null;
+            }
+
+            public override double? EvaluateReal(IReadOnlyDictionary<string, double> variables, out string? error)
             {
                 if (variables.TryGetValue(Name, out var v))
                 {
@@ -169,6 +225,30 @@ namespace NetDsl.Generator.Inference
                             return null;
                         }
                         return Op == '/' ? ShapeMath.FloorDiv(l.Value, r.Value) : l.Value - ShapeMath.FloorDiv(l.Value, r.Value) * r.Value;
+                }
+                error = $"unknown operator '{Op}'";
+                return null;
+            }
+
+            public override double? EvaluateReal(IReadOnlyDictionary<string, double> variables, out string? error)
+            {
+                var l = Left.EvaluateReal(variables, out error);
+                if (l is null) return null;
+                var r = Right.EvaluateReal(variables, out error);
+                if (r is null) return null;
+                switch (Op)
+                {
+                    case '+': return l + r;
+                    case '-': return l - r;
+                    case '*': return l * r;
+                    case '/':
+                    case '%':
+                        if (r == 0)
+                        {
+                            error = $"division by zero in \"{ToCSharp()}\"";
+                            return null;
+                        }
+                        return Op == '/' ? l / r : l - Math.Floor(l.Value / r.Value) * r;
                 }
                 error = $"unknown operator '{Op}'";
                 return null;

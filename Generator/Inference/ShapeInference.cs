@@ -82,14 +82,19 @@ namespace NetDsl.Generator.Inference
             public long PathStride;
             /// <summary>A flat tensor whose features came from more than one pixel.</summary>
             public bool FlatFromSpatial;
+            /// <summary>Low-frequency fraction of an octave value (the alpha_out that made it); 0 for a plain tensor.</summary>
+            public double Alpha;
         }
 
         private sealed class Scope
         {
-            public Scope(BoundDeclaration declaration, Dictionary<string, long> env, string prefix, int depth, List<string> stack, bool top)
+            public Scope(BoundDeclaration declaration, Dictionary<string, long> env, Dictionary<string, double> realEnv, string prefix, int depth,
+                List<string> stack, bool top, bool octave)
             {
                 Declaration = declaration;
                 Env = env;
+                RealEnv = realEnv;
+                Octave = octave;
                 Prefix = prefix;
                 Depth = depth;
                 Stack = stack;
@@ -98,6 +103,10 @@ namespace NetDsl.Generator.Inference
 
             public BoundDeclaration Declaration { get; }
             public Dictionary<string, long> Env { get; }
+            /// <summary>Every parameter as a real (int ones too), for alphas and double parameters.</summary>
+            public Dictionary<string, double> RealEnv { get; }
+            /// <summary>Whether the declaration's module works on octave pairs (it has an octave layer or uses an octave block).</summary>
+            public bool Octave { get; }
             public string Prefix { get; }
             public int Depth { get; }
             public List<string> Stack { get; }
@@ -136,9 +145,16 @@ namespace NetDsl.Generator.Inference
             _result.Rows.Add(top);
 
             var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = network.InChannels };
-            var scope = new Scope(bound, env, "", 1, new List<string> { network.MetadataName }, top: true);
+            var realEnv = new Dictionary<string, double>(StringComparer.Ordinal) { [Expr.InChannels] = network.InChannels };
+            var scope = new Scope(bound, env, realEnv, "", 1, new List<string> { network.MetadataName }, top: true, octave: false);
             var output = RunDeclaration(scope, input);
             if (output is null) return _result;
+            if (output.Value.Shape.IsOctave)
+            {
+                Report(DiagnosticDescriptors.OctaveMixing, network.Location, network.DisplayName,
+                    $"the network ends with the octave pair {Fmt(output.Value.Shape)}; end the octave part with an octave conv of AlphaOut = 0, which merges it into a plain tensor");
+                return _result;
+            }
 
             _result.Output = output.Value.Shape;
             top.OutputShape = Fmt(output.Value.Shape);
@@ -313,8 +329,17 @@ namespace NetDsl.Generator.Inference
         private Value? ApplyLayerCore(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
         {
             var shape = v.Shape;
+            if (shape.IsOctave && !AcceptsOctave(layer))
+            {
+                Report(DiagnosticDescriptors.OctaveMixing, layer.Location, where,
+                    $"[{layer.Kind}] is a plain layer but receives the octave pair {Fmt(shape)}; end the octave part first with an octave conv of AlphaOut = 0");
+                return null;
+            }
+            if (shape.IsOctave && layer.Kind == LayerKind.BatchNorm) return ApplyOctaveBatchNorm(scope, layer, v, row, where);
             switch (layer.Kind)
             {
+                case LayerKind.OctConv:
+                    return ApplyOctConv(scope, layer, v, row, where);
                 case LayerKind.Conv:
                 case LayerKind.ConvTranspose:
                     return ApplyConv(scope, layer, v, row, where);
@@ -1039,34 +1064,40 @@ namespace NetDsl.Generator.Inference
             metadataName is null ? "?" : metadataName.StartsWith("global::", StringComparison.Ordinal) ? metadataName.Substring(8) : metadataName;
 
         /// <summary>Evaluates a block use's arguments and matches them to the block's parameters.</summary>
-        private long?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where, List<BlockArg>? list = null)
+        /// <remarks>Values are doubles so that double [Param]s (alphas) travel with the int ones; an int parameter
+        /// gets an integer-valued argument (checked here), exactly representable.</remarks>
+        private double?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where, List<BlockArg>? list = null)
         {
             list ??= layer.BlockArgs;
             string argument = ReferenceEquals(list, layer.BlockArgs) ? "args" : "FirstArgs";
-            var values = new List<long>();
+            var values = new List<double>();
+            var parameters = block.Params;
             for (int i = 0; i < list.Count; i++)
             {
                 var arg = list[i];
-                var value = arg.Value.Evaluate(scope.Env, out var error);
+                bool real = i < parameters.Count && parameters[i].Real;
+                string? error;
+                double? value = real ? arg.Value.EvaluateReal(scope.RealEnv, out error) : arg.Value.Evaluate(scope.Env, out error);
                 if (value is null)
                 {
-                    Report(DiagnosticDescriptors.InvalidExpression, arg.Location ?? layer.Location, where, $"argument {i + 1}: {error}");
+                    string name = i < parameters.Count ? $" ('{parameters[i].Name}', {parameters[i].TypeName})" : "";
+                    Report(DiagnosticDescriptors.InvalidExpression, arg.Location ?? layer.Location, where, $"argument {i + 1}{name}: {error}");
                     return null;
                 }
                 values.Add(value.Value);
             }
-            var parameters = block.Params;
             if (values.Count > parameters.Count)
             {
                 Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf(argument), block.ClassName,
                     $"takes {parameters.Count} argument(s) ({string.Join(", ", parameters.Select(q => q.Name))}) but {values.Count} were given");
                 return null;
             }
-            var result = new long?[parameters.Count];
+            var result = new double?[parameters.Count];
             for (int i = 0; i < parameters.Count; i++)
             {
                 if (i < values.Count) result[i] = values[i];
                 else if (parameters[i].Default is int def) result[i] = def;
+                else if (parameters[i].RealDefault is double realDefault) result[i] = realDefault;
                 else
                 {
                     Report(DiagnosticDescriptors.BlockArguments, layer.LocationOf(argument), block.ClassName,
@@ -1077,21 +1108,27 @@ namespace NetDsl.Generator.Inference
             return result;
         }
 
-        private Value? RunBlock(Scope scope, DeclarationSpec block, long?[] args, Value v, string prefix, int depth, SummaryRow row, bool firstCopy)
+        private Value? RunBlock(Scope scope, DeclarationSpec block, double?[] args, Value v, string prefix, int depth, SummaryRow row, bool firstCopy)
         {
-            var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = v.Shape.Channels };
+            // An octave block's in_channels counts both frequencies, as d-li14's inplanes does.
+            long inChannels = v.Shape.Channels + v.Shape.LowChannels;
+            var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = inChannels };
+            var realEnv = new Dictionary<string, double>(StringComparer.Ordinal) { [Expr.InChannels] = inChannels };
             var shown = new List<string>();
             for (int i = 0; i < block.Params.Count; i++)
             {
                 var param = block.Params[i];
-                long value = !firstCopy && param.FirstRepeatOnly && param.Default is int def ? def : args[i]!.Value;
-                env[param.Name] = value;
-                shown.Add(param.Name + "=" + value.ToString(CultureInfo.InvariantCulture));
+                double value = !firstCopy && param.FirstRepeatOnly && param.DefaultExpr is not null
+                    ? (param.Default ?? param.RealDefault!.Value) : args[i]!.Value;
+                if (!param.Real) env[param.Name] = (long)value;
+                realEnv[param.Name] = value;
+                shown.Add(param.Name + "=" + value.ToString(param.Real ? "R" : "0", CultureInfo.InvariantCulture));
             }
             row.Kind = block.ClassName + "(" + string.Join(", ", shown) + ")";
             row.IsContainer = true;
             var stack = new List<string>(scope.Stack) { block.MetadataName };
-            var inner = new Scope(Bind(block), env, prefix, depth, stack, top: false);
+            var bound = Bind(block);
+            var inner = new Scope(bound, env, realEnv, prefix, depth, stack, top: false, octave: IsOctaveDeclaration(bound));
             var output = RunDeclaration(inner, v);
             if (output is null) return null;
             var result = output.Value;
@@ -1112,7 +1149,7 @@ namespace NetDsl.Generator.Inference
             Value? current = v;
             if (layer.Repeat == 1)
             {
-                facts.Add((v.Shape.Channels, args.Select(a => a!.Value).ToArray()));
+                facts.Add((v.Shape.Channels, args.Select(a => (long)a!.Value).ToArray()));
                 current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true);
             }
             else
@@ -1127,7 +1164,7 @@ namespace NetDsl.Generator.Inference
                     var given = i == 0 ? firstArgs : args;
                     var copyArgs = new long[block.Params.Count];
                     for (int j = 0; j < copyArgs.Length; j++)
-                        copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : given[j]!.Value;
+                        copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : (long)given[j]!.Value;
                     facts.Add((current.Value.Shape.Channels, copyArgs));
                     current = RunBlock(scope, block, given, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0);
                     if (current is not null)
@@ -1153,6 +1190,7 @@ namespace NetDsl.Generator.Inference
 
         private Value? ApplyShortcut(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
         {
+            if (scope.Octave || main.Shape.IsOctave || input.Shape.IsOctave) return ApplyOctaveShortcut(scope, layer, main, input, row, path, where);
             var a = main.Shape;
             var b = input.Shape;
             row.InputShape = Fmt(b) + " + " + Fmt(a);
@@ -1261,6 +1299,12 @@ namespace NetDsl.Generator.Inference
                 }
                 else
                 {
+                    if (other.Shape.IsOctave || v.Shape.IsOctave)
+                    {
+                        Report(DiagnosticDescriptors.OctaveMixing, layer.Location, where,
+                            $"[Concat] joins plain tensors, not the octave pair {Fmt(v.Shape.IsOctave ? v.Shape : other.Shape)}; merge the pair first (AlphaOut = 0) or add it with [Add]");
+                        return null;
+                    }
                     if (other.Shape.Rank != Rank.Map || v.Shape.Rank != Rank.Map || !other.Shape.SameSpatial(v.Shape))
                     {
                         Report(DiagnosticDescriptors.ConcatSpatialMismatch, layer.Location, where, Fmt(v.Shape), Fmt(other.Shape) + $" (from '{name}')");
@@ -1281,6 +1325,12 @@ namespace NetDsl.Generator.Inference
         {
             var join = stage.JoinLayer!;
             bool concat = join.JoinMode == 0;
+            if (v.Shape.IsOctave)
+            {
+                Report(DiagnosticDescriptors.OctaveMixing, stage.Branches[0].Location, where,
+                    $"parallel branches take a plain tensor, not the octave pair {Fmt(v.Shape)}; merge the pair first (AlphaOut = 0)");
+                return null;
+            }
             row.Kind = "Parallel(" + (concat ? "concat" : "sum") + ")";
             row.IsContainer = true;
             Value? result = null;
@@ -1289,6 +1339,12 @@ namespace NetDsl.Generator.Inference
             {
                 var branch = branches[i];
                 if (!TryBlock(scope, branch, where, out var block)) return null;
+                if (IsOctaveDeclaration(Bind(block)))
+                {
+                    Report(DiagnosticDescriptors.OctaveMixing, branch.LocationOf("block"), where,
+                        $"'{block.ClassName}' works on octave pairs and cannot be a parallel branch; use it as a stage of its own with [Use]");
+                    return null;
+                }
                 var args = BlockArguments(scope, branch, block, where);
                 if (args is null) return null;
                 string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
@@ -1303,7 +1359,7 @@ namespace NetDsl.Generator.Inference
                     f.BlockInChannels.Clear();
                     f.BlockArgValues.Clear();
                     f.BlockInChannels.Add(v.Shape.Channels);
-                    f.BlockArgValues.Add(args.Select(a => a!.Value).ToArray());
+                    f.BlockArgValues.Add(args.Select(a => (long)a!.Value).ToArray());
                 });
                 if (result is null)
                 {

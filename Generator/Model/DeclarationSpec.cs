@@ -43,8 +43,20 @@ namespace NetDsl.Generator.Model
         }
     }
 
-    /// <summary>A block parameter: an int field marked [Param], positional at the use site.</summary>
-    public sealed record ParamSpec(string Name, int? Default, bool FirstRepeatOnly, LocationInfo? Location);
+    /// <summary>
+    /// A block parameter: an int field marked [Param] (or a double one, <paramref name="Real"/>, for an octave
+    /// convolution's alpha), positional at the use site. <paramref name="Default"/> holds an int default,
+    /// <paramref name="RealDefault"/> a double one.
+    /// </summary>
+    public sealed record ParamSpec(string Name, int? Default, bool FirstRepeatOnly, LocationInfo? Location, bool Real = false, double? RealDefault = null)
+    {
+        /// <summary>The default as an expression, or null when the parameter has none.</summary>
+        public Inference.Expr? DefaultExpr =>
+            Default is int d ? Inference.Expr.Num(d) : RealDefault is double r ? Inference.Expr.Real(r) : null;
+
+        /// <summary>The C# type of the parameter.</summary>
+        public string TypeName => Real ? "double" : "int";
+    }
 
     /// <summary>A Stage field and the layer attributes on it, in source order.</summary>
     public sealed record StageSpec(string Name, EquatableArray<LayerSpec> Layers, LocationInfo? Location);

@@ -191,13 +191,16 @@ namespace NetDsl.Generator.Parse
         {
             if (kind != DeclarationKind.Block)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "[Param] fields belong to [Block] classes"));
-            if (field.Type.SpecialType != SpecialType.System_Int32)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an int"));
+            bool real = field.Type.SpecialType == SpecialType.System_Double;
+            if (field.Type.SpecialType != SpecialType.System_Int32 && !real)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "a [Param] field must be an int (or a double, for an octave convolution's alpha)"));
             if (field.IsStatic || field.IsConst)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an instance field"));
 
             bool firstOnly = attribute.NamedArguments.Any(a => a.Key == "FirstRepeatOnly" && a.Value.Value is true);
             int? fallback = null;
+            double? realFallback = null;
             foreach (var reference in field.DeclaringSyntaxReferences)
             {
                 if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer })
@@ -206,14 +209,17 @@ namespace NetDsl.Generator.Parse
                         ? context.SemanticModel
                         : context.SemanticModel.Compilation.GetSemanticModel(initializer.SyntaxTree);
                     var constant = model.GetConstantValue(initializer.Value, cancellationToken);
-                    if (constant.HasValue && constant.Value is int value) fallback = value;
-                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] default must be a constant int"));
+                    if (constant.HasValue && constant.Value is int value && !real) fallback = value;
+                    else if (constant.HasValue && real && constant.Value is double or int or float)
+                        realFallback = Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                        real ? "a [Param] default must be a constant number" : "a [Param] default must be a constant int"));
                 }
             }
-            if (firstOnly && fallback is null)
+            if (firstOnly && fallback is null && realFallback is null)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
                     "FirstRepeatOnly needs a default value for the later copies (e.g. `int stride = 1;`)"));
-            return new ParamSpec(field.Name, fallback, firstOnly, location);
+            return new ParamSpec(field.Name, fallback, firstOnly, location, real, realFallback);
         }
 
         private static LayerSpec ParseLayer(AttributeData attribute, CancellationToken cancellationToken)

@@ -43,8 +43,9 @@ namespace NetDsl
     }
 
     /// <summary>
-    /// A block parameter. Declare it as an <c>int</c> field of the block; an initializer gives the default.
-    /// Parameters are positional at the use site, in declaration order.
+    /// A block parameter. Declare it as an <c>int</c> field of the block (or a <c>double</c> one for an octave
+    /// convolution's alpha); an initializer gives the default. Parameters are positional at the use site, in declaration
+    /// order.
     /// </summary>
     [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
     public sealed class ParamAttribute : Attribute

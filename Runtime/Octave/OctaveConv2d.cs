@@ -172,7 +172,7 @@ namespace NetDsl.Octave
         {
             if (channels < 0) throw new ArgumentException($"OctaveConv2d: channels must be at least 0, got {channels}.", nameof(channels));
             OctaveConvPlan.CheckAlpha(nameof(OctaveConv2d), alpha, nameof(alpha));
-            return (long)(alpha * channels);
+            return ShapeMath.OctaveLowChannels(channels, alpha);
         }
 
         /// <summary>High-frequency channels of a C-channel map: C − int(α·C).</summary>

@@ -48,8 +48,7 @@ namespace NetDsl.Octave
             // d-li14 (later revision, as ported in seed 002): intra-frequency convs share the groups out by alpha_in,
             // cross-frequency convs keep all of them. Depthwise convs use their own input channels, which is the same
             // whenever alpha_in·C_in is an integer (d-li14's ceil rule cannot build the others).
-            long groupsLow = Depthwise ? InLow : (long)Math.Ceiling(alphaIn * groups);
-            long groupsHigh = Depthwise ? InHigh : (long)Math.Ceiling(groups - alphaIn * groups);
+            var (groupsLow, groupsHigh) = ShapeMath.OctaveIntraGroups(groups, alphaIn, InLow, InHigh, Depthwise);
             L2L = new Branch("conv_l2l", InLow, OutLow, groupsLow, InLow > 0 && OutLow > 0);
             L2H = new Branch("conv_l2h", InLow, OutHigh, groups, !Depthwise && InLow > 0 && OutHigh > 0);
             H2L = new Branch("conv_h2l", InHigh, OutLow, groups, !Depthwise && InHigh > 0 && OutLow > 0);

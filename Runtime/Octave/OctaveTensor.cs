@@ -96,6 +96,32 @@ namespace NetDsl.Octave
             return High;
         }
 
+        /// <summary>Adds per frequency (the residual of an octave block): (a.high + b.high, a.low + b.low).</summary>
+        /// <exception cref="ArgumentException">One pair has a low part and the other has none, or a pair is empty.</exception>
+        public static OctaveTensor operator +(OctaveTensor a, OctaveTensor b)
+        {
+            CheckPairs(a, b, "+");
+            return new OctaveTensor(a.High + b.High, a.Low is null ? null : a.Low + b.Low!);
+        }
+
+        /// <summary>Adds <paramref name="other"/> in place, per frequency (ResNet.cs's <c>add_</c> for an octave residual).</summary>
+        /// <exception cref="ArgumentException">One pair has a low part and the other has none, or a pair is empty.</exception>
+        public OctaveTensor add_(OctaveTensor other)
+        {
+            CheckPairs(this, other, "add_");
+            High.add_(other.High);
+            Low?.add_(other.Low!);
+            return this;
+        }
+
+        private static void CheckPairs(OctaveTensor a, OctaveTensor b, string op)
+        {
+            if (a.High is null || b.High is null)
+                throw new ArgumentException($"OctaveTensor {op}: a pair is empty (default value, High is null).");
+            if ((a.Low is null) != (b.Low is null))
+                throw new ArgumentException($"OctaveTensor {op}: both pairs must have a low-frequency part or neither: {a.ShapeText} and {b.ShapeText}.");
+        }
+
         /// <summary>Moves both tensors to the enclosing dispose scope (for a forward pass's result).</summary>
         public OctaveTensor MoveToOuterDisposeScope() =>
             new OctaveTensor(High.MoveToOuterDisposeScope(), Low?.MoveToOuterDisposeScope());
