@@ -1594,6 +1594,162 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0034 octave alpha above 1"] = new("NDSL0034", "Net.split: AlphaOut is the low-frequency fraction of the channels and must be within [0, 1], got 1.5", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, [|AlphaOut = 1.5|])] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0035 octave split of another alpha"] = new("NDSL0035", "Net.merge: OctConv splits its 16 input channels by alpha_in 0.5 into (high 8, low 8) but receives (high 12, low 4), the split of alpha 0.25", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.25)] Stage split;
+                [OctConv(16, Kernel = 1, [|AlphaIn = 0.5|], AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.25)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.25, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0036 plain layer fed an octave pair"] = new("NDSL0036", "Net.conv: [Conv] is a plain layer but receives the octave pair ([N, 8, 16, 16], [N, 8, 8, 8])", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [[|Conv(16, Padding = 1)|]] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+                [Conv(16, Padding = 1)] Stage conv;
+            }
+            """),
+
+        ["NDSL0036 octave layer fed a plain tensor"] = new("NDSL0036", "but receives the plain [N, 8, 16, 16]; the first octave layer takes AlphaIn = 0", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, [|AlphaIn = 0.5|], AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0036 octave layer mixed with a plain one in a stage"] = new("NDSL0036", "declare [MaxPool] in a stage of its own", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.0), BatchNorm, [|MaxPool(2)|]] Stage split;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.0), BatchNorm] Stage split;
+                [MaxPool(2)] Stage pool;
+            }
+            """),
+
+        ["NDSL0037 octave stride 2 on a size not divisible by 4"] = new("NDSL0037", "must have a height and width divisible by 4 (stride 2 with a low-frequency output pools the high-frequency map twice), got height 18", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 18, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [[|OctConv(16, Stride = 2, Padding = 1)|]] Stage down;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 20, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Stride = 2, Padding = 1)] Stage down;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0038 octave stride 3"] = new("NDSL0038", "Net.split: an octave convolution pools by 2x2 for its stride, so the stride must be 1 or 2, got 3", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, [|Stride = 3|], AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, Stride = 2, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
         ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
             """
             using NetDsl;

@@ -154,6 +154,31 @@ public class RuntimeParityTests
         }
     }
 
+    /// <summary>
+    /// Every sample converts to float64 and back (TorchSharp's to() looks the module's fields up by name, so generated
+    /// fields must not clash with the user's Stage fields), keeps its parameter count, and still runs.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SampleNames))]
+    public void Every_sample_moves_to_another_dtype_and_runs(string name)
+    {
+        var sample = SampleRunner.All.Single(s => s.Name == name);
+        using var net = sample.Create();
+        net.eval();
+        net.to(ScalarType.Float64);
+        Assert.All(net.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        Assert.Equal(sample.Summary.TotalParams, net.parameters().Sum(p => p.numel()));
+        var shape = sample.InputShapes[0];
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            var input = (sample.FixedInput?.Invoke() ?? torch.randn(shape)).to(ScalarType.Float64);
+            Assert.Equal(ScalarType.Float64, net.call(input).dtype);
+        }
+        net.to(ScalarType.Float32);
+        Assert.All(net.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+    }
+
     public static TheoryData<string> NetworksWithRuntimeModules => new() { "WTConvStack", "DeeperCnnHwd", "DeeperCnnStridedConv", "ResNet50" };
 
     /// <summary>
@@ -396,6 +421,111 @@ public class RuntimeParityTests
 
         Assert.All(tensors, t => Assert.True(t.IsInvalid));
         Assert.ThrowsAny<Exception>(() => { _ = nestedConv.weight!.shape; });
+    }
+
+    // ------------------------------------------------------------------ Oct-ResNet vs a PyTorch build of d-li14's structure
+
+    [Fact]
+    public void OctResNet50_state_dict_matches_the_reference_structure_key_for_key()
+    {
+        var fixture = Fixture.Load(Path.Combine("octave", "oct_resnet50_state_dict.tsv"));
+        using var net = new OctResNet50();
+
+        AssertStateDictMatches(fixture, net);
+        Assert.Contains(fixture.Entries, e => e.Key == "layer1.0.downsample.0.conv.conv_h2l.weight"); // the split's projection
+        Assert.Contains(fixture.Entries, e => e.Key == "layer4.0.conv1.conv.conv_l2h.weight");       // the merge
+    }
+
+    [Fact]
+    public void OctResNet50_has_resnet50s_parameters_and_the_published_multiply_adds()
+    {
+        var fixture = Fixture.Load(Path.Combine("octave", "oct_resnet50_state_dict.tsv"));
+        // The splits partition both channel axes of every convolution, so the count is ResNet-50's (d-li14's README: 25.557M).
+        Assert.Equal(ResNet50.Summary.TotalParams, OctResNet50.Summary.TotalParams);
+        Assert.Equal(fixture.TotalParams, OctResNet50.Summary.TotalParams);
+
+        // d-li14 measured 2.367 GFLOPs (multiply-adds) against ResNet-50's 4.089; PyTorch's own forward, hooked, gives the same.
+        long macs = OctResNet50.Summary.TotalMacs!.Value;
+        Assert.Equal(2.367, Math.Round(macs / 1e9, 3));
+        var header = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "octave", "oct_resnet50_state_dict.tsv")).First();
+        var measured = long.Parse(header.Split("macs_224 ")[1].Split(';')[0], CultureInfo.InvariantCulture);
+        Assert.Equal(measured, macs);
+    }
+
+    [Fact]
+    public void OctResNetTiny_output_matches_pytorch_on_the_reference_semantics()
+    {
+        var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "octave", "oct_resnet_tiny.json")));
+        var root = doc.RootElement;
+        using var net = new OctResNetTiny();
+        net.to(ScalarType.Float64);
+        net.eval();
+
+        // Same keys, shapes and order as the PyTorch build, then the same values by key.
+        var expectedKeys = root.GetProperty("state_dict").EnumerateArray()
+            .Select(e => e.GetProperty("key").GetString() + " " + string.Join("x", e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()))).ToList();
+        var stateDict = net.state_dict();
+        var pytorchOrder = new List<string>();
+        foreach (var (name, sub) in PreOrder("", net))
+        {
+            string prefix = name.Length == 0 ? "" : name + ".";
+            foreach (var (key, p) in sub.named_parameters(recurse: false)) pytorchOrder.Add(prefix + key + " " + string.Join("x", p.shape));
+            foreach (var (key, b) in sub.named_buffers(recurse: false)) pytorchOrder.Add(prefix + key + " " + string.Join("x", b.shape));
+        }
+        Assert.Equal(expectedKeys, pytorchOrder);
+
+        int filled = 0;
+        using (torch.no_grad())
+        {
+            foreach (var row in root.GetProperty("recipe").EnumerateArray())
+            {
+                var target = stateDict[row.GetProperty("key").GetString()!];
+                double amp = row.GetProperty("amp").GetDouble(), freq = row.GetProperty("freq").GetDouble();
+                double phase = row.GetProperty("phase").GetDouble(), offset = row.GetProperty("offset").GetDouble();
+                var i = torch.arange(1, target.numel() + 1, dtype: ScalarType.Float64);
+                target.copy_((offset + amp * torch.sin(freq * i + phase)).reshape(target.shape));
+                filled++;
+            }
+        }
+        Assert.True(filled > 100, $"only {filled} entries filled");
+
+        var input = torch.tensor(root.GetProperty("input").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+            root.GetProperty("input_shape").EnumerateArray().Select(v => v.GetInt64()).ToArray(), ScalarType.Float64);
+        var expected = root.GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        using (torch.no_grad())
+        {
+            var output = net.call(input);
+            Assert.Equal(root.GetProperty("output_shape").EnumerateArray().Select(v => v.GetInt64()).ToArray(), output.shape);
+            var actual = output.flatten().data<double>().ToArray();
+            for (int k = 0; k < expected.Length; k++)
+                Assert.True(Math.Abs(expected[k] - actual[k]) <= 1e-5 * Math.Max(1, Math.Abs(expected[k])), $"output {k}: expected {expected[k]}, got {actual[k]}");
+        }
+    }
+
+    [Fact]
+    public void Octave_alpha_sweep_saves_multiply_adds_as_the_papers_ratio_predicts()
+    {
+        // Compile-time multiply-adds of Oct-ResNet-50 at alpha .125/.25/.5/.75 against ResNet-50. The network's ratio
+        // lies above the per-layer 1 - 1.5a + 0.75a^2 (the stem, layer4 and fc stay plain; stride-2 layers save
+        // 1 - 0.75a) and falls with alpha.
+        // The official repository's ablation figure puts Oct-ResNet-50 at about 3.6, 3.1, 2.4 and 1.9 GFLOPs for these
+        // alphas (read off a log axis, about ±0.1; reference/octave.md).
+        var sweep = new[]
+        {
+            (0.125, OctResNet50Alpha125.Summary, 3.6), (0.25, OctResNet50Alpha25.Summary, 3.1),
+            (0.5, OctResNet50.Summary, 2.4), (0.75, OctResNet50Alpha75.Summary, 1.9),
+        };
+        double previous = 1;
+        foreach (var (alpha, summary, published) in sweep)
+        {
+            Assert.Equal(ResNet50.Summary.TotalParams, summary.TotalParams);
+            double ratio = (double)summary.TotalMacs!.Value / ResNet50.Summary.TotalMacs!.Value;
+            double theory = 1 - 1.5 * alpha + 0.75 * alpha * alpha;
+            Assert.True(ratio < previous, $"alpha {alpha}: ratio {ratio} does not fall");
+            Assert.True(ratio > theory, $"alpha {alpha}: ratio {ratio} below the per-layer {theory}");
+            Assert.True(Math.Abs(summary.TotalMacs.Value / 1e9 - published) <= 0.15, $"alpha {alpha}: {summary.TotalMacs.Value / 1e9} G against the published {published} G");
+            previous = ratio;
+        }
     }
 
     // ------------------------------------------------------------------ helpers

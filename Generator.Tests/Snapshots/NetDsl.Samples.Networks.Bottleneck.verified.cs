@@ -12,43 +12,33 @@ namespace NetDsl.Samples.Networks
     partial class Bottleneck : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv1")]
         private readonly Modules.Conv2d _conv1;
 
         // bn1: [N, planes, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "bn1")]
         private readonly Modules.BatchNorm2d _bn1;
 
         // relu1: [N, planes, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu1")]
         private readonly Modules.ReLU _relu1;
 
         // conv2: [N, planes, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv2")]
         private readonly Modules.Conv2d _conv2;
 
         // bn2: [N, planes, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "bn2")]
         private readonly Modules.BatchNorm2d _bn2;
 
         // relu2: [N, planes, *, *] -> [N, planes, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu2")]
         private readonly Modules.ReLU _relu2;
 
         // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv3")]
         private readonly Modules.Conv2d _conv3;
 
         // bn3: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "bn3")]
         private readonly Modules.BatchNorm2d _bn3;
 
         // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "downsample")]
         private readonly Modules.Sequential? _downsample;
 
         // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu")]
         private readonly Modules.ReLU _relu;
 
         /// <summary>Builds Bottleneck for an input of <paramref name="in_channels"/> channels.</summary>
@@ -84,7 +74,25 @@ namespace NetDsl.Samples.Networks
             bn3 = new global::NetDsl.Stage("bn3", "BatchNorm", $"[N, {planes * 4}, H', W']", _bn3);
             downsample = new global::NetDsl.Stage("downsample", "Shortcut", $"[N, {planes * 4}, H', W']", _downsample);
             relu = new global::NetDsl.Stage("relu", "ReLU", $"[N, {planes * 4}, H', W']", _relu);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv1", _conv1);
+            register_module("bn1", _bn1);
+            register_module("relu1", _relu1);
+            register_module("conv2", _conv2);
+            register_module("bn2", _bn2);
+            register_module("relu2", _relu2);
+            register_module("conv3", _conv3);
+            register_module("bn3", _bn3);
+            if (_downsample is not null) register_module("downsample", _downsample);
+            register_module("relu", _relu);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

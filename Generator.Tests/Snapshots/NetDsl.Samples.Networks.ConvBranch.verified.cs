@@ -12,15 +12,12 @@ namespace NetDsl.Samples.Networks
     partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv: [N, in_channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.Conv2d _conv;
 
         // bn: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.BatchNorm2d _bn;
 
         // relu: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu;
 
         /// <summary>Builds ConvBranch for an input of <paramref name="in_channels"/> channels.</summary>
@@ -36,7 +33,18 @@ namespace NetDsl.Samples.Networks
             conv = new global::NetDsl.Stage("conv", "Conv", $"[N, {channels}, H', W']", _conv);
             bn = new global::NetDsl.Stage("bn", "BatchNorm", $"[N, {channels}, H', W']", _bn);
             relu = new global::NetDsl.Stage("relu", "ReLU", $"[N, {channels}, H', W']", _relu);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("0", _conv);
+            register_module("1", _bn);
+            register_module("2", _relu);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

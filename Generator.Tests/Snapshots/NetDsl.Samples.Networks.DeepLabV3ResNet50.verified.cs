@@ -12,15 +12,12 @@ namespace NetDsl.Samples.Networks
     partial class DeepLabV3ResNet50 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // backbone: [N, 3, 224, 224] -> [N, 2048, 28, 28]
-        [global::TorchSharp.Utils.ComponentName(Name = "backbone")]
         private readonly global::NetDsl.Samples.Networks.ResNet50Backbone _backbone;
 
         // classifier: [N, 2048, 28, 28] -> [N, 21, 28, 28]
-        [global::TorchSharp.Utils.ComponentName(Name = "classifier")]
         private readonly global::NetDsl.Pyramids.DeepLabHead _classifier;
 
         // upsample: [N, 21, 28, 28] -> [N, 21, 224, 224]
-        [global::TorchSharp.Utils.ComponentName(Name = "upsample")]
         private readonly Modules.Upsample _upsample;
 
         /// <summary>Builds DeepLabV3ResNet50 with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -32,7 +29,18 @@ namespace NetDsl.Samples.Networks
             backbone = new global::NetDsl.Stage("backbone", "ResNet50Backbone", "[N, 2048, 28, 28]", _backbone);
             classifier = new global::NetDsl.Stage("classifier", "DeepLabHead", "[N, 21, 28, 28]", _classifier);
             upsample = new global::NetDsl.Stage("upsample", "Upsample", "[N, 21, 224, 224]", _upsample);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("backbone", _backbone);
+            register_module("classifier", _classifier);
+            register_module("upsample", _upsample);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

@@ -12,23 +12,18 @@ namespace NetDsl.Samples.Networks
     partial class DeeperCnnMaxPool : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, 1, 128, 128] -> [N, 16, 128, 128]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv1")]
         private readonly Modules.Sequential _conv1;
 
         // down1: [N, 16, 128, 128] -> [N, 16, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "down1")]
         private readonly Modules.MaxPool2d _down1;
 
         // conv2: [N, 16, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv2")]
         private readonly Modules.Sequential _conv2;
 
         // down2: [N, 32, 64, 64] -> [N, 32, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "down2")]
         private readonly Modules.MaxPool2d _down2;
 
         // head: [N, 32, 32, 32] -> [N, 1, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "head")]
         private readonly Modules.Conv2d _head;
 
         /// <summary>Builds DeeperCnnMaxPool with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -50,7 +45,20 @@ namespace NetDsl.Samples.Networks
             conv2 = new global::NetDsl.Stage("conv2", "Conv · BatchNorm · ReLU", "[N, 32, 64, 64]", _conv2);
             down2 = new global::NetDsl.Stage("down2", "Downsample", "[N, 32, 32, 32]", _down2);
             head = new global::NetDsl.Stage("head", "Conv", "[N, 1, 32, 32]", _head);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv1", _conv1);
+            register_module("down1", _down1);
+            register_module("conv2", _conv2);
+            register_module("down2", _down2);
+            register_module("head", _head);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

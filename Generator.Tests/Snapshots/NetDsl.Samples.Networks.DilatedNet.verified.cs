@@ -12,19 +12,15 @@ namespace NetDsl.Samples.Networks
     partial class DilatedNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv: [N, 3, 64, 64] -> [N, 128, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv")]
         private readonly Modules.Sequential _conv;
 
         // pool: [N, 128, 32, 32] -> [N, 128, 1, 1]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool")]
         private readonly Modules.AvgPool2d _pool;
 
         // flatten: [N, 128, 1, 1] -> [N, 128]
-        [global::TorchSharp.Utils.ComponentName(Name = "flatten")]
         private readonly Modules.Flatten _flatten;
 
         // fc: [N, 128] -> [N, 3]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc")]
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds DilatedNet with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -56,7 +52,19 @@ namespace NetDsl.Samples.Networks
             pool = new global::NetDsl.Stage("pool", "AvgPool", "[N, 128, 1, 1]", _pool);
             flatten = new global::NetDsl.Stage("flatten", "Flatten", "[N, 128]", _flatten);
             fc = new global::NetDsl.Stage("fc", "Linear", "[N, 3]", _fc);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv", _conv);
+            register_module("pool", _pool);
+            register_module("flatten", _flatten);
+            register_module("fc", _fc);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

@@ -12,27 +12,21 @@ namespace NetDsl.Samples.Networks
     partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.Conv2d _conv_a;
 
         // bn_a: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.BatchNorm2d _bn_a;
 
         // relu_a: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu_a;
 
         // conv_b: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "3")]
         private readonly Modules.Conv2d _conv_b;
 
         // bn_b: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "4")]
         private readonly Modules.BatchNorm2d _bn_b;
 
         // relu_b: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "5")]
         private readonly Modules.ReLU _relu_b;
 
         /// <summary>Builds DoubleConv for an input of <paramref name="in_channels"/> channels.</summary>
@@ -52,7 +46,21 @@ namespace NetDsl.Samples.Networks
             conv_b = new global::NetDsl.Stage("conv_b", "Conv", $"[N, {channels}, H', W']", _conv_b);
             bn_b = new global::NetDsl.Stage("bn_b", "BatchNorm", $"[N, {channels}, H', W']", _bn_b);
             relu_b = new global::NetDsl.Stage("relu_b", "ReLU", $"[N, {channels}, H', W']", _relu_b);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("0", _conv_a);
+            register_module("1", _bn_a);
+            register_module("2", _relu_a);
+            register_module("3", _conv_b);
+            register_module("4", _bn_b);
+            register_module("5", _relu_b);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

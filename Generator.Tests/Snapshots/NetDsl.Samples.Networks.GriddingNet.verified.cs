@@ -12,15 +12,12 @@ namespace NetDsl.Samples.Networks
     partial class GriddingNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv: [N, 3, 64, 64] -> [N, 64, 36, 36]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv")]
         private readonly Modules.Sequential _conv;
 
         // pool: [N, 64, 36, 36] -> [N, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool")]
         private readonly Modules.Sequential _pool;
 
         // fc: [N, 64] -> [N, 3]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc")]
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds GriddingNet with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -43,7 +40,18 @@ namespace NetDsl.Samples.Networks
             conv = new global::NetDsl.Stage("conv", "Conv · BatchNorm · ReLU · Conv · BatchNorm · ReLU · Conv · BatchNorm · ReLU", "[N, 64, 36, 36]", _conv);
             pool = new global::NetDsl.Stage("pool", "GlobalAvgPool · Flatten", "[N, 64]", _pool);
             fc = new global::NetDsl.Stage("fc", "Linear", "[N, 3]", _fc);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv", _conv);
+            register_module("pool", _pool);
+            register_module("fc", _fc);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

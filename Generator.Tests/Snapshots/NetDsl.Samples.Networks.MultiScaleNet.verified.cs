@@ -12,31 +12,24 @@ namespace NetDsl.Samples.Networks
     partial class MultiScaleNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // stem: [N, 3, 32, 32] -> [N, 32, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "stem")]
         private readonly Modules.Sequential _stem;
 
         // branches: [N, 32, 32, 32] -> [N, 64, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "branches")]
         private readonly Modules.ModuleList<nn.Module<Tensor, Tensor>> _branches;
 
         // project: [N, 64, 32, 32] -> [N, 32, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "project")]
         private readonly Modules.Sequential _project;
 
         // relu: [N, 32, 32, 32] -> [N, 32, 32, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu")]
         private readonly Modules.ReLU _relu;
 
         // pool: [N, 32, 32, 32] -> [N, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool")]
         private readonly Modules.Sequential _pool;
 
         // dropout: [N, 32] -> [N, 32]
-        [global::TorchSharp.Utils.ComponentName(Name = "dropout")]
         private readonly Modules.Dropout _dropout;
 
         // fc: [N, 32] -> [N, 10]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc")]
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds MultiScaleNet with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -68,7 +61,22 @@ namespace NetDsl.Samples.Networks
             pool = new global::NetDsl.Stage("pool", "GlobalAvgPool · Flatten", "[N, 32]", _pool);
             dropout = new global::NetDsl.Stage("dropout", "Dropout", "[N, 32]", _dropout);
             fc = new global::NetDsl.Stage("fc", "Linear", "[N, 10]", _fc);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("stem", _stem);
+            register_module("branches", _branches);
+            register_module("project", _project);
+            register_module("relu", _relu);
+            register_module("pool", _pool);
+            register_module("dropout", _dropout);
+            register_module("fc", _fc);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

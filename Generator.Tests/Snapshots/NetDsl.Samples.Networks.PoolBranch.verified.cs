@@ -12,19 +12,15 @@ namespace NetDsl.Samples.Networks
     partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "0")]
         private readonly Modules.AdaptiveAvgPool2d _pool;
 
         // conv: [N, in_channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "1")]
         private readonly Modules.Conv2d _conv;
 
         // relu: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "2")]
         private readonly Modules.ReLU _relu;
 
         // up: [N, channels, *, *] -> [N, channels, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "3")]
         private readonly Modules.Upsample _up;
 
         /// <summary>Builds PoolBranch for an input of <paramref name="in_channels"/> channels.</summary>
@@ -41,7 +37,19 @@ namespace NetDsl.Samples.Networks
             conv = new global::NetDsl.Stage("conv", "Conv", $"[N, {channels}, H', W']", _conv);
             relu = new global::NetDsl.Stage("relu", "ReLU", $"[N, {channels}, H', W']", _relu);
             up = new global::NetDsl.Stage("up", "Upsample", $"[N, {channels}, H', W']", _up);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("0", _pool);
+            register_module("1", _conv);
+            register_module("2", _relu);
+            register_module("3", _up);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

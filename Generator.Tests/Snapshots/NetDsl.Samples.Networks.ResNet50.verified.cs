@@ -12,47 +12,36 @@ namespace NetDsl.Samples.Networks
     partial class ResNet50 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, 3, 224, 224] -> [N, 64, 112, 112]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv1")]
         private readonly Modules.Conv2d _conv1;
 
         // bn1: [N, 64, 112, 112] -> [N, 64, 112, 112]
-        [global::TorchSharp.Utils.ComponentName(Name = "bn1")]
         private readonly Modules.BatchNorm2d _bn1;
 
         // relu: [N, 64, 112, 112] -> [N, 64, 112, 112]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu")]
         private readonly Modules.ReLU _relu;
 
         // maxpool: [N, 64, 112, 112] -> [N, 64, 56, 56]
-        [global::TorchSharp.Utils.ComponentName(Name = "maxpool")]
         private readonly Modules.MaxPool2d _maxpool;
 
         // layer1: [N, 64, 56, 56] -> [N, 256, 56, 56]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer1")]
         private readonly Modules.Sequential _layer1;
 
         // layer2: [N, 256, 56, 56] -> [N, 512, 28, 28]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer2")]
         private readonly Modules.Sequential _layer2;
 
         // layer3: [N, 512, 28, 28] -> [N, 1024, 14, 14]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer3")]
         private readonly Modules.Sequential _layer3;
 
         // layer4: [N, 1024, 14, 14] -> [N, 2048, 7, 7]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer4")]
         private readonly Modules.Sequential _layer4;
 
         // avgpool: [N, 2048, 7, 7] -> [N, 2048, 1, 1]
-        [global::TorchSharp.Utils.ComponentName(Name = "avgpool")]
         private readonly Modules.AdaptiveAvgPool2d _avgpool;
 
         // flatten: [N, 2048, 1, 1] -> [N, 2048]
-        [global::TorchSharp.Utils.ComponentName(Name = "flatten")]
         private readonly Modules.Flatten _flatten;
 
         // fc: [N, 2048] -> [N, 1000]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc")]
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds ResNet50 with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -96,7 +85,26 @@ namespace NetDsl.Samples.Networks
             avgpool = new global::NetDsl.Stage("avgpool", "GlobalAvgPool", "[N, 2048, 1, 1]", _avgpool);
             flatten = new global::NetDsl.Stage("flatten", "Flatten", "[N, 2048]", _flatten);
             fc = new global::NetDsl.Stage("fc", "Linear", "[N, 1000]", _fc);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv1", _conv1);
+            register_module("bn1", _bn1);
+            register_module("relu", _relu);
+            register_module("maxpool", _maxpool);
+            register_module("layer1", _layer1);
+            register_module("layer2", _layer2);
+            register_module("layer3", _layer3);
+            register_module("layer4", _layer4);
+            register_module("avgpool", _avgpool);
+            register_module("flatten", _flatten);
+            register_module("fc", _fc);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

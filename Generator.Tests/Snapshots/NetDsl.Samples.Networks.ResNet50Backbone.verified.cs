@@ -12,35 +12,27 @@ namespace NetDsl.Samples.Networks
     partial class ResNet50Backbone : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "conv1")]
         private readonly Modules.Conv2d _conv1;
 
         // bn1: [N, 64, *, *] -> [N, 64, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "bn1")]
         private readonly Modules.BatchNorm2d _bn1;
 
         // relu: [N, 64, *, *] -> [N, 64, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "relu")]
         private readonly Modules.ReLU _relu;
 
         // maxpool: [N, 64, *, *] -> [N, 64, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "maxpool")]
         private readonly Modules.MaxPool2d _maxpool;
 
         // layer1: [N, 64, *, *] -> [N, 256, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer1")]
         private readonly Modules.Sequential _layer1;
 
         // layer2: [N, 256, *, *] -> [N, 512, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer2")]
         private readonly Modules.Sequential _layer2;
 
         // layer3: [N, 512, *, *] -> [N, 1024, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer3")]
         private readonly Modules.Sequential _layer3;
 
         // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
-        [global::TorchSharp.Utils.ComponentName(Name = "layer4")]
         private readonly Modules.Sequential _layer4;
 
         /// <summary>Builds ResNet50Backbone for an input of <paramref name="in_channels"/> channels.</summary>
@@ -79,7 +71,23 @@ namespace NetDsl.Samples.Networks
             layer2 = new global::NetDsl.Stage("layer2", "4 × Bottleneck", $"[N, {512}, H', W']", _layer2);
             layer3 = new global::NetDsl.Stage("layer3", "6 × Bottleneck", $"[N, {1024}, H', W']", _layer3);
             layer4 = new global::NetDsl.Stage("layer4", "3 × Bottleneck", $"[N, {2048}, H', W']", _layer4);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("conv1", _conv1);
+            register_module("bn1", _bn1);
+            register_module("relu", _relu);
+            register_module("maxpool", _maxpool);
+            register_module("layer1", _layer1);
+            register_module("layer2", _layer2);
+            register_module("layer3", _layer3);
+            register_module("layer4", _layer4);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

@@ -12,7 +12,6 @@ namespace NetDsl.Samples.Networks
     partial class SeedAvgPool : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // pool: [N, 3, 3, 3] -> [N, 3, 1, 1]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool")]
         private readonly Modules.AvgPool2d _pool;
 
         /// <summary>Builds SeedAvgPool with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -20,7 +19,16 @@ namespace NetDsl.Samples.Networks
         {
             _pool = nn.AvgPool2d(kernel_size: 3, stride: 1);
             pool = new global::NetDsl.Stage("pool", "AvgPool", "[N, 3, 1, 1]", _pool);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("pool", _pool);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

@@ -12,27 +12,21 @@ namespace NetDsl.Samples.Networks
     partial class SppNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // features1: [N, 3, H, W] -> [N, 64, H/2, W/2]
-        [global::TorchSharp.Utils.ComponentName(Name = "features1")]
         private readonly Modules.Sequential _features1;
 
         // features2: [N, 64, H/2, W/2] -> [N, 128, H/4, W/4]
-        [global::TorchSharp.Utils.ComponentName(Name = "features2")]
         private readonly Modules.Sequential _features2;
 
         // features3: [N, 128, H/4, W/4] -> [N, 256, H/4, W/4]
-        [global::TorchSharp.Utils.ComponentName(Name = "features3")]
         private readonly Modules.Sequential _features3;
 
         // spp: [N, 256, H/4, W/4] -> [N, 5376]
-        [global::TorchSharp.Utils.ComponentName(Name = "spp")]
         private readonly global::NetDsl.Pyramids.SpatialPyramidPooling _spp;
 
         // fc1: [N, 5376] -> [N, 1024]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc1")]
         private readonly Modules.Sequential _fc1;
 
         // fc2: [N, 1024] -> [N, 10]
-        [global::TorchSharp.Utils.ComponentName(Name = "fc2")]
         private readonly Modules.Linear _fc2;
 
         /// <summary>Builds SppNet with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -61,7 +55,21 @@ namespace NetDsl.Samples.Networks
             spp = new global::NetDsl.Stage("spp", "SPP", "[N, 5376]", _spp);
             fc1 = new global::NetDsl.Stage("fc1", "Linear · ReLU · Dropout", "[N, 1024]", _fc1);
             fc2 = new global::NetDsl.Stage("fc2", "Linear", "[N, 10]", _fc2);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("features1", _features1);
+            register_module("features2", _features2);
+            register_module("features3", _features3);
+            register_module("spp", _spp);
+            register_module("fc1", _fc1);
+            register_module("fc2", _fc2);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

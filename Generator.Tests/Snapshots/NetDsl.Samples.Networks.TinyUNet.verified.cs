@@ -12,43 +12,33 @@ namespace NetDsl.Samples.Networks
     partial class TinyUNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // enc1: [N, 1, H, W] -> [N, 16, H, W]
-        [global::TorchSharp.Utils.ComponentName(Name = "enc1")]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _enc1;
 
         // pool1: [N, 16, H, W] -> [N, 16, H/2, W/2]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool1")]
         private readonly Modules.MaxPool2d _pool1;
 
         // enc2: [N, 16, H/2, W/2] -> [N, 32, H/2, W/2]
-        [global::TorchSharp.Utils.ComponentName(Name = "enc2")]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _enc2;
 
         // pool2: [N, 32, H/2, W/2] -> [N, 32, H/4, W/4]
-        [global::TorchSharp.Utils.ComponentName(Name = "pool2")]
         private readonly Modules.MaxPool2d _pool2;
 
         // bottleneck: [N, 32, H/4, W/4] -> [N, 64, H/4, W/4]
-        [global::TorchSharp.Utils.ComponentName(Name = "bottleneck")]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _bottleneck;
 
         // up2: [N, 64, H/4, W/4] -> [N, 32, H/2, W/2]
-        [global::TorchSharp.Utils.ComponentName(Name = "up2")]
         private readonly Modules.ConvTranspose2d _up2;
 
         // dec2: [N, 64, H/2, W/2] -> [N, 32, H/2, W/2]
-        [global::TorchSharp.Utils.ComponentName(Name = "dec2")]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _dec2;
 
         // up1: [N, 32, H/2, W/2] -> [N, 16, H, W]
-        [global::TorchSharp.Utils.ComponentName(Name = "up1")]
         private readonly Modules.ConvTranspose2d _up1;
 
         // dec1: [N, 32, H, W] -> [N, 16, H, W]
-        [global::TorchSharp.Utils.ComponentName(Name = "dec1")]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _dec1;
 
         // head: [N, 16, H, W] -> [N, 2, H, W]
-        [global::TorchSharp.Utils.ComponentName(Name = "head")]
         private readonly Modules.Conv2d _head;
 
         /// <summary>Builds TinyUNet with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -76,7 +66,25 @@ namespace NetDsl.Samples.Networks
             skip1 = new global::NetDsl.Stage("skip1", "Concat(enc1)", "[N, 32, H, W]", null);
             dec1 = new global::NetDsl.Stage("dec1", "DoubleConv", "[N, 16, H, W]", _dec1);
             head = new global::NetDsl.Stage("head", "Conv", "[N, 2, H, W]", _head);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("enc1", _enc1);
+            register_module("pool1", _pool1);
+            register_module("enc2", _enc2);
+            register_module("pool2", _pool2);
+            register_module("bottleneck", _bottleneck);
+            register_module("up2", _up2);
+            register_module("dec2", _dec2);
+            register_module("up1", _up1);
+            register_module("dec1", _dec1);
+            register_module("head", _head);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

@@ -12,23 +12,18 @@ namespace NetDsl.Samples.Networks
     partial class WTConvStack : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
         // wt1: [N, 32, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "wt1")]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt1;
 
         // wt2: [N, 32, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "wt2")]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt2;
 
         // wt3: [N, 32, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "wt3")]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt3;
 
         // wt4: [N, 32, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "wt4")]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt4;
 
         // wt5: [N, 32, 64, 64] -> [N, 32, 64, 64]
-        [global::TorchSharp.Utils.ComponentName(Name = "wt5")]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt5;
 
         /// <summary>Builds WTConvStack with freshly initialised weights (PyTorch's default initialisation).</summary>
@@ -44,7 +39,20 @@ namespace NetDsl.Samples.Networks
             wt3 = new global::NetDsl.Stage("wt3", "WTConv", "[N, 32, 64, 64]", _wt3);
             wt4 = new global::NetDsl.Stage("wt4", "WTConv", "[N, 32, 64, 64]", _wt4);
             wt5 = new global::NetDsl.Stage("wt5", "WTConv", "[N, 32, 64, 64]", _wt5);
-            RegisterComponents();
+            // Registered under PyTorch's names, in declaration order: these are the state_dict keys.
+            register_module("wt1", _wt1);
+            register_module("wt2", _wt2);
+            register_module("wt3", _wt3);
+            register_module("wt4", _wt4);
+            register_module("wt5", _wt5);
+        }
+
+        /// <summary>
+        /// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by
+        /// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.
+        /// </summary>
+        protected override void RegisterComponents()
+        {
         }
 
         /// <summary>Runs the stages in declaration order.</summary>

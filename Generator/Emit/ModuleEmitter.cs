@@ -205,7 +205,6 @@ namespace NetDsl.Generator.Emit
                 _fieldTypes[stage] = type;
                 bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
                 _w.WriteLine($"// {stage.Name}: {StageComment(stage)}");
-                _w.WriteLine($"[global::TorchSharp.Utils.ComponentName(Name = \"{ComponentName(stage, i)}\")]");
                 _w.WriteLine($"private readonly {type}{(optional ? "?" : "")} {FieldName(stage)};");
                 _w.WriteLine();
             }
@@ -257,7 +256,23 @@ namespace NetDsl.Generator.Emit
                 string module = _fieldTypes.ContainsKey(stage) ? FieldName(stage) : "null";
                 _w.WriteLine($"{stage.Name} = new global::NetDsl.Stage(\"{stage.Name}\", {Literal(StageKind(stage))}, {StageShapeExpression(stage)}, {module});");
             }
-            _w.WriteLine("RegisterComponents();");
+            _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");
+            for (int i = 0; i < _declaration.Stages.Count; i++)
+            {
+                var stage = _declaration.Stages[i];
+                if (!_fieldTypes.ContainsKey(stage)) continue;
+                bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
+                string register = $"register_module(\"{ComponentName(stage, i)}\", {FieldName(stage)});";
+                _w.WriteLine(optional ? $"if ({FieldName(stage)} is not null) {register}" : register);
+            }
+            _w.CloseBrace();
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine("/// Nothing to do: the constructor registers the modules under PyTorch's names. Not TorchSharp's registration by");
+            _w.WriteLine("/// field: the Stage fields of this class carry those names, and to(device / dtype) looks fields up by name.");
+            _w.WriteLine("/// </summary>");
+            _w.WriteLine("protected override void RegisterComponents()");
+            _w.OpenBrace();
             _w.CloseBrace();
         }
 
@@ -349,7 +364,9 @@ namespace NetDsl.Generator.Emit
                     }
                     else
                     {
-                        _w.WriteLine($"// Project the shortcut when the main path changes the stride or the channels (torchvision's rule).");
+                        _w.WriteLine(IsOctaveStage(stage)
+                            ? "// Project the shortcut when the main path changes the stride, the channels or the alpha (d-li14's rule, and the split)."
+                            : "// Project the shortcut when the main path changes the stride or the channels (torchvision's rule).");
                         _w.WriteLine($"if ({ProjectionCondition(layer)})");
                         _w.OpenBrace();
                         _w.WriteLine($"{field} = {build};");

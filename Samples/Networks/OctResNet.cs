@@ -145,3 +145,24 @@ public partial class OctResNet50Alpha75
 {
     [Use(typeof(OctResNet50Body), 0.75)] Stage model;
 }
+
+/// <summary>
+/// A CIFAR-sized Oct-ResNet (32x32): a plain 3x3 stem, two octave Bottlenecks at alpha 0.5 (the first splits), one at
+/// stride 2, and one that merges at stride 2. Small enough for a numeric fixture from PyTorch
+/// (tools/make_oct_network_fixtures.py): the generated module is compared with a PyTorch build of the reference semantics.
+/// </summary>
+[Network(InChannels = 3, Height = 32, Width = 32)]
+public partial class OctResNetTiny
+{
+    public const double Alpha = 0.5;
+
+    [Conv(16, Kernel = 3, Padding = 1, Bias = false)] Stage conv1;
+    [BatchNorm] Stage bn1;
+    [ReLU(Inplace = true)] Stage relu;
+    [Use(typeof(OctBottleneck), 8, 1, Alpha, Alpha, Repeat = 2, FirstArgs = new object[] { 8, 1, 0.0, Alpha })] Stage layer1;
+    [Use(typeof(OctBottleneck), 16, 2, Alpha, Alpha)] Stage layer2;
+    [Use(typeof(OctBottleneck), 16, 2, Alpha, 0.0)] Stage layer3;
+    [GlobalAvgPool] Stage avgpool;
+    [Flatten] Stage flatten;
+    [Linear(10)] Stage fc;
+}
