@@ -54,6 +54,8 @@ public static class SampleRunner
             OctResNet200.Summary, () => new OctResNet200(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("OctMobileNetV1", "Seed 002's Oct-MobileNetV1 for 10 classes: octave depthwise-separable blocks, alpha 0.5",
             OctMobileNetV1.Summary, () => new OctMobileNetV1(), new[] { new long[] { 2, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("OctaveLayers", "Octave layers one by one on a symbolic size (split, BN and ReLU per frequency, residual add, stride 2, merge), run at two sizes",
+            OctaveLayers.Summary, () => new OctaveLayers(), new[] { new long[] { 2, 3, 32, 32 }, new long[] { 1, 3, 24, 40 } }),
         new Sample("MultiScaleNet", "Parallel 1x1 / 3x3 / dilated 3x3 / image-pooling branches joined by concat, projection, residual sum",
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
         new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
@@ -74,6 +76,11 @@ public static class SampleRunner
         if (args.Length > 0 && args[0].Equals("CrackExperiment", StringComparison.OrdinalIgnoreCase))
         {
             Experiments.CrackExperiment.Run(args.Length > 1 ? args[1] : System.IO.Path.Combine("Samples", "out"));
+            return 0;
+        }
+        if (args.Length > 0 && args[0].Equals("OctaveAlphaSweep", StringComparison.OrdinalIgnoreCase))
+        {
+            Experiments.OctaveAlphaSweep.Run();
             return 0;
         }
         if (args.Length > 0 && args[0] == "bench")
@@ -105,6 +112,9 @@ public static class SampleRunner
         }
         if (args.Length == 0)
         {
+            Console.WriteLine();
+            Console.WriteLine("### OctaveAlphaSweep: Oct-ResNet-50's multiply-adds against alpha (compile time)");
+            Experiments.OctaveAlphaSweep.Run();
             Console.WriteLine();
             Console.WriteLine("### CrackExperiment: seed 000's downsampler comparison on a synthetic crack image");
             Experiments.CrackExperiment.Run(System.IO.Path.Combine("Samples", "out"));

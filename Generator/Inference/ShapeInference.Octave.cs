@@ -167,7 +167,11 @@ namespace NetDsl.Generator.Inference
             // Parameters and multiply-adds per convolution, at the resolution each runs at.
             row.IsContainer = true;
             long extent = ShapeMath.EffectiveKernel(k, d);
+            // The low path sees twice as far per tap (half resolution) plus the pooling window.
+            double rfOut = v.Rf + (hasLow ? (2 * (extent - 1) + 1) * v.Jump : (extent - 1) * v.Jump) + (s == 2 ? v.Jump : 0);
+            double? rfShown = v.Global ? null : rfOut;
             long? total = 0;
+            double relative = 0; // multiply-adds relative to one position of the output, for the saving
             string prefix = row.Path + (layer.OctBatchNorm ? ".conv." : ".");
             string inText = Fmt(shape);
             foreach (var b in branches)
@@ -180,6 +184,7 @@ namespace NetDsl.Generator.Inference
                 Dim bw = toLow ? lwo : fromLow ? shape.LowWidth : wo.Value;
                 var macs = MacsOver(b.Weights(k), bh, bw);
                 total = total is null || macs is null ? null : total + macs;
+                relative += b.Weights(k) * Area(bh, bw) / Area(ho.Value, wo.Value);
                 string where2 = (fromLow ? "low" : "high") + " → " + (toLow ? "low" : "high");
                 _result.Rows.Add(new SummaryRow(prefix + b.Name, row.Depth + 1,
                     $"Conv2d({b.In}→{b.Out}, k={k}" + (p != 0 ? $", p={p}" : "") + (d != 1 ? $", d={d}" : "") + (b.Groups != 1 ? $", g={b.Groups}" : "") +
@@ -189,23 +194,22 @@ namespace NetDsl.Generator.Inference
                     OutputShape = Fmt(new TensorShape(b.Out, bh, bw)),
                     Params = b.Weights(k) + (layer.Bias ? b.Out : 0),
                     Macs = macs,
+                    ReceptiveField = rfShown,
                 });
             }
             if (layer.OctBatchNorm)
             {
                 if (outHigh > 0)
-                    _result.Rows.Add(new SummaryRow(row.Path + ".bn_h", row.Depth + 1, $"BatchNorm2d({outHigh}) high") { Params = 2 * outHigh, InputShape = inText, OutputShape = Fmt(new TensorShape(outHigh, ho.Value, wo.Value)) });
+                    _result.Rows.Add(new SummaryRow(row.Path + ".bn_h", row.Depth + 1, $"BatchNorm2d({outHigh}) high") { Params = 2 * outHigh, InputShape = inText, OutputShape = Fmt(new TensorShape(outHigh, ho.Value, wo.Value)), ReceptiveField = rfShown });
                 if (outLow > 0)
-                    _result.Rows.Add(new SummaryRow(row.Path + ".bn_l", row.Depth + 1, $"BatchNorm2d({outLow}) low") { Params = 2 * outLow, InputShape = inText, OutputShape = Fmt(new TensorShape(outLow, lho, lwo)) });
+                    _result.Rows.Add(new SummaryRow(row.Path + ".bn_l", row.Depth + 1, $"BatchNorm2d({outLow}) low") { Params = 2 * outLow, InputShape = inText, OutputShape = Fmt(new TensorShape(outLow, lho, lwo)), ReceptiveField = rfShown });
             }
 
             // The saving against the plain convolution with the same channels at the same output size.
+            // (For a symbolic size, the ratio of the sizes' growth rates: exact wherever the divisibility constraints hold.)
             long plainPerPixel = cout * (cin / g) * k * k;
-            string saving;
-            if (ho.Value.IsKnown && wo.Value.IsKnown && total is not null)
-                saving = $"{(100.0 * total.Value / (plainPerPixel * ho.Value.Offset * wo.Value.Offset)).ToString("0.0", CultureInfo.InvariantCulture)}% of Conv2d's MACs";
-            else
-                saving = "MACs vs Conv2d: see MacsAt";
+            bool exact = ho.Value.IsKnown && wo.Value.IsKnown;
+            string saving = (exact ? "" : "≈") + (100.0 * relative / plainPerPixel).ToString("0.0", CultureInfo.InvariantCulture) + "% of Conv2d's MACs";
             string ops = (layer.OctBatchNorm ? " · BN" : "") + (layer.OctReLU ? " · ReLU" : "");
             row.Kind = $"OctConv({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (p != 0 ? $", p={p}" : "") + (d != 1 ? $", d={d}" : "") +
                 (g != 1 ? $", g={g}" : "") + $", α {Alpha(alphaIn)}→{Alpha(alphaOut)}){ops}; {saving}";
@@ -214,8 +218,7 @@ namespace NetDsl.Generator.Inference
             var result = v;
             result.Shape = outShape;
             result.Alpha = outLow > 0 ? alphaOut : 0;
-            // The low path sees twice as far per tap (half resolution) plus the pooling window.
-            result.Rf = v.Rf + (hasLow ? (2 * (extent - 1) + 1) * v.Jump : (extent - 1) * v.Jump) + (s == 2 ? v.Jump : 0);
+            result.Rf = rfOut;
             result.Jump = v.Jump * s;
             result.PathStride = v.PathStride * s;
             Record(scope, layer, shape, outShape);
@@ -346,6 +349,9 @@ namespace NetDsl.Generator.Inference
             Report(DiagnosticDescriptors.OctaveOddSize, layer.Location, where, Fmt(shape), multiple, why, string.Join(" and ", bad));
             return false;
         }
+
+        /// <summary>An area for ratios: the product of the sizes, or of their growth rates for symbolic sizes.</summary>
+        private static double Area(Dim h, Dim w) => (double)(h.IsKnown ? h.Offset : h.Coef) * (w.IsKnown ? w.Offset : w.Coef);
 
         /// <summary>floor(x / 2), as 2x2 average pooling; a symbolic size needs an even coefficient (the modulus is raised).</summary>
         private Dim HalveFloor(Dim x, bool isHeight)
