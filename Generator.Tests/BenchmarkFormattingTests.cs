@@ -22,7 +22,7 @@ public class BenchmarkFormattingTests
         var custom = BenchOptions.Parse(new[] { "--rounds", "4", "--per-round", "3", "--memory-calls", "50", "--threads", "2", "--no-write" });
         Assert.Equal((4, 3, 50, 2, false), (custom.Rounds, custom.PerRound, custom.MemoryCalls, custom.Threads, custom.Write));
 
-        Assert.Equal(new[] { "resnet", "wavelets" }, full.Suites);
+        Assert.Equal(new[] { "resnet", "wavelets", "octave" }, full.Suites);
         Assert.Equal(new[] { "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "--quick" }).Suites);
         Assert.Equal(new[] { "resnet", "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "resnet" }).Suites); // document order
 
@@ -134,5 +134,34 @@ public class BenchmarkFormattingTests
         Assert.Contains("HWD takes 1.50x the time of MaxPool2d(2) at the same input and has 16,576 more parameters.", section);
         Assert.Contains("Fast path vs copy:", section); // the miss gets its explanation
         Assert.DoesNotContain("The machine was shared", section); // load 0.1 on 2 cores
+    }
+    [Fact]
+    public void Formats_the_octave_section_with_time_and_multiply_add_ratios()
+    {
+        var machine = new MachineInfo(2, "Test CPU", "Linux", ".NET 10.0.0", "0.107.0", "2.10.0", 2, "0.10 0.20 0.30", "0.10 0.20 0.30", new DateTime(2025, 1, 2, 3, 4, 0, DateTimeKind.Utc));
+        var options = BenchOptions.Parse(new[] { "octave" });
+        // Time 0.72 of the plain layer for 0.44 of its multiply-adds: (1 - 0.72) / (1 - 0.4375) = 50% of the saving.
+        var half = new OctaveCase("OctConv(128, 128, k=3), alpha 0.5", "[4, 64, 56, 56] + [4, 64, 28, 28]", "OctaveConv2d", "Conv2d", 0.4375, 1,
+            new TimingResult(new[] { 72.0, 72, 72, 72 }, new[] { 100.0, 100, 100, 100 }, 2));
+        var slower = new OctaveCase("Oct-ResNet-50 (alpha 0.5) vs ResNet-50", "[1, 3, 224, 224]", "OctResNet50", "ResNet50", 0.579, 1,
+            new TimingResult(new[] { 120.0, 120, 120, 120 }, new[] { 100.0, 100, 100, 100 }, 2));
+        Assert.Equal("50%", OctaveBenchmarks.SavingShare(half));
+        Assert.Equal("-48%", OctaveBenchmarks.SavingShare(slower));
+
+        var breakdown = new[]
+        {
+            new OpTiming("b", "whole octave layer", 90), new OpTiming("b", "plain Conv2d, same channels", 100),
+            new OpTiming("b", "conv_h2h (64 → 64 at 56x56)", 30), new OpTiming("b", "conv_l2h (64 → 64 at 28x28)", 10),
+            new OpTiming("b", "conv_h2l (64 → 64 at 28x28)", 10), new OpTiming("b", "conv_l2l (64 → 64 at 28x28)", 10),
+            new OpTiming("b", "2x2 average pooling of the high map", 5), new OpTiming("b", "nearest 2x upsampling of l2h", 6),
+            new OpTiming("b", "add of the two high-frequency paths", 4),
+        };
+        var text = OctaveBenchmarks.FormatSection(new OctaveReport(machine, "dotnet run --project Samples -c Release -- bench octave", options,
+            new[] { half, slower }, breakdown));
+        Assert.Contains("| OctConv(128, 128, k=3), alpha 0.5: OctaveConv2d / Conv2d | [4, 64, 56, 56] + [4, 64, 28, 28] | 72.0 | 100.0 | 1 | **0.72** (0.72 – 0.72) | 0.44 | 50% |", text);
+        Assert.Contains("0.72x the time for 0.44x the multiply-adds, 50% of the multiply-add saving realised in time.", text);
+        Assert.Contains("1.20x the time for 0.58x the multiply-adds, no saving in time at all.", text);
+        Assert.Contains("the four convolutions alone take 60.0 ms of the layer's 90.0 ms (0.60x the plain convolution's 100.0 ms", text);
+        Assert.Contains("Pooling, upsampling and the adds cost 15.0 ms", text);
     }
 }
