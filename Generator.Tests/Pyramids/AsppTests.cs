@@ -6,6 +6,7 @@ using NetDsl.Pyramids;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using Modules = TorchSharp.Modules;
 using P = NetDsl.Generator.Tests.Pyramids.PyramidFixtures;
 using W = NetDsl.Generator.Tests.Wavelets.WaveletModuleFixtures;
 
@@ -204,7 +205,7 @@ public class AsppTests
         Assert.Equal(new[] { "c0", "c1", "c2", "c3" }, v2.named_children().Select(c => c.name));
         Assert.Equal(new[] { "c0.weight", "c0.bias", "c1.weight", "c1.bias", "c2.weight", "c2.bias", "c3.weight", "c3.bias" },
                      v2.state_dict().Keys);
-        foreach (var conv in v2.Branches)
+        foreach (var conv in v2.Branches.Cast<Modules.Conv2d>())
         {
             Assert.Equal(0.0, conv.bias!.abs().max().item<float>());
             double std = conv.weight!.std().item<float>();
@@ -226,7 +227,7 @@ public class AsppTests
         // {-r, 0, r}^2 of each rate r in {6, 12, 18, 24}; the centre collects one tap from each of the four branches.
         using var v2 = new DeepLabV2ASPP(1, 1);
         using var noGrad = torch.no_grad();
-        foreach (var conv in v2.Branches) conv.weight!.fill_(1.0);
+        foreach (var conv in v2.Branches.Cast<Modules.Conv2d>()) conv.weight!.fill_(1.0);
         using var scope = NewDisposeScope();
         var x = torch.zeros(1, 1, 49, 49);
         x[0, 0, 24, 24] = 1.0f;
