@@ -33,12 +33,14 @@ public class AsppTests
             "deeplab_head" => new DeepLabHead(inChannels, e.GetProperty("num_classes").GetInt64()),
             "fcn_head" => new FCNHead(inChannels, e.GetProperty("channels").GetInt64()),
             "deeplab_v2_aspp" => new DeepLabV2ASPP(inChannels, e.GetProperty("num_classes").GetInt64(), Longs(e.GetProperty("rates"))),
+            "deeplab_v2_aspp_vgg" => new DeepLabV2ASPP(inChannels, e.GetProperty("num_classes").GetInt64(), Longs(e.GetProperty("rates")),
+                                                       e.GetProperty("hidden_channels").GetInt64()),
             _ => throw new ArgumentException(name),
         };
     }
 
     public static IEnumerable<object[]> Modules =>
-        new[] { "aspp", "deeplab_head", "fcn_head", "deeplab_v2_aspp" }.Select(n => new object[] { n });
+        new[] { "aspp", "deeplab_head", "fcn_head", "deeplab_v2_aspp", "deeplab_v2_aspp_vgg" }.Select(n => new object[] { n });
 
     // ------------------------------------------------------------------ against torchvision
 
@@ -134,6 +136,12 @@ public class AsppTests
             long n = v2.parameters().Sum(p => p.numel());
             Assert.Equal(counts.GetProperty("deeplab_v2_aspp_2048_21_6_12_18_24").GetInt64(), n);
             Assert.Equal(n, DeepLabV2ASPP.ParameterCount(2048, 21));
+        }
+        using (var vgg = new DeepLabV2ASPP(512, 21, null, 128))
+        {
+            long n = vgg.parameters().Sum(p => p.numel());
+            Assert.Equal(counts.GetProperty("deeplab_v2_aspp_vgg_512_21_128_6_12_18_24").GetInt64(), n);
+            Assert.Equal(n, DeepLabV2ASPP.ParameterCount(512, 21, 4, 128));
         }
     }
 
