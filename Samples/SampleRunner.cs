@@ -48,7 +48,7 @@ public static class SampleRunner
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
         new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
             WTConvStack.Summary, () => new WTConvStack(), new[] { new long[] { 1, 32, 64, 64 } }, TableDepth: 2),
-        new Sample("DeepLabV2Vgg16", "Seed 003: DeepLab v2 on VGG-16 (pool4/pool5 at stride 1, conv5 dilated 2), ASPP rates 6/12/18/24 summed: 4x3x224x224 -> 4x21x28x28",
+        new Sample("DeepLabV2Vgg16", "Seed 003: DeepLab v2 on VGG-16 (pool4/pool5 at stride 1, conv5 dilated 2), ASPP rates 6/12/18/24 summed: 224x224 -> 21x28x28 as the seed prints",
             DeepLabV2Vgg16.Summary, () => new DeepLabV2Vgg16(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("SpeedDepth", "Seed 003: SPEED depth network, MobileNet encoder with DSPP, decoder with MDSPP and encoder skips: 192x256 -> 48x64 depth",
             SpeedDepth.Summary, () => new SpeedDepth(), new[] { new long[] { 1, 3, 192, 256 } }),

@@ -192,6 +192,9 @@ public class PyramidStageTests
         Assert.Equal("[N, 32, H/2, W/2]", r.Format(r.Output));
         Assert.Null(r.TotalMacs);
         Assert.NotEmpty(r.PyramidMacTerms);
+        Assert.Equal("bin 2: AvgPool2d(H/2 // 2 x W/2 // 2) → grid of size // window cells → SeparableConv2d(8→4, k=3) → bilinear H/2xW/2",
+                     Row(r, "dspp.convs.0").Kind);
+        Assert.Null(Row(r, "dspp.convs.0").Macs);
 
         // One size below: the same network with a fixed 14x20 input is rejected by NDSL0043.
         var small = Infer(SymbolicSpeed(14, 20));
@@ -338,5 +341,28 @@ public class PyramidStageTests
 
         protected override Assembly? Load(AssemblyName name) =>
             name.Name is "TorchSharp" or "NetDsl.Runtime" ? Default.LoadFromAssemblyName(name) : null;
+    }
+}
+
+/// <summary>The findings the pyramid samples silence on purpose are really there.</summary>
+public class PyramidSampleDiagnosticsTests
+{
+    [Fact]
+    public void DeepLabV2_conv5_is_a_gridding_stack_and_the_sample_silences_it()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.SampleSource("DeepLabV2.cs"));
+        var d = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("NDSL0031", d.Id);
+        Assert.True(d.IsSuppressed);
+        Assert.StartsWith("DeepLabV2Vgg16.conv5: the stacked dilations (2, 2, 2)", d.GetMessage());
+    }
+
+    [Fact]
+    public void SpeedDepth_pyramids_on_12x16_have_uneven_grids_and_the_sample_silences_them()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.SampleSource("SpeedDepth.cs"));
+        Assert.All(result.GeneratorDiagnostics, d => Assert.True(d.Id == "NDSL0044" && d.IsSuppressed, d.ToString()));
+        Assert.Equal(new[] { "SpeedDepth.dspp", "SpeedDepth.up2" }, result.GeneratorDiagnostics.Select(d => d.GetMessage().Split(':')[0]).OrderBy(s => s));
+        Assert.All(result.GeneratorDiagnostics, d => Assert.Contains("(bin 6: 6x8, bin 8: 12x8)", d.GetMessage()));
     }
 }

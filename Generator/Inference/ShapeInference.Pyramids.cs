@@ -208,15 +208,17 @@ namespace NetDsl.Generator.Inference
             return null;
         }
 
-        /// <summary>"AvgPool2d(6x8) → 2x2 grid" for a known size, "AvgPool2d(H/16 // 2 x W/16 // 2)" for a symbolic one.</summary>
+        /// <summary>"AvgPool2d(6x8) → 2x2 grid" for a known size, "AvgPool2d(H/2 // 4 x W/2 // 4) → grid of size // window
+        /// cells" for a symbolic one.</summary>
         private string PoolText(TensorShape shape, long bin)
         {
             var ph = PyramidAxis(shape.Height, bin);
             var pw = PyramidAxis(shape.Width, bin);
-            string window = (ph is null ? $"{shape.Height.Format("H", _modH)} // {bin}" : ph.Value.Window.ToString(CultureInfo.InvariantCulture)) + "x" +
+            if (ph is not null && pw is not null)
+                return $"AvgPool2d({ph.Value.Window}x{pw.Value.Window}) → {ph.Value.Cells}x{pw.Value.Cells} grid";
+            string window = (ph is null ? $"{shape.Height.Format("H", _modH)} // {bin}" : ph.Value.Window.ToString(CultureInfo.InvariantCulture)) + " x " +
                             (pw is null ? $"{shape.Width.Format("W", _modW)} // {bin}" : pw.Value.Window.ToString(CultureInfo.InvariantCulture));
-            string grid = ph is not null && pw is not null ? $"{ph.Value.Cells}x{pw.Value.Cells} grid" : "grid of size // window cells";
-            return $"AvgPool2d({window}) → {grid}";
+            return $"AvgPool2d({window}) → grid of size // window cells";
         }
 
         /// <summary>
