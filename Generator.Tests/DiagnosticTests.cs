@@ -1750,6 +1750,229 @@ public partial class DiagnosticTests
             }
             """),
 
+        // ---------------------------------------------------------------- pyramids (SPP, SPEED, DeepLab v2)
+        ["NDSL0042 SPP level larger than the map"] = new("NDSL0042", "Net.spp: pyramid level 4 is larger than the [N, 8, 3, 3] map's height 3, so its 4x4 bins would repeat input cells", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 6, Width = 6)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;
+                [SPP([|4, 2, 1|])] Stage spp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 6, Width = 6)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;
+                [SPP(2, 1)] Stage spp;
+            }
+            """),
+
+        ["NDSL0043 DSPP bin larger than the map"] = new("NDSL0043", "Net.dspp: bin 8 pools the [N, 16, 6, 6] map with a window of 6 // 8 = 0 along the height; every bin must be at most the map's height and width (bins 2, 4, 8)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 6, Width = 6)]
+            public partial class Net
+            {
+                [DSPP(Filters = 8, [|Bins = new[] { 2, 4, 8 }|])] Stage dspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 6, Width = 6)]
+            public partial class Net
+            {
+                [DSPP(Filters = 8, Bins = new[] { 2, 3, 6 })] Stage dspp;
+            }
+            """),
+
+        ["NDSL0043 MDSPP default bin 8 wider than the map"] = new("NDSL0043", "Net.up: bin 8 pools the [N, 8, 24, 6] map with a window of 6 // 8 = 0 along the width", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 24, Width = 6)]
+            public partial class Net
+            {
+                [[|MDSPP(Filters = 8)|]] Stage up;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 24, Width = 24)]
+            public partial class Net
+            {
+                [MDSPP(Filters = 8)] Stage up;
+            }
+            """),
+
+        ["NDSL0044 SPEED bins that do not divide the map"] = new("NDSL0044", "Net.dspp: bins 6, 8 do not divide the 12x16 map, so their pooled grids are not bin x bin (bin 6: 6x8, bin 8: 12x8)", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 12, Width = 16)]
+            public partial class Net
+            {
+                [[|DSPP(Filters = 8)|]] Stage dspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 24, Width = 24)]
+            public partial class Net
+            {
+                [DSPP(Filters = 8)] Stage dspp;
+            }
+            """),
+
+        ["NDSL0045 DSPP with a repeated bin"] = new("NDSL0045", "Net.dspp: the pyramid bins (2, 4, 4) repeat 4; each level should pool at a different scale", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [DSPP(Filters = 8, [|Bins = new[] { 2, 4, 4 }|])] Stage dspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [DSPP(Filters = 8, Bins = new[] { 2, 4, 8 })] Stage dspp;
+            }
+            """),
+
+        ["NDSL0045 SPP with a repeated level"] = new("NDSL0045", "Net.spp: the pyramid bins (4, 2, 2) repeat 2", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [SPP([|4, 2, 2|])] Stage spp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [SPP(4, 2, 1)] Stage spp;
+            }
+            """),
+
+        ["NDSL0033 DeepLab v2 ASPP with a repeated rate"] = new("NDSL0033", "Net.aspp: the atrous rates (6, 12, 6) repeat 6", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 32, Width = 32)]
+            public partial class Net
+            {
+                [ASPPv2(3, [|6, 12, 6|])] Stage aspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 32, Width = 32)]
+            public partial class Net
+            {
+                [ASPPv2(3, 6, 12, 18)] Stage aspp;
+            }
+            """),
+
+        ["NDSL0032 DeepLab v2 ASPP rate as large as the map"] = new("NDSL0032", "Net.aspp: dilation 24 is at least the input's height 20 and width 20, so the kernel's outer taps only ever see padding: that ASPP branch acts as a 1x1 convolution", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 20, Width = 20)]
+            public partial class Net
+            {
+                [ASPPv2(3, [|6, 12, 18, 24|], Hidden = 8)] Stage aspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 16, Height = 28, Width = 28)]
+            public partial class Net
+            {
+                [ASPPv2(3, 6, 12, 18, 24, Hidden = 8)] Stage aspp;
+            }
+            """),
+
+        ["NDSL0032 separable conv dilated past the map"] = new("NDSL0032", "Net.sep: dilation 8 is at least the input's height 8 and width 8, so the kernel's outer taps only ever see padding: its depthwise step acts as a 1x1 convolution", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [SeparableConv(8, [|Dilation = 8|])] Stage sep;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [SeparableConv(8, Dilation = 2)] Stage sep;
+            }
+            """),
+
+        ["NDSL0021 strided separable conv with its default same padding"] = new("NDSL0021", "Net.sep: padding \"same\" requires stride 1", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [[|SeparableConv(8, Stride = 2)|]] Stage sep;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [SeparableConv(8, Stride = 2, Padding = 1)] Stage sep;
+            }
+            """),
+
+        ["NDSL0010 MDSPP with three bins"] = new("NDSL0010", "Net.up: MDSPP needs exactly four bins (mixed in the pairs 1 + 3 and 2 + 4), got [2, 4, 6]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 24, Width = 24)]
+            public partial class Net
+            {
+                [MDSPP(Filters = 8, [|Bins = new[] { 2, 4, 6 }|])] Stage up;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 24, Width = 24)]
+            public partial class Net
+            {
+                [MDSPP(Filters = 8, Bins = new[] { 2, 4, 6, 8 })] Stage up;
+            }
+            """),
+
         ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
             """
             using NetDsl;

@@ -92,7 +92,7 @@ public class ModelTests
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
                 var expected = property.GetValue(instance);
-                var boundProperty = typeof(BoundLayer).GetProperty(property.Name) ?? typeof(BoundLayer).GetProperty(BinderName(type.Name, property.Name));
+                var boundProperty = typeof(BoundLayer).GetProperty(BinderName(type.Name, property.Name));
                 if (boundProperty is null) continue;
                 var actual = boundProperty.GetValue(bound);
                 Assert.True(Same(expected, actual), $"{type.Name}.{property.Name}: attribute default {expected ?? "null"}, binder {actual ?? "null"}");
@@ -112,6 +112,8 @@ public class ModelTests
         ("SPPAttribute", "Mode") => nameof(BoundLayer.PoolMode),
         ("OctConvAttribute", "BatchNorm") => nameof(BoundLayer.OctBatchNorm),
         ("OctConvAttribute", "ReLU") => nameof(BoundLayer.OctReLU),
+        ("DSPPAttribute", "Filters") or ("MDSPPAttribute", "Filters") => nameof(BoundLayer.Out),
+        ("SeparableConvAttribute", "Padding") => nameof(BoundLayer.PaddingSame),
         _ => property,
     };
 
@@ -126,6 +128,8 @@ public class ModelTests
         (double a, double b) => a == b,
         (bool a, bool b) => a == b,
         (null, Expr) => false,
+        (int[] a, List<long> b) => a.Select(v => (long)v).SequenceEqual(b),
+        ("same", bool same) => same,
         _ => Equals(attributeValue, boundValue),
     };
 }

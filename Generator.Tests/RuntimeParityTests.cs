@@ -17,7 +17,7 @@ namespace NetDsl.Generator.Tests;
 /// written by the real torchvision / PyTorch (tools/make_fixtures.py), TorchSharp's own modules and operators, and
 /// real forward passes.
 /// </summary>
-public class RuntimeParityTests
+public partial class RuntimeParityTests
 {
     // ------------------------------------------------------------------ ResNet-50 vs torchvision
 
@@ -179,7 +179,7 @@ public class RuntimeParityTests
         Assert.All(net.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
     }
 
-    public static TheoryData<string> NetworksWithRuntimeModules => new() { "WTConvStack", "DeeperCnnHwd", "DeeperCnnStridedConv", "ResNet50" };
+    public static TheoryData<string> NetworksWithRuntimeModules => new() { "WTConvStack", "DeeperCnnHwd", "DeeperCnnStridedConv", "ResNet50", "DeepLabV2Vgg16", "SpeedDepth" };
 
     /// <summary>
     /// Inside a network, every module and state_dict entry has a PyTorch name: no C# field names (<c>_conv</c>,
@@ -194,6 +194,8 @@ public class RuntimeParityTests
             "WTConvStack" => new WTConvStack(),
             "DeeperCnnHwd" => new DeeperCnnHwd(),
             "DeeperCnnStridedConv" => new DeeperCnnStridedConv(),
+            "DeepLabV2Vgg16" => new DeepLabV2Vgg16(),
+            "SpeedDepth" => new SpeedDepth(),
             _ => new ResNet50(),
         };
         var modules = net.named_modules().Select(m => m.name).ToList();

@@ -4,12 +4,13 @@ python3-torchvision 0.14) for the tests in Generator.Tests/Pyramids/.
 
   heads.json   torchvision's own ASPP (16 -> 8 channels, rates [1, 2, 3]), DeepLabHead(16, 3) (torchvision 0.14 fixes
                the rates at [12, 24, 36] and the width at 256) and FCNHead(16, 3); DeepLab v2's ASPP written out as
-               kazuto1011/deeplab-pytorch's `_ASPP` (children c0..c3, outputs summed); the torchvision parameter
+               kazuto1011/deeplab-pytorch's `_ASPP` (children c0..c3, outputs summed) and in seed 003's VGG-16 form
+               (children branch1..branchR: dilated 3x3, ReLU, 1x1, ReLU, 1x1, summed); the torchvision parameter
                counts of the full-size modules (reference pyramids.md section 5)
   spp.json     spatial pyramid pooling with PyTorch's adaptive_max_pool2d / adaptive_avg_pool2d at awkward sizes
                (a = 13, n = 4; a = 5, n = 6; a < n) and the adaptive bins read back from PyTorch itself
   speed.json   DSPP and MDSPP written out to the SPEED code's semantics (lorenzopapa5/SPEED layers.py, NHWC there,
-               NCHW here; reference pyramids.md section 6)
+               NCHW here; reference pyramids.md section 6); separable convolutions with stride, padding and dilation
 
 Deterministic data, no random generator:
   * every trainable parameter and BatchNorm running statistic is filled by state_dict key with
@@ -56,12 +57,45 @@ class DeepLabV2ASPP(nn.Module):
         return sum([stage(x) for stage in self.children()])
 
 
+class DeepLabV2VggASPP(nn.Module):
+    """Seed 003's DeepLab v2 ASPP on VGG-16 (its `ASPP`, generalised from 128 hidden channels and rates 6/12/18/24):
+    branch{i} = Sequential(Conv3x3(in -> hidden, padding = dilation = rate), ReLU, Conv1x1(hidden -> hidden), ReLU,
+    Conv1x1(hidden -> classes)), all with bias; forward = the sum of the branches."""
+
+    def __init__(self, in_ch, num_classes, rates, hidden):
+        super().__init__()
+        for i, rate in enumerate(rates):
+            self.add_module("branch{}".format(i + 1), nn.Sequential(
+                nn.Conv2d(in_channels=in_ch, out_channels=hidden, kernel_size=3, stride=1, padding=rate, dilation=rate, bias=True),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(in_channels=hidden, out_channels=hidden, kernel_size=1, stride=1, padding=0, bias=True),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(in_channels=hidden, out_channels=num_classes, kernel_size=1, stride=1, padding=0, bias=True),
+            ))
+
+    def forward(self, x):
+        return sum([branch(x) for branch in self.children()])
+
+
 class SeparableConv2d(nn.Module):
     """Keras SeparableConv2D(filters, k, padding='same'), depth_multiplier 1: depthwise (no bias) + pointwise (bias)."""
 
     def __init__(self, in_ch, out_ch, k=3, bias=True):
         super().__init__()
         self.depthwise = nn.Conv2d(in_ch, in_ch, k, padding="same", groups=in_ch, bias=False)
+        self.pointwise = nn.Conv2d(in_ch, out_ch, 1, bias=bias)
+
+    def forward(self, x):
+        return self.pointwise(self.depthwise(x))
+
+
+class StridedSeparableConv2d(nn.Module):
+    """SeparableConv2d with the stride, padding and dilation on the depthwise step (Keras' SeparableConv2D puts
+    strides and dilation_rate there too); padding "same" or an int."""
+
+    def __init__(self, in_ch, out_ch, k, bias, stride, padding, dilation):
+        super().__init__()
+        self.depthwise = nn.Conv2d(in_ch, in_ch, k, stride=stride, padding=padding, dilation=dilation, groups=in_ch, bias=False)
         self.pointwise = nn.Conv2d(in_ch, out_ch, 1, bias=bias)
 
     def forward(self, x):
@@ -288,11 +322,18 @@ def main():
                                   "state_dict": listing(DeepLabV2ASPP(16, 3, v2_rates)),
                                   "parameters": count(DeepLabV2ASPP(16, 3, v2_rates)), "weights": w, "cases": c}
 
+    vgg_rates, vgg_hidden = [1, 2, 3, 5], 4
+    w, c = run_module(DeepLabV2VggASPP(16, 3, vgg_rates, vgg_hidden), ["n1c16h9w11"])
+    modules["deeplab_v2_aspp_vgg"] = {"in_channels": 16, "num_classes": 3, "rates": vgg_rates, "hidden_channels": vgg_hidden,
+                                      "state_dict": listing(DeepLabV2VggASPP(16, 3, vgg_rates, vgg_hidden)),
+                                      "parameters": count(DeepLabV2VggASPP(16, 3, vgg_rates, vgg_hidden)), "weights": w, "cases": c}
+
     counts = {
         "aspp_2048_12_24_36": count(ASPP(2048, [12, 24, 36])),
         "deeplab_head_2048_21": count(DeepLabHead(2048, 21)),
         "fcn_head_1024_21": count(FCNHead(1024, 21)),
         "deeplab_v2_aspp_2048_21_6_12_18_24": count(DeepLabV2ASPP(2048, 21, [6, 12, 18, 24])),
+        "deeplab_v2_aspp_vgg_512_21_128_6_12_18_24": count(DeepLabV2VggASPP(512, 21, [6, 12, 18, 24], 128)),
     }
     # pyramids.md section 5 anchors, checked against the real torchvision
     assert counts["aspp_2048_12_24_36"] == 15535104, counts
@@ -337,6 +378,14 @@ def main():
     speed["mdspp"] = {"in_channels": md_c, "bins": bins, "filters": md_f, "state_dict": listing(MDSPP(md_c, bins, md_f)),
                       "parameters": count(ref), "stored": "output channels 0..2*(F//2)-1 (E then O; the input follows)",
                       "weights": w, "cases": c}
+    # SeparableConv2d with the stride, padding and dilation of the [SeparableConv] stage (numbers and "same")
+    separable = []
+    for cfg in [dict(k=3, bias=True, stride=2, padding=1, dilation=1), dict(k=3, bias=False, stride=1, padding="same", dilation=2),
+                dict(k=5, bias=True, stride=2, padding=0, dilation=2), dict(k=2, bias=True, stride=1, padding="same", dilation=1)]:
+        make = lambda: StridedSeparableConv2d(3, 4, cfg["k"], cfg["bias"], cfg["stride"], cfg["padding"], cfg["dilation"])
+        w, c = run_module(make(), ["n1c3h15w9"])
+        separable.append(dict(cfg, in_channels=3, out_channels=4, state_dict=listing(make()), parameters=count(make()), weights=w, cases=c))
+    speed["separable_convs"] = separable
     write("speed.json", dict(header, inputs=inputs_doc(), pooled_grids=grids, **speed))
 
 

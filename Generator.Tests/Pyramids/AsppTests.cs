@@ -6,6 +6,7 @@ using NetDsl.Pyramids;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using Modules = TorchSharp.Modules;
 using P = NetDsl.Generator.Tests.Pyramids.PyramidFixtures;
 using W = NetDsl.Generator.Tests.Wavelets.WaveletModuleFixtures;
 
@@ -32,12 +33,14 @@ public class AsppTests
             "deeplab_head" => new DeepLabHead(inChannels, e.GetProperty("num_classes").GetInt64()),
             "fcn_head" => new FCNHead(inChannels, e.GetProperty("channels").GetInt64()),
             "deeplab_v2_aspp" => new DeepLabV2ASPP(inChannels, e.GetProperty("num_classes").GetInt64(), Longs(e.GetProperty("rates"))),
+            "deeplab_v2_aspp_vgg" => new DeepLabV2ASPP(inChannels, e.GetProperty("num_classes").GetInt64(), Longs(e.GetProperty("rates")),
+                                                       e.GetProperty("hidden_channels").GetInt64()),
             _ => throw new ArgumentException(name),
         };
     }
 
     public static IEnumerable<object[]> Modules =>
-        new[] { "aspp", "deeplab_head", "fcn_head", "deeplab_v2_aspp" }.Select(n => new object[] { n });
+        new[] { "aspp", "deeplab_head", "fcn_head", "deeplab_v2_aspp", "deeplab_v2_aspp_vgg" }.Select(n => new object[] { n });
 
     // ------------------------------------------------------------------ against torchvision
 
@@ -134,6 +137,12 @@ public class AsppTests
             Assert.Equal(counts.GetProperty("deeplab_v2_aspp_2048_21_6_12_18_24").GetInt64(), n);
             Assert.Equal(n, DeepLabV2ASPP.ParameterCount(2048, 21));
         }
+        using (var vgg = new DeepLabV2ASPP(512, 21, null, 128))
+        {
+            long n = vgg.parameters().Sum(p => p.numel());
+            Assert.Equal(counts.GetProperty("deeplab_v2_aspp_vgg_512_21_128_6_12_18_24").GetInt64(), n);
+            Assert.Equal(n, DeepLabV2ASPP.ParameterCount(512, 21, 4, 128));
+        }
     }
 
     [Theory]
@@ -204,7 +213,7 @@ public class AsppTests
         Assert.Equal(new[] { "c0", "c1", "c2", "c3" }, v2.named_children().Select(c => c.name));
         Assert.Equal(new[] { "c0.weight", "c0.bias", "c1.weight", "c1.bias", "c2.weight", "c2.bias", "c3.weight", "c3.bias" },
                      v2.state_dict().Keys);
-        foreach (var conv in v2.Branches)
+        foreach (var conv in v2.Branches.Cast<Modules.Conv2d>())
         {
             Assert.Equal(0.0, conv.bias!.abs().max().item<float>());
             double std = conv.weight!.std().item<float>();
@@ -226,7 +235,7 @@ public class AsppTests
         // {-r, 0, r}^2 of each rate r in {6, 12, 18, 24}; the centre collects one tap from each of the four branches.
         using var v2 = new DeepLabV2ASPP(1, 1);
         using var noGrad = torch.no_grad();
-        foreach (var conv in v2.Branches) conv.weight!.fill_(1.0);
+        foreach (var conv in v2.Branches.Cast<Modules.Conv2d>()) conv.weight!.fill_(1.0);
         using var scope = NewDisposeScope();
         var x = torch.zeros(1, 1, 49, 49);
         x[0, 0, 24, 24] = 1.0f;

@@ -256,8 +256,36 @@ public class PyramidSeparableConvTests
         Assert.Contains("SeparableConv2d: in_channels", Assert.Throws<ArgumentException>(() => new SeparableConv2d(0, 2)).Message);
         Assert.Contains("SeparableConv2d: out_channels", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 0)).Message);
         Assert.Contains("SeparableConv2d: kernel_size", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 2, 0)).Message);
+        Assert.Contains("SeparableConv2d: stride", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 2, stride: 0, padding: 1)).Message);
+        Assert.Contains("SeparableConv2d: dilation", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 2, dilation: 0)).Message);
+        Assert.Contains("padding must not be negative", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 2, padding: -1)).Message);
+        Assert.Contains("'same' padding needs stride 1", Assert.Throws<ArgumentException>(() => new SeparableConv2d(2, 2, stride: 2)).Message);
         using var conv = new SeparableConv2d(2, 3);
         using var scope = NewDisposeScope();
         Assert.Contains("expected 2 input channels", Assert.Throws<ArgumentException>(() => conv.call(torch.randn(1, 3, 5, 5))).Message);
+    }
+
+    public static IEnumerable<object[]> StridedCases => P.Indices(P.Speed.GetProperty("separable_convs").GetArrayLength());
+
+    /// <summary>Stride, padding (a number or "same") and dilation on the depthwise step, against PyTorch (speed.json).</summary>
+    [Theory]
+    [MemberData(nameof(StridedCases))]
+    public void Stride_padding_and_dilation_match_pytorch(int index)
+    {
+        var e = P.Speed.GetProperty("separable_convs")[index];
+        long? padding = e.GetProperty("padding").ValueKind == System.Text.Json.JsonValueKind.String ? null : e.GetProperty("padding").GetInt64();
+        SeparableConv2d Make() => new(e.GetProperty("in_channels").GetInt64(), e.GetProperty("out_channels").GetInt64(), e.GetProperty("k").GetInt64(),
+            e.GetProperty("bias").GetBoolean(), e.GetProperty("stride").GetInt64(), padding, e.GetProperty("dilation").GetInt64());
+        using (var listing = Make())
+        {
+            P.AssertSameStateDict(e.GetProperty("state_dict"), listing, "SeparableConv2d");
+            Assert.Equal(e.GetProperty("parameters").GetInt64(), listing.parameters().Sum(p => p.numel()));
+        }
+        foreach (var (dtype, tol) in new[] { (ScalarType.Float64, 1e-7), (ScalarType.Float32, 1e-4) })
+        {
+            using var conv = Make();
+            using var scope = NewDisposeScope();
+            P.AssertCase(P.Speed, e, 0, conv, dtype, tol, $"SeparableConv2d #{index}");
+        }
     }
 }

@@ -108,7 +108,7 @@ namespace NetDsl.Samples.Networks
         private static void CheckInput(Tensor input)
         {
             global::NetDsl.InputGuard.Check(input, "SppNet", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
-                heightMultiple: 4, minHeight: 4, widthMultiple: 4, minWidth: 4);
+                heightMultiple: 4, minHeight: 16, widthMultiple: 4, minWidth: 16);
         }
 
         /// <summary>
@@ -131,8 +131,8 @@ namespace NetDsl.Samples.Networks
                 1728L, 4L, 0L, 4L, 0L,
             },
             fixedHeight: 0, fixedWidth: 0,
-            heightMultiple: 4L, minHeight: 4L, widthMultiple: 4L, minWidth: 4L,
-            constraints: new[] { "H must be a multiple of 4", "H must be at least 4", "W must be a multiple of 4", "W must be at least 4" },
+            heightMultiple: 4L, minHeight: 16L, widthMultiple: 4L, minWidth: 16L,
+            constraints: new[] { "H must be a multiple of 4", "H must be at least 16", "W must be a multiple of 4", "W must be at least 16" },
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("features1", 1, "Sequential", "[N, 3, H, W]", "[N, 64, H/2, W/2]", 1792L, null, 4.0),

@@ -214,6 +214,25 @@ namespace NetDsl.Generator.Diagnostics
             "Octave convolution stride other than 1 or 2",
             "{0}: an octave convolution pools by 2x2 for its stride, so the stride must be 1 or 2, got {1}",
             "OctConv implements stride 2 by average pooling before stride-1 convolutions; other strides have no octave form.");
+        public static readonly DiagnosticDescriptor PyramidBinTooLarge = Error("NDSL0042",
+            "Pyramid bin larger than the feature map",
+            "{0}: pyramid level {1} is larger than the {2} map's {3} {4}, so its {1}x{1} bins would repeat input cells instead of pooling them",
+            "A spatial pyramid level n pools the map into n x n bins. PyTorch's adaptive pooling accepts n larger than the map by repeating cells (the paper's window/stride rule has stride 0 there), so the fixed-length vector would hold copies instead of context. A symbolic size gets an 'at least n' constraint instead.");
+
+        public static readonly DiagnosticDescriptor PyramidWindowZero = Error("NDSL0043",
+            "Pyramid pooling window rounds to 0",
+            "{0}: bin {1} pools the {2} map with a window of {3} // {1} = 0 along the {4}; every bin must be at most the map's height and width (bins {5})",
+            "SPEED's pyramids (DSPP, MDSPP) average-pool each branch with window = size // bin; a bin larger than the map makes the window 0, which Keras and PyTorch reject. A symbolic size gets an 'at least the largest bin' constraint instead.");
+
+        public static readonly DiagnosticDescriptor PyramidBinUneven = Info("NDSL0044",
+            "Pyramid bin does not divide the feature map",
+            "{0}: bins {1} do not divide the {2} map, so their pooled grids are not bin x bin ({3}); the window is size // bin with 'valid' pooling, as in SPEED",
+            "SPEED's pooling window is size // bin with stride = window and no padding, so the pooled grid has floor(size / window) cells: the bin only when the bin divides the size (bin 8 over 12 rows: window 1, 12 cells). The branch still works; the information says its grid is finer than its bin.");
+
+        public static readonly DiagnosticDescriptor PyramidBinsNotDistinct = Error("NDSL0045",
+            "Pyramid bins are not distinct",
+            "{0}: the pyramid bins ({1}) repeat {2}; each level should pool at a different scale",
+            "Pyramid levels (SPP) and branches (DSPP, MDSPP) differ only by their bin; a repeated bin pools at the same scale again.");
 
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
@@ -224,6 +243,7 @@ namespace NetDsl.Generator.Diagnostics
             BlockNeedsFlatWidth, WTConvChannels, WaveletLevelsTooDeep, WaveletBandBelowKernel, UnknownWavelet, OddSizeWavelet,
             Gridding, DegenerateDilation, AsppRatesNotDistinct,
             OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
+            PyramidBinTooLarge, PyramidWindowZero, PyramidBinUneven, PyramidBinsNotDistinct,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -176,6 +176,7 @@ namespace NetDsl.Generator.Emit
                 case LayerKind.ASPP: return "global::NetDsl.Pyramids.ASPP";
                 case LayerKind.DeepLabHead: return "global::NetDsl.Pyramids.DeepLabHead";
                 case LayerKind.FCNHead: return "global::NetDsl.Pyramids.FCNHead";
+                case LayerKind.SeparableConv: case LayerKind.DSPP: case LayerKind.MDSPP: case LayerKind.ASPPv2: return PyramidLayerType(layer);
                 default: return "Modules." + layer.Kind;
             }
         }
@@ -536,6 +537,7 @@ namespace NetDsl.Generator.Emit
                     return $"new global::NetDsl.Pyramids.ASPP({inC}, new long[] {{ {string.Join(", ", l.Bins)} }}{(l.Out!.Equals(Expr.Num(256)) ? "" : ", out_channels: " + l.Out.ToCSharp())})";
                 case LayerKind.DeepLabHead: return $"new global::NetDsl.Pyramids.DeepLabHead({inC}, {l.Out!.ToCSharp()})";
                 case LayerKind.FCNHead: return $"new global::NetDsl.Pyramids.FCNHead({inC}, {l.Out!.ToCSharp()})";
+                case LayerKind.SeparableConv: case LayerKind.DSPP: case LayerKind.MDSPP: case LayerKind.ASPPv2: return PyramidFactory(l, inC);
                 case LayerKind.SPP:
                     return "new global::NetDsl.Pyramids.SpatialPyramidPooling(new long[] { " + string.Join(", ", l.Bins) + " }" +
                         (l.PoolMode == 1 ? ", global::NetDsl.Pyramids.PyramidPoolMode.Average" : "") + ")";

@@ -38,6 +38,17 @@ namespace NetDsl.Generator.Emit
             w.WriteLine($"heightMultiple: {Long(r.ModulusH)}, minHeight: {Long(r.MinHeight)}, widthMultiple: {Long(r.ModulusW)}, minWidth: {Long(r.MinWidth)},");
             var constraints = r.Constraints;
             w.WriteLine("constraints: " + (constraints.Count == 0 ? "global::System.Array.Empty<string>()," : "new[] { " + string.Join(", ", constraints.Select(ModuleEmitter.Literal)) + " },"));
+            if (r.PyramidMacTerms.Count > 0)
+            {
+                // SPEED pyramid grids over a symbolic size: floor(h / (h // bin)) cells per axis, not affine in H.
+                w.WriteLine("pyramidMacTerms: new long[]");
+                w.OpenBrace();
+                w.WriteLine("// per-cell multiply-adds, then per axis the map's size as coef * (H / heightMultiple) + offset and the bin");
+                foreach (var term in r.PyramidMacTerms)
+                    w.WriteLine($"{Long(term.PerCell)}, {Long(term.Height.Coef)}, {Long(term.Height.Offset)}, {Long(term.HeightBin)}, " +
+                        $"{Long(term.Width.Coef)}, {Long(term.Width.Offset)}, {Long(term.WidthBin)},");
+                w.CloseBrace(",");
+            }
             w.WriteLine("rows: new global::NetDsl.SummaryRow[]");
             w.OpenBrace();
             foreach (var row in r.Rows.Skip(1))

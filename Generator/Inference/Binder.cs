@@ -12,7 +12,7 @@ namespace NetDsl.Generator.Inference
     /// </summary>
     /// <remarks>The defaults here mirror the property initializers of the attribute classes in NetDsl.Runtime;
     /// a test compares the two by reflection.</remarks>
-    public static class Binder
+    public static partial class Binder
     {
         public static BoundDeclaration Bind(DeclarationSpec spec, List<DiagnosticInfo> diagnostics)
         {
@@ -315,6 +315,12 @@ namespace NetDsl.Generator.Inference
                             "needs BatchNorm = true (the pair is d-li14's Conv_BN_ACT); for a ReLU straight after the convolution, declare [ReLU] in a stage of its own"));
                         ok = false;
                     }
+                    break;
+                case LayerKind.SeparableConv:
+                case LayerKind.DSPP:
+                case LayerKind.MDSPP:
+                case LayerKind.ASPPv2:
+                    ok = BindPyramid(spec, layer, b, args, where, diagnostics) && ok;
                     break;
                 case LayerKind.WTConv:
                     b.Out = ExprArg("outChannels", null);

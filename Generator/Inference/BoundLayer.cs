@@ -34,6 +34,10 @@ namespace NetDsl.Generator.Inference
         ASPP,
         DeepLabHead,
         FCNHead,
+        SeparableConv,
+        DSPP,
+        MDSPP,
+        ASPPv2,
         Use,
         Shortcut,
         Add,
@@ -77,7 +81,7 @@ namespace NetDsl.Generator.Inference
     /// expressions (literals in networks, arithmetic over parameters in blocks). Lives only inside one
     /// pipeline step; never cached.
     /// </summary>
-    public sealed class BoundLayer
+    public sealed partial class BoundLayer
     {
         public BoundLayer(LayerKind kind, LocationInfo? location)
         {

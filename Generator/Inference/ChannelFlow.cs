@@ -127,6 +127,15 @@ namespace NetDsl.Generator.Inference
                                 case LayerKind.FCNHead:
                                     c = layer.Out!;
                                     break;
+                                case LayerKind.SeparableConv:
+                                    c = layer.Out!;
+                                    stride = Mul(stride, layer.Stride);
+                                    break;
+                                case LayerKind.DSPP:
+                                case LayerKind.MDSPP:
+                                case LayerKind.ASPPv2:
+                                    c = ShapeInference.PyramidChannels(layer, c);
+                                    break;
                                 case LayerKind.SPP:
                                     c = Expr.Mul(c, Expr.Num(layer.Bins.Sum(n => n * n)));
                                     stride = null;

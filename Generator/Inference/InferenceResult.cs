@@ -80,6 +80,8 @@ namespace NetDsl.Generator.Inference
         public double? ReceptiveField { get; set; }
         /// <summary>Every multiply-add term of the network; their sum at a size is the total multiply-adds there.</summary>
         public List<MacTerm> MacTerms { get; } = new List<MacTerm>();
+        /// <summary>Multiply-adds on SPEED pyramid grids over a symbolic size (not affine in it; see <see cref="PyramidMacTerm"/>).</summary>
+        public List<PyramidMacTerm> PyramidMacTerms { get; } = new List<PyramidMacTerm>();
         /// <summary>Bound declarations of the network and every block it uses, by name.</summary>
         public Dictionary<string, BoundDeclaration> Bound { get; } = new Dictionary<string, BoundDeclaration>();
 

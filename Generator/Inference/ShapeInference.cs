@@ -429,11 +429,19 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.DeepLabHead:
                 case LayerKind.FCNHead:
                     return ApplySegmentationHead(scope, layer, v, row, where);
+                case LayerKind.SeparableConv:
+                    return ApplySeparableConv(scope, layer, v, row, where);
+                case LayerKind.DSPP:
+                case LayerKind.MDSPP:
+                    return ApplySpeedPyramid(scope, layer, v, row, where);
+                case LayerKind.ASPPv2:
+                    return ApplyDeepLabV2Aspp(scope, layer, v, row, where);
                 case LayerKind.SPP:
                 {
                     if (!RequireMap(v, layer, where, "SPP")) return null;
                     var bad = layer.Bins.FirstOrDefault(n => n < 1);
                     if (!Check(layer.Bins.All(n => n >= 1), layer, "bins", where, $"SPP bins must be positive, got {bad}")) return null;
+                    if (!CheckSppLevels(layer, where, shape)) return null;
                     long cells = layer.Bins.Sum(n => n * n);
                     var result = v;
                     result.Shape = TensorShape.Flat(shape.Channels * cells);
@@ -810,7 +818,7 @@ namespace NetDsl.Generator.Inference
         private void TrackDilatedRun(Scope scope, BoundLayer layer, string where)
         {
             var run = scope.DilatedRun;
-            if (layer.Kind == LayerKind.Conv)
+            if (layer.Kind is LayerKind.Conv or LayerKind.SeparableConv)
             {
                 long k = layer.Kernel?.Evaluate(scope.Env, out _) ?? 0;
                 long s = layer.Stride?.Evaluate(scope.Env, out _) ?? 0;

@@ -106,6 +106,11 @@ namespace NetDsl.Pyramids
         /// <summary>Output channels of DSPP over C channels with R bins of F filters: C + R·F.</summary>
         public static long OutputChannelsFor(long inChannels, long filters, int binCount = 4) => inChannels + binCount * filters;
 
+        /// <summary>Parameters of DSPP over C channels with R bins of F filters: R·(9·C + C·F + F) (a 3×3 separable
+        /// convolution with bias per bin).</summary>
+        public static long ParameterCount(long inChannels, long filters, int binCount = 4) =>
+            binCount * SeparableConv2d.ParameterCount(inChannels, filters, 3, bias: true);
+
         /// <summary>
         /// The pooling window and pooled grid of a bin along one axis of length <paramref name="size"/>: window = size // bin,
         /// cells = floor((size − window) / window) + 1.
@@ -216,6 +221,15 @@ namespace NetDsl.Pyramids
 
         /// <summary>Output channels of MDSPP over C channels with F filters: 2·(F // 2) + C (F + C for an even F).</summary>
         public static long OutputChannelsFor(long inChannels, long filters) => 2 * (filters / 2) + inChannels;
+
+        /// <summary>Parameters of MDSPP over C channels with F filters (no biases): four branches C → F/4 and two pair
+        /// convolutions 2·(F/4) → F/2, each a 3×3 separable convolution.</summary>
+        public static long ParameterCount(long inChannels, long filters)
+        {
+            long quarter = filters / 4, half = filters / 2;
+            return 4 * SeparableConv2d.ParameterCount(inChannels, quarter, 3, bias: false) +
+                   2 * SeparableConv2d.ParameterCount(2 * quarter, half, 3, bias: false);
+        }
 
         /// <summary>(N, C, H, W) to (N, 2·(F/2) + C, H, W): [E, O, input].</summary>
         /// <exception cref="ArgumentException">The input is not a floating-point NCHW tensor with C channels, or a bin is

@@ -25,10 +25,13 @@ namespace NetDsl
     {
         public NetworkSummary(string name, string input, string output, long totalParams, long? totalMacs, double? receptiveField,
             IReadOnlyList<long> macTerms, int fixedHeight, int fixedWidth, long heightMultiple, long minHeight, long widthMultiple, long minWidth,
-            IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows)
+            IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null)
         {
             if (macTerms.Count % 5 != 0) throw new ArgumentException("mult-add terms come in fives", nameof(macTerms));
+            pyramidMacTerms ??= Array.Empty<long>();
+            if (pyramidMacTerms.Count % 7 != 0) throw new ArgumentException("pyramid mult-add terms come in sevens", nameof(pyramidMacTerms));
             _macTerms = macTerms;
+            _pyramidMacTerms = pyramidMacTerms;
             FixedHeight = fixedHeight;
             FixedWidth = fixedWidth;
             HeightMultiple = heightMultiple;
@@ -69,6 +72,12 @@ namespace NetDsl
         private readonly IReadOnlyList<long> _macTerms;
 
         /// <summary>
+        /// Multiply-adds on SPEED pyramid grids (DSPP, MDSPP) of a symbolic size, in sevens: per-cell multiply-adds, then per
+        /// axis the map's size (coef, offset as in the other terms) and the bin; the grid is floor(a / (a // bin)) cells.
+        /// </summary>
+        private readonly IReadOnlyList<long> _pyramidMacTerms;
+
+        /// <summary>
         /// Total multiply-adds per sample for an input of <paramref name="height"/> x <paramref name="width"/>: the
         /// compile-time formula evaluated at that size (for a fixed-size network, only its own size is valid).
         /// </summary>
@@ -81,8 +90,15 @@ namespace NetDsl
             long total = 0;
             for (int i = 0; i < _macTerms.Count; i += 5)
                 total += _macTerms[i] * (_macTerms[i + 1] * th + _macTerms[i + 2]) * (_macTerms[i + 3] * tw + _macTerms[i + 4]);
+            for (int i = 0; i < _pyramidMacTerms.Count; i += 7)
+            {
+                long h = _pyramidMacTerms[i + 1] * th + _pyramidMacTerms[i + 2], w = _pyramidMacTerms[i + 4] * tw + _pyramidMacTerms[i + 5];
+                total += _pyramidMacTerms[i] * PyramidGrid(h, _pyramidMacTerms[i + 3]) * PyramidGrid(w, _pyramidMacTerms[i + 6]);
+            }
             return total;
         }
+
+        private static long PyramidGrid(long length, long bin) => ShapeMath.PyramidGrid(length, ShapeMath.PyramidWindow(length, bin));
 
         /// <summary>The smallest valid input size that is at least <paramref name="height"/> x <paramref name="width"/>.</summary>
         public (long Height, long Width) ValidSizeNear(long height, long width)
