@@ -32,6 +32,13 @@ public sealed class SpecBuilder
         return this;
     }
 
+    /// <summary>A double [Param] (an octave alpha).</summary>
+    public SpecBuilder RealParam(string name, double? fallback = null, bool firstRepeatOnly = false)
+    {
+        _params.Add(new ParamSpec(name, null, firstRepeatOnly, null, Real: true, RealDefault: fallback));
+        return this;
+    }
+
     public SpecBuilder Stage(string name, params LayerSpec[] layers)
     {
         _stages.Add(new StageSpec(name, layers.ToEquatableArray(), null));
