@@ -1704,6 +1704,73 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0036 network ending with an octave pair"] = new("NDSL0036", "Net: the network ends with the octave pair ([N, 8, 16, 16], [N, 8, 8, 8]); end the octave part with an octave conv of AlphaOut = 0", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class [|Net|]
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0036 concat of an octave pair"] = new("NDSL0036", "[Concat] joins plain tensors, not the octave pair ([N, 8, 16, 16], [N, 8, 8, 8])", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Padding = 1, AlphaIn = 0.5, AlphaOut = 0.5)] Stage conv;
+                [[|Concat(nameof(split))|]] Stage joined;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Padding = 1, AlphaIn = 0.5, AlphaOut = 0.5)] Stage conv;
+                [Add(nameof(split))] Stage joined;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """),
+
+        ["NDSL0023 octave ReLU without its batch norm"] = new("NDSL0023", "ReLU", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.0, [|ReLU = true|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.0, BatchNorm = true, ReLU = true)] Stage conv;
+            }
+            """),
+
         ["NDSL0037 octave stride 2 on a size not divisible by 4"] = new("NDSL0037", "must have a height and width divisible by 4 (stride 2 with a low-frequency output pools the high-frequency map twice), got height 18", Net,
             """
             using NetDsl;
