@@ -34,6 +34,8 @@ namespace NetDsl.Generator.Emit
             _flow = new ChannelFlow(bound);
             var spec = declaration.Spec;
             var input = spec.Kind == DeclarationKind.Network ? Expr.Num(spec.InChannels) : Expr.Var(Expr.InChannels);
+            if (inference is not null)
+                foreach (var tap in inference.Taps) _flow.TapChannels[tap.Path] = Expr.Num(tap.Shape.Channels);
             _flow.Walk(declaration, input);
             foreach (var stage in declaration.Stages)
             {
@@ -100,13 +102,16 @@ namespace NetDsl.Generator.Emit
                 : $"Block {spec.ClassName}({string.Join(", ", new[] { "in_channels" }.Concat(spec.Params.Select(p => p.Name)))}).";
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
-            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule");
+            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule{(IsNetwork ? "" : ", global::NetDsl.ITappable")}");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
             _w.WriteLine();
             WriteForward();
             _w.WriteLine();
+            if (!IsNetwork) WriteTapForward();
+            else if (HasOutputs) WriteOutputs();
+            if (!IsNetwork || HasOutputs) _w.WriteLine();
             WriteDispose();
             _w.WriteLine();
             WriteStagesAndToString();
@@ -549,7 +554,7 @@ namespace NetDsl.Generator.Emit
         private void WriteForward()
         {
             var spec = _declaration.Spec;
-            _w.WriteLine("/// <summary>Runs the stages in declaration order.</summary>");
+            _w.WriteLine($"/// <summary>{ForwardSummary()}</summary>");
             _w.WriteLine("public override Tensor forward(Tensor input)");
             _w.OpenBrace();
             if (IsNetwork) _w.WriteLine("CheckInput(input);");
@@ -561,6 +566,7 @@ namespace NetDsl.Generator.Emit
             bool fresh = false;
             foreach (var stage in _declaration.Stages)
             {
+                if (stage.Tap is not null) break; // the side heads run in forward_all
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
                 string field = FieldName(stage);
                 switch (stage.Form)

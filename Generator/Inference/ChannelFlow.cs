@@ -27,6 +27,9 @@ namespace NetDsl.Generator.Inference
         /// <summary>For block uses: the input channels of each copy.</summary>
         public Dictionary<BoundLayer, List<Expr>> CopyInputs { get; } = new Dictionary<BoundLayer, List<Expr>>();
 
+        /// <summary>For a network's [Tap] stages: the channels of each tapped path (from inference), which start their side head.</summary>
+        public Dictionary<string, Expr> TapChannels { get; } = new Dictionary<string, Expr>();
+
         /// <summary>Walks <paramref name="declaration"/> from <paramref name="input"/> channels; returns the output channels and stride.</summary>
         public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, bool record = true)
         {
@@ -35,6 +38,11 @@ namespace NetDsl.Generator.Inference
             Expr? stride = Expr.Num(1);
             foreach (var stage in declaration.Stages)
             {
+                if (stage.Tap?.TapPath is { } tapped)
+                {
+                    c = TapChannels.TryGetValue(tapped, out var channels) ? channels : c;
+                    stride = null;
+                }
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:

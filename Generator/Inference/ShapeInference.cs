@@ -121,6 +121,7 @@ namespace NetDsl.Generator.Inference
             }
 
             var bound = Bind(network);
+            CheckOutputs(bound);
             var input = new Value
             {
                 Shape = new TensorShape(network.InChannels,
@@ -139,6 +140,7 @@ namespace NetDsl.Generator.Inference
             var scope = new Scope(bound, env, "", 1, new List<string> { network.MetadataName }, top: true);
             var output = RunDeclaration(scope, input);
             if (output is null) return _result;
+            output = MainOutput(bound, output.Value);
 
             _result.Output = output.Value.Shape;
             top.OutputShape = Fmt(output.Value.Shape);
@@ -177,7 +179,7 @@ namespace NetDsl.Generator.Inference
         {
             if (_result.Bound.TryGetValue(spec.MetadataName, out var bound)) return bound;
             var diagnostics = new List<DiagnosticInfo>();
-            bound = Binder.Bind(spec, diagnostics);
+            bound = Binder.Bind(spec, diagnostics, _blocks);
             _result.Diagnostics.AddRange(diagnostics);
             _result.Bound[spec.MetadataName] = bound;
             return bound;
@@ -203,6 +205,7 @@ namespace NetDsl.Generator.Inference
                 // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
                 string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name);
                 string where = _networkName + "." + scope.Prefix + stage.Name;
+                if (stage.Tap is not null && !ReadTap(scope, stage, ref v)) return null;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
@@ -230,6 +233,7 @@ namespace NetDsl.Generator.Inference
                                 {
                                     child.OutputShape = Fmt(next.Value.Shape);
                                     child.ReceptiveField = next.Value.Global ? null : next.Value.Rf;
+                                    RecordTappable(scope, child.Path, next.Value, child.Kind);
                                 }
                             }
                         }
@@ -256,6 +260,7 @@ namespace NetDsl.Generator.Inference
                 row.OutputShape = Fmt(v.Shape);
                 row.ReceptiveField = v.Global ? null : v.Rf;
                 outputs[stage.Name] = v;
+                RecordStage(scope, stage, path, row, v);
                 if (scope.Top) _result.StageOutputs[stage.Name] = v.Shape;
             }
             FlushDilatedRun(scope);
@@ -1117,7 +1122,7 @@ namespace NetDsl.Generator.Inference
             }
             else
             {
-                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName})";
+                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
                 row.IsContainer = true;
                 for (int i = 0; i < layer.Repeat && current is not null; i++)
                 {
@@ -1134,6 +1139,7 @@ namespace NetDsl.Generator.Inference
                     {
                         child.OutputShape = Fmt(current.Value.Shape);
                         child.ReceptiveField = current.Value.Global ? null : current.Value.Rf;
+                        RecordTappable(scope, childPath, current.Value, child.Kind);
                     }
                 }
             }
