@@ -67,6 +67,9 @@ def main():
     write_fixture("deeplabv3_resnet50_noaux_state_dict.tsv",
                   torchvision.models.segmentation.deeplabv3_resnet50(weights=None, weights_backbone=None, num_classes=21, aux_loss=False),
                   "torchvision.models.segmentation.deeplabv3_resnet50(num_classes=21, aux_loss=False)")
+    write_fixture("deeplabv3_resnet50_aux_state_dict.tsv",
+                  torchvision.models.segmentation.deeplabv3_resnet50(weights=None, weights_backbone=None, num_classes=21, aux_loss=True),
+                  "torchvision.models.segmentation.deeplabv3_resnet50(num_classes=21, aux_loss=True)")
     return 0
 
 

@@ -14,7 +14,8 @@ namespace NetDsl.Generator.Inference
     /// <list type="bullet">
     /// <item><c>[Use(..., Dilate = true)]</c>: <c>_make_layer(dilate=True)</c>. With the declaration's running dilation
     /// D (1 at its input, only Dilate uses change it) and the use's stride s: every copy gets stride 1, the first copy
-    /// dilation D, the later copies dilation D·s, and D becomes D·s.</item>
+    /// dilation D, the later copies dilation D·s, and D becomes D·s. Later uses of blocks with a dilation parameter that
+    /// do not give it get D for every copy, as torchvision's later layers get self.dilation.</item>
     /// <item><c>[Network(OutputStride = n)]</c> / <c>[Block(OutputStride = n)]</c>: marks the last strided uses Dilate,
     /// from the end backwards, until the path's stride is n (ResNet-50: 32 → 16 dilates layer4, → 8 layer3 too).</item>
     /// </list>
@@ -43,9 +44,14 @@ namespace NetDsl.Generator.Inference
             Expr dilation = Expr.Num(1);
             foreach (var stage in declaration.Stages)
             {
-                if (stage.Form != StageForm.Use || !stage.Layers[0].Dilate) continue;
+                if (stage.Form != StageForm.Use) continue;
                 var use = stage.Layers[0];
                 if (use.BlockName is null || !blocks.TryGetValue(use.BlockName, out var block)) continue; // NDSL0013 is reported elsewhere
+                if (!use.Dilate)
+                {
+                    PassRunningDilation(use, block, dilation);
+                    continue;
+                }
                 string where = spec.DisplayName + "." + stage.Name;
                 var parameters = block.Params;
                 int iStride = IndexOf(parameters, StrideParam), iDilation = IndexOf(parameters, DilationParam);
@@ -98,6 +104,33 @@ namespace NetDsl.Generator.Inference
                     ? $"stride {stride} → dilation {previous}"
                     : $"stride {stride} → dilation {previous}, then {dilation}";
             }
+        }
+
+        /// <summary>
+        /// After a dilated use, torchvision's _make_layer gives every later block the running dilation (self.dilation), also
+        /// in a layer that keeps its stride ([True, False, True]): a use of a block with a dilation parameter that does not
+        /// give it gets D for every copy.
+        /// </summary>
+        private static void PassRunningDilation(BoundLayer use, DeclarationSpec block, Expr dilation)
+        {
+            if (dilation.Equals(Expr.Num(1))) return;
+            int iDilation = IndexOf(block.Params, DilationParam);
+            if (iDilation < 0 || IndexOf(block.Params, StrideParam) < 0) return;
+            var location = use.LocationOf("args");
+            foreach (var list in use.FirstBlockArgs is null ? new[] { use.BlockArgs } : new[] { use.FirstBlockArgs, use.BlockArgs })
+            {
+                if (list.Count > iDilation) continue; // given explicitly: the user's choice
+                var padded = new List<BlockArg>(list);
+                for (int j = list.Count; j < iDilation; j++)
+                {
+                    if (block.Params[j].Default is not int d) return; // a missing argument: NDSL0014 from inference
+                    padded.Add(new BlockArg(Expr.Num(d), location));
+                }
+                padded.Add(new BlockArg(dilation, location));
+                list.Clear();
+                list.AddRange(padded);
+            }
+            use.DilationNote = $"dilation {dilation}";
         }
 
         private static Expr? StrideOf(BoundLayer use, EquatableArray<ParamSpec> parameters, int iStride) =>
