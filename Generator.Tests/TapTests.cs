@@ -177,7 +177,10 @@ public class TapTests
             foreach (var path in new[] { "trunk.layer.0.body.1", "trunk.pair.0", "trunk.down", "trunk.layer.1.act", "pool" })
                 ((nn.Module<Tensor, Tensor>)modules[path]).register_forward_hook((m, i, o) =>
                 {
-                    if (!seen.ContainsKey(path)) seen[path] = o.clone().MoveToOtherDisposeScope(scope);
+                    if (seen.ContainsKey(path)) return o;
+                    var copy = o.clone();
+                    if (!scope.Contains(copy)) copy.MoveToOtherDisposeScope(scope); // (into its own scope, TorchSharp would drop it)
+                    seen[path] = copy;
                     return o;
                 });
             var logits = net.call(x);
@@ -212,6 +215,8 @@ public class TapTests
         var x = randn(2, 2);
         taps.Run("a", nn.Sequential(("b", nn.Identity()), ("c", relu)), x);
         Assert.True(taps["a.b"].allclose(x));
+        // The copy belongs to the owner scope (here the current one), so it goes with it.
+        Assert.True(scope.Contains(taps["a.b"]), "the kept copy must stay in its owner scope");
         Assert.Contains("was not asked for", Assert.Throws<KeyNotFoundException>(() => taps["a.c"]).Message);
         Assert.Contains("cannot look inside 'a'", Assert.Throws<InvalidOperationException>(() => new Taps(scope, "a.x").Run("a", relu, x)).Message);
     }

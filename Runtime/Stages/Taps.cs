@@ -114,7 +114,9 @@ namespace NetDsl
             if (!_root.Wanted.Contains(path)) return x;
             var copy = x.clone();
             if (_root.Owner is null) copy.DetachFromDisposeScope();
-            else copy.MoveToOtherDisposeScope(_root.Owner);
+            // Not when it is already there (a stage of the owner's own forward): TorchSharp 0.107's MoveToOtherDisposeScope
+            // into the tensor's own scope drops it from that scope, and its finalizer then fails on the disposed scope.
+            else if (!_root.Owner.Contains(copy)) copy.MoveToOtherDisposeScope(_root.Owner);
             if (_root.Kept.TryGetValue(path, out var previous)) previous.Dispose();
             _root.Kept[path] = copy;
             return x;
