@@ -73,13 +73,15 @@ public class DilationRewriteTests
     private static string Source(GeneratorHarness.Result result, string className) =>
         result.Sources.Single(s => s.Key == "Rewrite." + className + ".g.cs").Value;
 
-    /// <summary>The generated constructor body, with the class name neutralised.</summary>
+    /// <summary>The generated constructor body, with the class name neutralised and without comment lines (the rewrite
+    /// says in a comment what it did).</summary>
     private static string Constructor(string source, string className)
     {
         int start = source.IndexOf($"public {className}(int in_channels)", StringComparison.Ordinal);
         int end = source.IndexOf("RegisterComponents();", start, StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, "no constructor for " + className);
-        return source.Substring(start, end - start).Replace(className, "X");
+        var lines = source.Substring(start, end - start).Replace(className, "X").Split('\n');
+        return string.Join("\n", lines.Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -91,6 +93,8 @@ public class DilationRewriteTests
         Assert.Contains("(\"1\", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512, dilation: 4))", expected);
         Assert.Equal(expected, Constructor(Source(result, "ByDilate"), "ByDilate"));
         Assert.Equal(expected, Constructor(Source(result, "ByOutputStride"), "ByOutputStride"));
+        Assert.Contains("// Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 2, then 4.", Source(result, "ByDilate"));
+        Assert.DoesNotContain("Stride traded", Source(result, "ByFirstArgs"));
     }
 
     /// <summary>(path, input, output, params, mult-adds) of every summary row: what the compiler inferred, without the kinds.</summary>

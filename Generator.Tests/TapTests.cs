@@ -206,6 +206,34 @@ public class TapTests
         }
     }
 
+    [Theory]
+    [InlineData("head.0", "'head' (ASPP(16→4, rates 1/2)) has no inner stages to tap; only used blocks and layer sequences have them")]
+    [InlineData("multi.0.conv", "'multi' is a parallel stage; its branches have no single path to tap")]
+    [InlineData("trunk.layer.2", "'trunk.layer' (Sequential(2 × Res)) has no stage '2'; it has 0, 1")]
+    [InlineData("nowhere", "Net has no stage 'nowhere' before aux (earlier stages: trunk, multi, head)")]
+    [InlineData("aux", "a stage cannot tap itself; a tap reads an earlier stage's output")]
+    public void Unknown_tap_paths_are_reported_with_what_is_there(string path, string reason)
+    {
+        var source = TapSource.Substring(0, TapSource.IndexOf("[Network(", StringComparison.Ordinal)) + $$"""
+            [Block]
+            public partial class Branch1 { [Conv(8, Kernel = 1)] Stage conv; }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Branch(typeof(Branch1)), Branch(typeof(Branch1)), Join(Join.Concat)] Stage multi;
+                [ASPP(1, 2, Out = 4), Output("out")] Stage head;
+                [Identity, Tap("{{path}}"), Output("aux")] Stage aux;
+            }
+            """;
+        var result = GeneratorHarness.Run(source);
+        var d = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("NDSL0046", d.Id);
+        Assert.Equal($"Net.aux: cannot tap '{path}': {reason}", d.GetMessage());
+        Assert.DoesNotContain("Taps.Net.g.cs", result.Sources.Keys);
+    }
+
     [Fact]
     public void Taps_runtime_rejects_paths_it_was_not_asked_for()
     {

@@ -60,6 +60,7 @@ namespace NetDsl.Samples.Networks
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
                 ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
                 ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 1, then 2.
             _layer3 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 256, stride: 1, dilation: 1)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
@@ -67,6 +68,7 @@ namespace NetDsl.Samples.Networks
                 ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
                 ("4", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
                 ("5", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 2, then 4.
             _layer4 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 512, stride: 1, dilation: 2)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512, dilation: 4)),

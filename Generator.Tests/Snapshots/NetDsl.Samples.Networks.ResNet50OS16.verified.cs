@@ -66,6 +66,7 @@ namespace NetDsl.Samples.Networks
                 ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
                 ("4", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)),
                 ("5", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 1, then 2.
             _layer4 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 512, stride: 1, dilation: 1)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512, dilation: 2)),

@@ -57,9 +57,11 @@ namespace NetDsl.Samples.Networks
             _layer2 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 256, planes: 128, stride: 2)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 1, then 2.
             _layer3 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 256, stride: 1, dilation: 1)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 2, then 4.
             _layer4 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 512, stride: 1, dilation: 2)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512, dilation: 4)));

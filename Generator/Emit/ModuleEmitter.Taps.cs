@@ -22,6 +22,11 @@ namespace NetDsl.Generator.Emit
 
         private static string OutputVariableOf(BoundStage stage) => "output_" + stage.Output!.OutputName;
 
+        /// <summary>Says in the constructor why a use's arguments are not the ones written (the dilation rewrite).</summary>
+        private static string DilationComment(BoundLayer use) => use.Dilate
+            ? $"// Stride traded for dilation as torchvision's _make_layer(dilate=True): {use.DilationNote}."
+            : $"// The running dilation after the dilated stages before this one ({use.DilationNote}), as torchvision's self.dilation.";
+
         // ---------------------------------------------------------------- blocks: forward(input, taps)
 
         /// <summary>A block's <c>forward(input, taps)</c>: the stages of forward, each run through <c>taps</c>.</summary>

@@ -317,6 +317,7 @@ namespace NetDsl.Generator.Emit
                 {
                     var use = stage.Layers[0];
                     var copies = _flow.CopyInputs[use];
+                    if (use.DilationNote is not null) _w.WriteLine(DilationComment(use));
                     if (use.Repeat == 1)
                     {
                         _w.WriteLine($"{field} = {BlockFactory(use, copies[0], true)};");
