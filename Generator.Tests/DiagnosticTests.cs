@@ -1950,6 +1950,48 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0049 OutputStride and Dilate = true together"] = new("NDSL0049", "Net.layer2: output stride 4 is set on Net, which picks the stages to dilate itself; drop Dilate = true here", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2, [|Dilate = true|])] Stage layer2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
+            }
+            """),
+
         ["NDSL0025 Linear in a block after flattening a map"] = new("NDSL0025", "Net.head.fc: a Linear inside a block must follow global pooling", Net,
             """
             using NetDsl;
