@@ -1771,6 +1771,30 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0047 outputs in a network with octave stages"] = new("NDSL0047", "Net.aux: taps and named outputs are not supported in a network with octave stages ('split')", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0), Output("out")] Stage merge;
+                [Conv(4, Kernel = 1), [|Tap("merge")|], Output("aux")] Stage aux;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+                [Conv(4, Kernel = 1)] Stage aux;
+            }
+            """),
+
         ["NDSL0037 octave stride 2 on a size not divisible by 4"] = new("NDSL0037", "must have a height and width divisible by 4 (stride 2 with a low-frequency output pools the high-frequency map twice), got height 18", Net,
             """
             using NetDsl;
@@ -2037,6 +2061,404 @@ public partial class DiagnosticTests
             public partial class Net
             {
                 [MDSPP(Filters = 8, Bins = new[] { 2, 4, 6, 8 })] Stage up;
+            }
+            """),
+
+        // ---------------------------------------------------------------- taps, outputs, dilation rewrite
+        ["NDSL0046 tap of a stage a block does not have"] = new("NDSL0046", "Net.aux: cannot tap 'trunk.stem2': 'trunk' (Trunk()) has no stage 'stem2'; it has stem, down", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap([|"trunk.stem2"|]), Output("aux")] Stage aux;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("trunk.stem"), Output("aux")] Stage aux;
+            }
+            """),
+
+        ["NDSL0046 tap of a later stage"] = new("NDSL0046", "Net.aux: cannot tap 'late': 'late' runs after aux; a tap reads an earlier stage's output", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap([|"late"|]), Output("aux")] Stage aux;
+                [Conv(4, Kernel = 1), Tap("stem"), Output("late")] Stage late;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("head"), Output("aux")] Stage aux;
+                [Conv(4, Kernel = 1), Tap("stem"), Output("late")] Stage late;
+            }
+            """),
+
+        ["NDSL0047 side head without an output"] = new("NDSL0047", "Net.aux: the side head that starts at 'aux' ends at 'aux', whose result would be dropped; mark it [Output(\"...\")]", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("trunk.stem")] Stage [|aux|];
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("trunk.stem"), Output("aux")] Stage aux;
+            }
+            """),
+
+        ["NDSL0047 main path without an output"] = new("NDSL0047", "Net.head: the main path (the stages before the first [Tap]) ends at 'head', which needs [Output(\"out\")]", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1)] Stage [|head|];
+                [Conv(4, Kernel = 1), Tap("trunk.stem"), Output("aux")] Stage aux;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Trunk
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(16, Kernel = 3, Stride = 2, Padding = 1)] Stage down;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Trunk))] Stage trunk;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("trunk.stem"), Output("aux")] Stage aux;
+            }
+            """),
+
+        ["NDSL0047 output name used twice"] = new("NDSL0047", "Net.aux: the output name 'out' is already used by 'head'", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("stem"), Output([|"out"|])] Stage aux;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage stem;
+                [Conv(4, Kernel = 1), Output("out")] Stage head;
+                [Conv(4, Kernel = 1), Tap("stem"), Output("aux")] Stage aux;
+            }
+            """),
+
+        ["NDSL0047 output in a block"] = new("NDSL0047", "Head.conv: [Output] belongs to a [Network]: a block has one input and one output", new[] { "Head.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Head
+            {
+                [Conv(4, Kernel = 1), [|Output("feat")|]] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Head))] Stage head;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Head
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Head))] Stage head;
+            }
+            """),
+
+        ["NDSL0048 Dilate on a block without a dilation parameter"] = new("NDSL0048", "Net.layer: Plain cannot trade its stride for dilation: it has no [Param] int dilation (parameters: c, stride)", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Plain
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Plain), 8, 2, Repeat = 2, [|Dilate = true|])] Stage layer;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Plain
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Plain), 8, 2, Repeat = 2, Dilate = true)] Stage layer;
+            }
+            """),
+
+        ["NDSL0048 Dilate with FirstArgs"] = new("NDSL0048", "Net.layer: Res cannot trade its stride for dilation: FirstArgs would replace the first copy's arguments", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Res), 8, 2, Repeat = 2, FirstArgs = new object[] { 8, 1, 1 }, [|Dilate = true|])] Stage layer;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Res), 8, 2, Repeat = 2, Dilate = true)] Stage layer;
+            }
+            """),
+
+        ["NDSL0049 output stride past the stem"] = new("NDSL0049", "Net: output stride 1 is not reachable: this path reaches 8, 4, 2 (dilating stops at 'stem'", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, [|OutputStride = 1|])]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 2)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
+            }
+            """),
+
+        ["NDSL0049 output stride not a power of 2"] = new("NDSL0049", "Net: output stride 6 is not a power of 2", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, [|OutputStride = 6|])]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
+            }
+            """),
+
+        ["NDSL0049 OutputStride and Dilate = true together"] = new("NDSL0049", "Net.layer2: output stride 4 is set on Net, which picks the stages to dilate itself; drop Dilate = true here", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2, [|Dilate = true|])] Stage layer2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer2;
             }
             """),
 

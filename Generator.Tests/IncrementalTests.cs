@@ -139,4 +139,41 @@ public class IncrementalTests
         Assert.Equal(new[] { "App.UsesBlock.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Modified));
         Assert.Equal(new[] { "App.Twice.g.cs" }, SourceHints(run, TrackingNames.BlockSources, IncrementalStepRunReason.Modified));
     }
+
+    [Fact]
+    public void Changing_OutputStride_or_a_tap_path_regenerates_that_network_and_keeps_the_models_symbol_free()
+    {
+        const string source = """
+            using NetDsl;
+            namespace App;
+            [Block] public partial class Res
+            {
+                [Param] int c;
+                [Param(FirstRepeatOnly = true)] int stride = 1;
+                [Param] int dilation = 1;
+                [Conv("c", Kernel = 3, Stride = "stride", Padding = "dilation", Dilation = "dilation")] Stage conv;
+            }
+            [Network(InChannels = 3, Height = 32, Width = 32, OutputStride = 4)]
+            public partial class Dilated
+            {
+                [Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage stem;
+                [Use(typeof(Res), 8, 2, Repeat = 2)] Stage layer1;
+                [Use(typeof(Res), 16, 2, Repeat = 2)] Stage layer2;
+                [GlobalAvgPool, Flatten, Output("out")] Stage pool;
+                [Identity, Tap("layer1"), Output("features")] Stage features;
+            }
+            """;
+        var result = GeneratorHarness.RunAndAssertCached(source);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Contains("dilation: 2", result.Sources["App.Dilated.g.cs"]);
+
+        var (driver, compilation) = FirstRun((source, "/src/Dilated.cs"));
+        var oldTree = compilation.SyntaxTrees.Single();
+        foreach (var edit in new[] { source.Replace("OutputStride = 4", "OutputStride = 8"), source.Replace("Tap(\"layer1\")", "Tap(\"layer1.1\")") })
+        {
+            var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, CSharpSyntaxTree.ParseText(edit, GeneratorHarness.ParseOptions, "/src/Dilated.cs"))).GetRunResult();
+            Assert.Contains(IncrementalStepRunReason.Modified, Reasons(run, TrackingNames.Networks));
+            Assert.Equal(new[] { "App.Dilated.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Modified));
+        }
+    }
 }

@@ -72,7 +72,8 @@ public class ModelTests
             var ctor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
             var ctorArgs = ctor.GetParameters().Select(p => p.ParameterType == typeof(Type) ? typeof(object)
                 : p.ParameterType == typeof(object) ? (object)7 : p.ParameterType.IsArray ? Array.CreateInstance(p.ParameterType.GetElementType()!, 0)
-                : p.ParameterType == typeof(double) ? 0.5 : p.ParameterType == typeof(int) ? 2 : Activator.CreateInstance(p.ParameterType)).ToArray();
+                : p.ParameterType == typeof(double) ? 0.5 : p.ParameterType == typeof(int) ? 2 : p.ParameterType == typeof(string) ? "s"
+                : Activator.CreateInstance(p.ParameterType)).ToArray();
             var instance = ctor.Invoke(ctorArgs);
 
             // Bind the attribute with only its constructor arguments, as the generator would see it.

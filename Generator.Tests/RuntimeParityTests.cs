@@ -92,6 +92,25 @@ public partial class RuntimeParityTests
         Assert.Equal(16_130_837L, DeepLabV3ResNet50.Summary["classifier"].Params);
     }
 
+    [Fact]
+    public void DeepLabV3_ResNet50_with_aux_matches_torchvision_key_for_key_in_order_and_42_004_074_parameters()
+    {
+        var fixture = Fixture.Load("deeplabv3_resnet50_aux_state_dict.tsv");
+        using var net = new DeepLabV3ResNet50Aux();
+
+        AssertStateDictMatches(fixture, net);
+        // pyramids.md: deeplabv3_resnet50 with aux = 42,004,074 (torchvision; the fixture's header says the same).
+        Assert.Equal(42_004_074L, fixture.TotalParams);
+        Assert.Equal(fixture.TotalParams, DeepLabV3ResNet50Aux.Summary.TotalParams);
+        Assert.Equal(fixture.TotalParams, net.parameters().Sum(p => p.numel()));
+        Assert.Equal(fixture.TotalParams, fixture.Entries.Where(e => e.IsParam).Sum(e => e.Numel));
+        // The aux head is torchvision's FCNHead(1024, 21) (pyramids.md: 2,365,205); without it, the no-aux sample.
+        Assert.Equal(2_365_205L, DeepLabV3ResNet50Aux.Summary["aux_classifier"].Params);
+        Assert.Equal(39_638_869L, DeepLabV3ResNet50.Summary.TotalParams);
+        Assert.Equal(Fixture.Load("deeplabv3_resnet50_noaux_state_dict.tsv").Entries.Select(e => e.Key),
+                     fixture.Entries.Select(e => e.Key).Where(k => !k.StartsWith("aux_classifier.", StringComparison.Ordinal)));
+    }
+
     /// <summary>
     /// Multiply-adds counted without the generator's formulas: hook every Conv2d, ConvTranspose2d and Linear, and
     /// use the weight's shape with the real output (or, for a transposed conv, input) size of one forward pass.
@@ -135,7 +154,12 @@ public partial class RuntimeParityTests
         }
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
-            net.call(input);
+        {
+            // A network with named outputs counts them all (forward_all), as its summary does; forward runs only the main path.
+            var all = net.GetType().GetMethod("forward_all");
+            if (all is null) net.call(input);
+            else ((IDisposable)all.Invoke(net, new object[] { input })!).Dispose();
+        }
         return (macs, hooked);
     }
 

@@ -124,11 +124,11 @@ namespace NetDsl.Generator
                 else
                 {
                     var bound = new Dictionary<string, BoundDeclaration>(StringComparer.Ordinal);
-                    var own = Binder.Bind(spec, diagnostics);
+                    var own = Binder.Bind(spec, diagnostics, blockMap);
                     bound[spec.MetadataName] = own;
                     foreach (var b in blockMap.Values)
                     {
-                        if (b.MetadataName != spec.MetadataName) bound[b.MetadataName] = Binder.Bind(b, new List<DiagnosticInfo>());
+                        if (b.MetadataName != spec.MetadataName) bound[b.MetadataName] = Binder.Bind(b, new List<DiagnosticInfo>(), blockMap);
                     }
                     diagnostics.AddRange(CheckBlockReferences(own, blockMap));
                     text = diagnostics.Exists(d => d.IsError) ? null : ModuleEmitter.EmitBlock(own, bound);
@@ -147,7 +147,7 @@ namespace NetDsl.Generator
         {
             var list = new List<DiagnosticInfo>(block.ParseDiagnostics);
             if (list.Exists(d => d.IsError) || block.Stages.Count == 0) return list;
-            var bound = Binder.Bind(block, list);
+            var bound = Binder.Bind(block, list, blocks);
             list.AddRange(CheckBlockReferences(bound, blocks));
             return list;
         }

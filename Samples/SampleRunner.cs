@@ -18,7 +18,8 @@ public sealed record Sample(
     IReadOnlyList<long[]> InputShapes,
     int TableDepth = int.MaxValue,
     Func<Tensor>? FixedInput = null,
-    Action<Tensor>? Check = null);
+    Action<Tensor>? Check = null,
+    Action<nn.Module<Tensor, Tensor>, Tensor>? AllOutputs = null);
 
 public static class SampleRunner
 {
@@ -56,6 +57,11 @@ public static class SampleRunner
             OctMobileNetV1.Summary, () => new OctMobileNetV1(), new[] { new long[] { 2, 3, 224, 224 } }, TableDepth: 2),
         new Sample("OctaveLayers", "Octave layers one by one on a symbolic size (split, BN and ReLU per frequency, residual add, stride 2, merge), run at two sizes",
             OctaveLayers.Summary, () => new OctaveLayers(), new[] { new long[] { 2, 3, 32, 32 }, new long[] { 1, 3, 24, 40 } }),
+        new Sample("DeepLabV3ResNet50Aux", "torchvision's deeplabv3_resnet50 with the aux FCNHead on backbone.layer3 ([Tap]): outputs \"out\" and \"aux\", 42,004,074 parameters",
+            DeepLabV3ResNet50Aux.Summary, () => new DeepLabV3ResNet50Aux(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1,
+            AllOutputs: (m, x) => PrintOutputs(((DeepLabV3ResNet50Aux)m).forward_all(x), m.call(x))),
+        new Sample("ResNet50OS16", "ResNet-50's features at output stride 16 (OutputStride = 16 dilates layer4): 224x224 -> 14x14, 23,508,032 parameters",
+            ResNet50OS16.Summary, () => new ResNet50OS16(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("MultiScaleNet", "Parallel 1x1 / 3x3 / dilated 3x3 / image-pooling branches joined by concat, projection, residual sum",
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
         new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
@@ -149,6 +155,7 @@ public static class SampleRunner
             watch.Stop();
             Console.WriteLine($"Forward {Shape(x.shape)} -> {Shape(y.shape)} in {watch.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms");
             sample.Check?.Invoke(y);
+            sample.AllOutputs?.Invoke(module, x);
         }
         if (sample.Summary.Constraints.Count > 0)
         {
@@ -165,6 +172,18 @@ public static class SampleRunner
             {
                 Console.WriteLine($"Input {Shape(shape)} is rejected: {ex.Message}");
             }
+        }
+    }
+
+    /// <summary>Prints forward_all's outputs and checks the main one is what forward returned.</summary>
+    private static void PrintOutputs(NetworkOutputs outputs, Tensor forward)
+    {
+        using (outputs)
+        {
+            Console.WriteLine("forward_all: " + string.Join(", ", outputs.Select(o => $"\"{o.Key}\" {Shape(o.Value.shape)}")));
+            if (!outputs.Values.First().equal(forward).all().item<bool>())
+                throw new InvalidOperationException("forward_all's main output differs from forward's");
+            Console.WriteLine($"\"{outputs.Keys.First()}\" equals forward's output");
         }
     }
 

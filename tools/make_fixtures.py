@@ -124,6 +124,9 @@ def main():
     assert shape == (4, 21, 28, 28), shape  # the seed's printed output shape
     write_fixture("seed003_deeplabv2_state_dict.tsv", seed003,
                   "seed 003 DeepLabv2 (VGG-16, summed ASPP 6/12/18/24, 128 hidden); 4x3x224x224 -> 4x21x28x28")
+    write_fixture("deeplabv3_resnet50_aux_state_dict.tsv",
+                  torchvision.models.segmentation.deeplabv3_resnet50(weights=None, weights_backbone=None, num_classes=21, aux_loss=True),
+                  "torchvision.models.segmentation.deeplabv3_resnet50(num_classes=21, aux_loss=True)")
     return 0
 
 

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block Bottleneck(in_channels, planes, stride, dilation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class Bottleneck : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class Bottleneck : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
     {
         // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
         private readonly Modules.Conv2d _conv1;
@@ -110,6 +110,27 @@ namespace NetDsl.Samples.Networks
             x = _bn3.call(x); // bn3: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
             x = x.add_(_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
             x = _relu.call(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
+            return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// Runs the stages like <see cref="forward(Tensor)"/> and keeps the outputs <paramref name="taps"/> asks for (a network
+        /// stage's [Tap] into this block, e.g. "backbone.layer3"); the kept tensors outlive this call's dispose scope.
+        /// </summary>
+        public Tensor forward(Tensor input, global::NetDsl.Taps taps)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            x = taps.Run("conv1", _conv1, x);
+            x = taps.Run("bn1", _bn1, x);
+            x = taps.Run("relu1", _relu1, x);
+            x = taps.Run("conv2", _conv2, x);
+            x = taps.Run("bn2", _bn2, x);
+            x = taps.Run("relu2", _relu2, x);
+            x = taps.Run("conv3", _conv3, x);
+            x = taps.Run("bn3", _bn3, x);
+            x = taps.Keep("downsample", x + (_downsample is not null ? _downsample.call(input) : input));
+            x = taps.Run("relu", _relu, x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ConvBranch(in_channels, channels, kernel, dilation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
     {
         // conv: [N, in_channels, *, *] -> [N, channels, *, *]
         private readonly Modules.Conv2d _conv;
@@ -55,6 +55,20 @@ namespace NetDsl.Samples.Networks
             x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
             x = _bn.call(x); // bn: [N, channels, *, *] -> [N, channels, *, *]
             x = _relu.call(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
+            return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// Runs the stages like <see cref="forward(Tensor)"/> and keeps the outputs <paramref name="taps"/> asks for (a network
+        /// stage's [Tap] into this block, e.g. "backbone.layer3"); the kept tensors outlive this call's dispose scope.
+        /// </summary>
+        public Tensor forward(Tensor input, global::NetDsl.Taps taps)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            x = taps.Run("0", _conv, x);
+            x = taps.Run("1", _bn, x);
+            x = taps.Run("2", _relu, x);
             return x.MoveToOuterDisposeScope();
         }
 

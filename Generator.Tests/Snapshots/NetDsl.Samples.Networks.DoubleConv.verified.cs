@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DoubleConv(in_channels, channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
     {
         // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
         private readonly Modules.Conv2d _conv_a;
@@ -74,6 +74,23 @@ namespace NetDsl.Samples.Networks
             x = _conv_b.call(x); // conv_b: [N, channels, *, *] -> [N, channels, *, *]
             x = _bn_b.call(x); // bn_b: [N, channels, *, *] -> [N, channels, *, *]
             x = _relu_b.call(x); // relu_b: [N, channels, *, *] -> [N, channels, *, *]
+            return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// Runs the stages like <see cref="forward(Tensor)"/> and keeps the outputs <paramref name="taps"/> asks for (a network
+        /// stage's [Tap] into this block, e.g. "backbone.layer3"); the kept tensors outlive this call's dispose scope.
+        /// </summary>
+        public Tensor forward(Tensor input, global::NetDsl.Taps taps)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            x = taps.Run("0", _conv_a, x);
+            x = taps.Run("1", _bn_a, x);
+            x = taps.Run("2", _relu_a, x);
+            x = taps.Run("3", _conv_b, x);
+            x = taps.Run("4", _bn_b, x);
+            x = taps.Run("5", _relu_b, x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block PoolBranch(in_channels, channels, size).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
     {
         // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly Modules.AdaptiveAvgPool2d _pool;
@@ -61,6 +61,21 @@ namespace NetDsl.Samples.Networks
             x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
             x = _relu.call(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
             x = _up.call(x); // up: [N, channels, *, *] -> [N, channels, *, *]
+            return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// Runs the stages like <see cref="forward(Tensor)"/> and keeps the outputs <paramref name="taps"/> asks for (a network
+        /// stage's [Tap] into this block, e.g. "backbone.layer3"); the kept tensors outlive this call's dispose scope.
+        /// </summary>
+        public Tensor forward(Tensor input, global::NetDsl.Taps taps)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            x = taps.Run("0", _pool, x);
+            x = taps.Run("1", _conv, x);
+            x = taps.Run("2", _relu, x);
+            x = taps.Run("3", _up, x);
             return x.MoveToOuterDisposeScope();
         }
 

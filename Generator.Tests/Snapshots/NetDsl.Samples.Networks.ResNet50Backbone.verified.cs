@@ -9,7 +9,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ResNet50Backbone(in_channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ResNet50Backbone : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class ResNet50Backbone : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
     {
         // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
         private readonly Modules.Conv2d _conv1;
@@ -52,6 +52,7 @@ namespace NetDsl.Samples.Networks
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
                 ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)),
                 ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 128)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 1, then 2.
             _layer3 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 512, planes: 256, stride: 1, dilation: 1)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
@@ -59,6 +60,7 @@ namespace NetDsl.Samples.Networks
                 ("3", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
                 ("4", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)),
                 ("5", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 256, dilation: 2)));
+            // Stride traded for dilation as torchvision's _make_layer(dilate=True): stride 2 → dilation 2, then 4.
             _layer4 = nn.Sequential(
                 ("0", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 1024, planes: 512, stride: 1, dilation: 2)),
                 ("1", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512, dilation: 4)),
@@ -103,6 +105,25 @@ namespace NetDsl.Samples.Networks
             x = _layer2.call(x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
             x = _layer3.call(x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
             x = _layer4.call(x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
+            return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// Runs the stages like <see cref="forward(Tensor)"/> and keeps the outputs <paramref name="taps"/> asks for (a network
+        /// stage's [Tap] into this block, e.g. "backbone.layer3"); the kept tensors outlive this call's dispose scope.
+        /// </summary>
+        public Tensor forward(Tensor input, global::NetDsl.Taps taps)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            x = taps.Run("conv1", _conv1, x);
+            x = taps.Run("bn1", _bn1, x);
+            x = taps.Run("relu", _relu, x);
+            x = taps.Run("maxpool", _maxpool, x);
+            x = taps.Run("layer1", _layer1, x);
+            x = taps.Run("layer2", _layer2, x);
+            x = taps.Run("layer3", _layer3, x);
+            x = taps.Run("layer4", _layer4, x);
             return x.MoveToOuterDisposeScope();
         }
 

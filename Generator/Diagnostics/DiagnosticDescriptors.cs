@@ -214,6 +214,7 @@ namespace NetDsl.Generator.Diagnostics
             "Octave convolution stride other than 1 or 2",
             "{0}: an octave convolution pools by 2x2 for its stride, so the stride must be 1 or 2, got {1}",
             "OctConv implements stride 2 by average pooling before stride-1 convolutions; other strides have no octave form.");
+
         public static readonly DiagnosticDescriptor PyramidBinTooLarge = Error("NDSL0042",
             "Pyramid bin larger than the feature map",
             "{0}: pyramid level {1} is larger than the {2} map's {3} {4}, so its {1}x{1} bins would repeat input cells instead of pooling them",
@@ -234,6 +235,26 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: the pyramid bins ({1}) repeat {2}; each level should pool at a different scale",
             "Pyramid levels (SPP) and branches (DSPP, MDSPP) differ only by their bin; a repeated bin pools at the same scale again.");
 
+        public static readonly DiagnosticDescriptor UnknownTap = Error("NDSL0046",
+            "Unknown tap path",
+            "{0}: cannot tap '{1}': {2}",
+            "[Tap(\"path\")] reads the output of an earlier stage by its module path: a top-level stage, or a stage inside a used block (\"backbone.layer3\", \"backbone.layer3.5.conv2\"). The path must name a stage that runs before the tapping one, outside parallel branches and library modules.");
+
+        public static readonly DiagnosticDescriptor InvalidOutputs = Error("NDSL0047",
+            "Invalid network outputs",
+            "{0}: {1}",
+            "A network with [Tap] or [Output] stages returns named outputs: the main path (the stages before the first [Tap]) and every side head must end in an [Output], output names must be distinct, and taps and outputs belong to networks, not blocks.");
+
+        public static readonly DiagnosticDescriptor CannotDilate = Error("NDSL0048",
+            "Block use cannot trade stride for dilation",
+            "{0}: {1} cannot trade its stride for dilation: {2}",
+            "Dilate = true (or an OutputStride that dilates this stage) rewrites the use as torchvision's _make_layer(dilate=True): stride 1, the running dilation times the stride. The block needs [Param] int stride (first copy only when repeated) and [Param] int dilation, and the use must leave both the dilation and FirstArgs to the rewrite.");
+
+        public static readonly DiagnosticDescriptor OutputStrideUnreachable = Error("NDSL0049",
+            "Output stride not reachable",
+            "{0}: output stride {1} {2}",
+            "OutputStride trades the last strides of the declaration for dilation, from the last strided stage backwards, and only block uses with stride and dilation parameters can be dilated; the result must be a power of 2 that this path can reach.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -244,6 +265,7 @@ namespace NetDsl.Generator.Diagnostics
             Gridding, DegenerateDilation, AsppRatesNotDistinct,
             OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
             PyramidBinTooLarge, PyramidWindowZero, PyramidBinUneven, PyramidBinsNotDistinct,
+            UnknownTap, InvalidOutputs, CannotDilate, OutputStrideUnreachable,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

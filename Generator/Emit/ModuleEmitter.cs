@@ -34,6 +34,8 @@ namespace NetDsl.Generator.Emit
             _flow = new ChannelFlow(bound);
             var spec = declaration.Spec;
             var input = spec.Kind == DeclarationKind.Network ? Expr.Num(spec.InChannels) : Expr.Var(Expr.InChannels);
+            if (inference is not null)
+                foreach (var tap in inference.Taps) _flow.TapChannels[tap.Path] = Expr.Num(tap.Shape.Channels);
             _flow.Walk(declaration, input);
             foreach (var stage in declaration.Stages)
             {
@@ -102,13 +104,18 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
             string value = OctaveModule ? "OctaveTensor" : "Tensor";
-            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<{value}, {value}>, global::NetDsl.IStagedModule");
+            // An octave block has no taps overload (its running value is a pair); a tap into one is reported (NDSL0046).
+            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<{value}, {value}>, global::NetDsl.IStagedModule{(IsNetwork || OctaveModule ? "" : ", global::NetDsl.ITappable")}");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
             _w.WriteLine();
             WriteForward();
             _w.WriteLine();
+            // An octave block has no taps overload: its running value is a pair, and taps into it are reported (NDSL0046).
+            if (!IsNetwork && !OctaveModule) WriteTapForward();
+            else if (HasOutputs) WriteOutputs();
+            if ((!IsNetwork && !OctaveModule) || HasOutputs) _w.WriteLine();
             WriteDispose();
             _w.WriteLine();
             WriteStagesAndToString();
@@ -335,6 +342,7 @@ namespace NetDsl.Generator.Emit
                 {
                     var use = stage.Layers[0];
                     var copies = _flow.CopyInputs[use];
+                    if (use.DilationNote is not null) _w.WriteLine(DilationComment(use));
                     if (use.Repeat == 1)
                     {
                         _w.WriteLine($"{field} = {BlockFactory(use, copies[0], true)};");
@@ -582,7 +590,7 @@ namespace NetDsl.Generator.Emit
         private void WriteForward()
         {
             string value = OctaveModule ? "OctaveTensor" : "Tensor";
-            _w.WriteLine("/// <summary>Runs the stages in declaration order.</summary>");
+            _w.WriteLine($"/// <summary>{ForwardSummary()}</summary>");
             _w.WriteLine($"public override {value} forward({value} input)");
             _w.OpenBrace();
             if (IsNetwork) _w.WriteLine("CheckInput(input);");
@@ -598,6 +606,7 @@ namespace NetDsl.Generator.Emit
             bool fresh = false;
             foreach (var stage in _declaration.Stages)
             {
+                if (stage.Tap is not null) break; // the side heads run in forward_all
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
                 string field = FieldName(stage);
                 bool octave = IsOctaveStage(stage);

@@ -56,6 +56,22 @@ namespace NetDsl.Generator.Emit
                 w.WriteLine($"new({ModuleEmitter.Literal(row.Path)}, {row.Depth}, {ModuleEmitter.Literal(row.Kind)}, {ModuleEmitter.Literal(row.InputShape)}, " +
                     $"{ModuleEmitter.Literal(row.OutputShape)}, {Long(row.Params)}, {NullableLong(row.Macs)}, {NullableDouble(row.ReceptiveField)}),");
             }
+            if (r.Outputs.Count == 0 && r.Taps.Count == 0)
+            {
+                w.CloseBrace(");");
+                w.Indentation--;
+                return;
+            }
+            w.CloseBrace(",");
+            w.WriteLine("outputs: new global::NetDsl.NetworkOutput[]");
+            w.OpenBrace();
+            foreach (var (name, stage, shape) in r.Outputs)
+                w.WriteLine($"new({ModuleEmitter.Literal(name)}, {ModuleEmitter.Literal(stage)}, {ModuleEmitter.Literal(r.Format(shape))}),");
+            w.CloseBrace(",");
+            w.WriteLine("taps: new global::NetDsl.NetworkTap[]");
+            w.OpenBrace();
+            foreach (var (stage, path, shape) in r.Taps)
+                w.WriteLine($"new({ModuleEmitter.Literal(stage)}, {ModuleEmitter.Literal(path)}, {ModuleEmitter.Literal(r.Format(shape))}),");
             w.CloseBrace(");");
             w.Indentation--;
         }

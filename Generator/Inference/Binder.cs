@@ -25,8 +25,17 @@ namespace NetDsl.Generator.Inference
                     var bound = BindLayer(spec, stage, layer, diagnostics);
                     if (bound is not null) layers.Add(bound);
                 }
+                // [Tap] and [Output] modify the stage; they are not layers of it.
+                var modifiers = layers.FindAll(l => l.Kind is LayerKind.Tap or LayerKind.Output);
+                layers.RemoveAll(l => l.Kind is LayerKind.Tap or LayerKind.Output);
+                if (modifiers.Count > 0 && !CheckModifiers(spec, stage, layers, modifiers, diagnostics)) continue;
                 var form = DetermineForm(spec, stage, layers, diagnostics);
-                if (form is not null) stages.Add(new BoundStage(stage.Name, form.Value, layers, stage.Location));
+                if (form is not null)
+                    stages.Add(new BoundStage(stage.Name, form.Value, layers, stage.Location)
+                    {
+                        Tap = modifiers.Find(l => l.Kind == LayerKind.Tap),
+                        Output = modifiers.Find(l => l.Kind == LayerKind.Output),
+                    });
             }
             return new BoundDeclaration(spec, stages);
         }
@@ -239,6 +248,7 @@ namespace NetDsl.Generator.Inference
                         }
                     }
                     b.Repeat = IntArg("Repeat", 1);
+                    b.Dilate = BoolArg("Dilate", false);
                     if (b.FirstBlockArgs is not null && b.Repeat == 1 && ok)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, firstArgs!.Location ?? layer.Location, where,
@@ -272,6 +282,10 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.Join:
                     b.JoinMode = IntArg("mode", 0);
+                    break;
+                case LayerKind.Tap:
+                case LayerKind.Output:
+                    ok = BindModifier(kind, args, layer, b, where, diagnostics);
                     break;
                 case LayerKind.Downsample:
                     b.DownsampleKind = IntArg("kind", 0);

@@ -44,6 +44,10 @@ namespace NetDsl.Generator.Inference
         Concat,
         Branch,
         Join,
+        /// <summary>[Tap]: a stage modifier (the stage reads an earlier stage's output), not a layer.</summary>
+        Tap,
+        /// <summary>[Output]: a stage modifier (the stage's output is a named network output), not a layer.</summary>
+        Output,
     }
 
     /// <summary>How a stage is made up.</summary>
@@ -149,6 +153,15 @@ namespace NetDsl.Generator.Inference
         /// <summary>Use with FirstArgs: the first copy's arguments; null when the first copy takes <see cref="BlockArgs"/>.</summary>
         public List<BlockArg>? FirstBlockArgs { get; set; }
 
+        /// <summary>Use: trade the stride for dilation (torchvision's _make_layer(dilate=True)); see <see cref="DilationRewrite"/>.</summary>
+        public bool Dilate { get; set; }
+        /// <summary>Use, after <see cref="DilationRewrite"/>: what the rewrite did, for the summary ("stride 2 → dilation 2").</summary>
+        public string? DilationNote { get; set; }
+        /// <summary>Tap: the module path of the tapped stage.</summary>
+        public string? TapPath { get; set; }
+        /// <summary>Output: the output's name.</summary>
+        public string? OutputName { get; set; }
+
         /// <summary>The arguments of copy <paramref name="index"/> of a use.</summary>
         public List<BlockArg> ArgsOfCopy(int index) => index == 0 && FirstBlockArgs is not null ? FirstBlockArgs : BlockArgs;
         public List<string> From { get; } = new List<string>();
@@ -176,6 +189,12 @@ namespace NetDsl.Generator.Inference
         public StageForm Form { get; }
         public List<BoundLayer> Layers { get; }
         public LocationInfo? Location { get; }
+
+        /// <summary>[Tap] on this stage (it reads an earlier stage's output instead of the previous one), or null.</summary>
+        public BoundLayer? Tap { get; set; }
+
+        /// <summary>[Output] on this stage (its output is a named network output), or null.</summary>
+        public BoundLayer? Output { get; set; }
 
         /// <summary>The Join layer of a parallel stage.</summary>
         public BoundLayer? JoinLayer => Form == StageForm.Parallel ? Layers.Find(l => l.Kind == LayerKind.Join) : null;

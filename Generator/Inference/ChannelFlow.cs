@@ -75,6 +75,8 @@ namespace NetDsl.Generator.Inference
         }
 
         private BoundDeclaration? Resolve(string name) => _bound.TryGetValue(name, out var d) ? d : null;
+        /// <summary>For a network's [Tap] stages: the channels of each tapped path (from inference), which start their side head.</summary>
+        public Dictionary<string, Expr> TapChannels { get; } = new Dictionary<string, Expr>();
 
         /// <summary>Walks <paramref name="declaration"/> from <paramref name="input"/> channels; returns the output channels and stride.</summary>
         public (Expr Channels, Expr? Stride) Walk(BoundDeclaration declaration, Expr input, bool record = true) =>
@@ -89,6 +91,11 @@ namespace NetDsl.Generator.Inference
             Expr alpha = inputAlpha;
             foreach (var stage in declaration.Stages)
             {
+                if (stage.Tap?.TapPath is { } tapped)
+                {
+                    c = TapChannels.TryGetValue(tapped, out var channels) ? channels : c;
+                    stride = null;
+                }
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:

@@ -82,6 +82,10 @@ namespace NetDsl.Generator.Inference
         public List<MacTerm> MacTerms { get; } = new List<MacTerm>();
         /// <summary>Multiply-adds on SPEED pyramid grids over a symbolic size (not affine in it; see <see cref="PyramidMacTerm"/>).</summary>
         public List<PyramidMacTerm> PyramidMacTerms { get; } = new List<PyramidMacTerm>();
+        /// <summary>The named outputs ([Output]) in declaration order: name, stage, shape.</summary>
+        public List<(string Name, string Stage, TensorShape Shape)> Outputs { get; } = new List<(string, string, TensorShape)>();
+        /// <summary>The stages that read an earlier stage's output ([Tap]): stage, tapped module path, tapped shape.</summary>
+        public List<(string Stage, string Path, TensorShape Shape)> Taps { get; } = new List<(string, string, TensorShape)>();
         /// <summary>Bound declarations of the network and every block it uses, by name.</summary>
         public Dictionary<string, BoundDeclaration> Bound { get; } = new Dictionary<string, BoundDeclaration>();
 

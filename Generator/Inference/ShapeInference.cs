@@ -130,6 +130,7 @@ namespace NetDsl.Generator.Inference
             }
 
             var bound = Bind(network);
+            if (!CheckOutputs(bound)) return _result;
             var input = new Value
             {
                 Shape = new TensorShape(network.InChannels,
@@ -149,6 +150,7 @@ namespace NetDsl.Generator.Inference
             var scope = new Scope(bound, env, realEnv, "", 1, new List<string> { network.MetadataName }, top: true, octave: false);
             var output = RunDeclaration(scope, input);
             if (output is null) return _result;
+            output = MainOutput(bound, output.Value);
             if (output.Value.Shape.IsOctave)
             {
                 Report(DiagnosticDescriptors.OctaveMixing, network.Location, network.DisplayName,
@@ -193,7 +195,7 @@ namespace NetDsl.Generator.Inference
         {
             if (_result.Bound.TryGetValue(spec.MetadataName, out var bound)) return bound;
             var diagnostics = new List<DiagnosticInfo>();
-            bound = Binder.Bind(spec, diagnostics);
+            bound = Binder.Bind(spec, diagnostics, _blocks);
             _result.Diagnostics.AddRange(diagnostics);
             _result.Bound[spec.MetadataName] = bound;
             return bound;
@@ -219,6 +221,7 @@ namespace NetDsl.Generator.Inference
                 // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
                 string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name);
                 string where = _networkName + "." + scope.Prefix + stage.Name;
+                if (stage.Tap is not null && !ReadTap(scope, stage, ref v)) return null;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
@@ -246,6 +249,7 @@ namespace NetDsl.Generator.Inference
                                 {
                                     child.OutputShape = Fmt(next.Value.Shape);
                                     child.ReceptiveField = next.Value.Global ? null : next.Value.Rf;
+                                    RecordTappable(scope, child.Path, next.Value, child.Kind);
                                 }
                             }
                         }
@@ -272,6 +276,7 @@ namespace NetDsl.Generator.Inference
                 row.OutputShape = Fmt(v.Shape);
                 row.ReceptiveField = v.Global ? null : v.Rf;
                 outputs[stage.Name] = v;
+                RecordStage(scope, stage, path, row, v);
                 if (scope.Top) _result.StageOutputs[stage.Name] = v.Shape;
             }
             FlushDilatedRun(scope);
@@ -1162,7 +1167,7 @@ namespace NetDsl.Generator.Inference
             }
             else
             {
-                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName})";
+                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
                 row.IsContainer = true;
                 for (int i = 0; i < layer.Repeat && current is not null; i++)
                 {
@@ -1179,6 +1184,7 @@ namespace NetDsl.Generator.Inference
                     {
                         child.OutputShape = Fmt(current.Value.Shape);
                         child.ReceptiveField = current.Value.Global ? null : current.Value.Rf;
+                        RecordTappable(scope, childPath, current.Value, child.Kind);
                     }
                 }
             }

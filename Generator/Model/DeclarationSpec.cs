@@ -28,6 +28,13 @@ namespace NetDsl.Generator.Model
         EquatableArray<DiagnosticInfo> ParseDiagnostics,
         LocationInfo? Location)
     {
+        /// <summary>[Network(OutputStride = n)] / [Block(OutputStride = n)]: the stride to reach by dilating the last strided
+        /// block uses (0: keep the strides). See Inference/DilationRewrite.cs.</summary>
+        public int OutputStride { get; init; }
+
+        /// <summary>Where OutputStride was written (for NDSL0049).</summary>
+        public LocationInfo? OutputStrideLocation { get; init; }
+
         /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>
         /// <remarks><see cref="ContainingTypes"/> hold the declaration keyword too ("class Outer"); only the name is shown.</remarks>
         public string DisplayName

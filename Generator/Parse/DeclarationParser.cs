@@ -91,7 +91,7 @@ namespace NetDsl.Generator.Parse
             }
 
             // --- [Network] arguments
-            int inChannels = 3, height = 0, width = 0;
+            int inChannels = 3, height = 0, width = 0, outputStride = 0;
             bool sequentialBlock = false;
             var marker = context.Attributes[0];
             foreach (var named in marker.NamedArguments)
@@ -102,8 +102,12 @@ namespace NetDsl.Generator.Parse
                     case "Height": height = named.Value.Value is int h ? h : height; break;
                     case "Width": width = named.Value.Value is int w ? w : width; break;
                     case "Sequential": sequentialBlock = named.Value.Value is bool s && s; break;
+                    case "OutputStride": outputStride = named.Value.Value is int os ? os : 0; break;
                 }
             }
+            LocationInfo? outputStrideLocation = null;
+            if (outputStride != 0 && marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } markerArguments })
+                outputStrideLocation = LocationInfo.From(markerArguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "OutputStride"));
             if (kind == DeclarationKind.Network && (inChannels < 1 || height < 0 || width < 0))
             {
                 // Reported here, on the argument at fault (inference only knows the class's location).
@@ -174,7 +178,11 @@ namespace NetDsl.Generator.Parse
 
             return new DeclarationSpec(kind, metadataName, Namespace(symbol), symbol.Name, accessibility, containing.ToEquatableArray(),
                 inChannels, height, width, sequentialBlock, parameters.ToEquatableArray(), stages.ToEquatableArray(),
-                diagnostics.ToEquatableArray(), classLocation);
+                diagnostics.ToEquatableArray(), classLocation)
+            {
+                OutputStride = outputStride,
+                OutputStrideLocation = outputStrideLocation,
+            };
         }
 
         private static bool IsLayerAttribute(INamedTypeSymbol? type)

@@ -28,6 +28,15 @@ namespace NetDsl
         /// the case: the first Bottleneck keeps the previous dilation, the later ones use the new one.
         /// </summary>
         public object[]? FirstArgs { get; set; }
+
+        /// <summary>
+        /// Trade this use's stride for dilation, as torchvision's <c>_make_layer(dilate=True)</c> (its
+        /// <c>replace_stride_with_dilation</c>): the block's <c>stride</c> argument becomes 1 and the declaration's running
+        /// dilation is multiplied by it; the first copy keeps the previous dilation, the later copies take the new one.
+        /// Later uses of blocks with a dilation parameter that do not give it take the running dilation, as torchvision's do.
+        /// The block needs <c>[Param] int stride</c> (first-copy-only when repeated) and <c>[Param] int dilation</c>.
+        /// </summary>
+        public bool Dilate { get; set; }
     }
 
     /// <summary>How a shortcut that changes shape is handled.</summary>

@@ -25,6 +25,13 @@ namespace NetDsl
 
         /// <summary>Batch size used for the summary's memory figures (the batch itself is always dynamic).</summary>
         public int Batch { get; set; } = 1;
+
+        /// <summary>
+        /// The output stride to reach by trading the last strides for dilation (torchvision's
+        /// <c>replace_stride_with_dilation</c>): the compiler marks the last strided <see cref="UseAttribute"/> stages
+        /// <see cref="UseAttribute.Dilate"/> until the path's stride is this power of 2. 0 keeps the strides.
+        /// </summary>
+        public int OutputStride { get; set; }
     }
 
     /// <summary>
@@ -40,6 +47,10 @@ namespace NetDsl
         /// (torchvision's <c>ASPPConv</c>), instead of by field name.
         /// </summary>
         public bool Sequential { get; set; }
+
+        /// <summary>As <see cref="NetworkAttribute.OutputStride"/>, for the block's own stages (ResNet-50 at output stride 8 as
+        /// DeepLabV3's backbone). 0 keeps the strides.</summary>
+        public int OutputStride { get; set; }
     }
 
     /// <summary>

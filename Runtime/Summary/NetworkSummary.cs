@@ -17,6 +17,12 @@ namespace NetDsl
     /// <param name="ReceptiveField">Receptive field in input pixels per axis after the module; null when global.</param>
     public sealed record SummaryRow(string Path, int Depth, string Kind, string InputShape, string OutputShape, long Params, long? Macs, double? ReceptiveField);
 
+    /// <summary>A named output of a network ([Output]): its key, the stage that produces it, and its shape.</summary>
+    public sealed record NetworkOutput(string Name, string Stage, string Shape);
+
+    /// <summary>A stage that reads an earlier stage's output ([Tap]): the stage, the tapped module path, the tapped shape.</summary>
+    public sealed record NetworkTap(string Stage, string Path, string Shape);
+
     /// <summary>
     /// A network's compile-time summary: generated as a static property of every [Network] class, so it is
     /// available without building the network or running a forward pass.
@@ -25,7 +31,8 @@ namespace NetDsl
     {
         public NetworkSummary(string name, string input, string output, long totalParams, long? totalMacs, double? receptiveField,
             IReadOnlyList<long> macTerms, int fixedHeight, int fixedWidth, long heightMultiple, long minHeight, long widthMultiple, long minWidth,
-            IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null)
+            IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null,
+            IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null)
         {
             if (macTerms.Count % 5 != 0) throw new ArgumentException("mult-add terms come in fives", nameof(macTerms));
             pyramidMacTerms ??= Array.Empty<long>();
@@ -46,6 +53,8 @@ namespace NetDsl
             ReceptiveField = receptiveField;
             Constraints = constraints;
             Rows = rows;
+            Outputs = outputs ?? Array.Empty<NetworkOutput>();
+            Taps = taps ?? Array.Empty<NetworkTap>();
         }
 
         public string Name { get; }
@@ -57,6 +66,13 @@ namespace NetDsl
         /// <summary>Constraints on a symbolic input size, e.g. "H must be a multiple of 32"; checked by the generated forward.</summary>
         public IReadOnlyList<string> Constraints { get; }
         public IReadOnlyList<SummaryRow> Rows { get; }
+
+        /// <summary>The named outputs ([Output]) in declaration order, the main one (what forward returns) first; empty
+        /// when the network has only its forward output.</summary>
+        public IReadOnlyList<NetworkOutput> Outputs { get; }
+
+        /// <summary>The stages that read an earlier stage's output ([Tap]), with the tapped shape.</summary>
+        public IReadOnlyList<NetworkTap> Taps { get; }
 
         /// <summary>The input height the network was declared for; 0 when symbolic.</summary>
         public int FixedHeight { get; }
@@ -162,6 +178,9 @@ namespace NetDsl
             }
             sb.AppendLine($"Receptive field: {Rf(ReceptiveField)}");
             foreach (var c in Constraints) sb.AppendLine("Constraint: " + c);
+            foreach (var o in Outputs)
+                sb.AppendLine($"Output \"{o.Name}\": {o.Stage} {o.Shape}" + (ReferenceEquals(o, Outputs[0]) ? " (forward)" : ""));
+            foreach (var t in Taps) sb.AppendLine($"Tap: {t.Stage} reads {t.Path} {t.Shape}");
             sb.AppendLine(rule);
             return sb.ToString();
         }
