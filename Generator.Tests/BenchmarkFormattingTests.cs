@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NetDsl.Samples;
 using Xunit;
 
@@ -148,7 +149,7 @@ public class BenchmarkFormattingTests
         Assert.Equal("50%", OctaveBenchmarks.SavingShare(half));
         Assert.Equal("-48%", OctaveBenchmarks.SavingShare(slower));
 
-        var breakdown = new[]
+        OpTiming[] breakdown = new[]
         {
             new OpTiming("b", "whole octave layer", 90), new OpTiming("b", "plain Conv2d, same channels", 100),
             new OpTiming("b", "conv_h2h (64 → 64 at 56x56)", 30), new OpTiming("b", "conv_l2h (64 → 64 at 28x28)", 10),
@@ -156,8 +157,18 @@ public class BenchmarkFormattingTests
             new OpTiming("b", "2x2 average pooling of the high map", 5), new OpTiming("b", "nearest 2x upsampling of l2h", 6),
             new OpTiming("b", "add of the two high-frequency paths", 4),
         };
+        breakdown = breakdown.Concat(new[]
+        {
+            new OpTiming("Oct-ResNet-50 vs ResNet-50, [1, 3, 224, 224]", "ResNet50 forward (53 Conv2d, 53 BatchNorm2d)", 100),
+            new OpTiming("Oct-ResNet-50 vs ResNet-50, [1, 3, 224, 224]", "OctResNet50 forward (150 Conv2d, 100 BatchNorm2d)", 120),
+            new OpTiming("Oct-ResNet-50 vs ResNet-50, [1, 3, 224, 224]", "one small call: Conv2d(16, 16, k=1) on [1, 16, 7, 7]", 0.05),
+        }).ToArray();
         var text = OctaveBenchmarks.FormatSection(new OctaveReport(machine, "dotnet run --project Samples -c Release -- bench octave", options,
             new[] { half, slower }, breakdown));
+        // 97 more convolutions and 47 more norms: 144 calls at 0.05 ms; the expected time is 100 ms x 0.579.
+        Assert.Contains("at its multiply-add ratio it would take 57.9 ms, it takes 120.0 ms", text);
+        Assert.Contains("144 more LibTorch calls", text);
+        Assert.Contains("144 x 0.050 ms = 7.20 ms of fixed cost", text);
         Assert.Contains("| OctConv(128, 128, k=3), alpha 0.5: OctaveConv2d / Conv2d | [4, 64, 56, 56] + [4, 64, 28, 28] | 72.0 | 100.0 | 1 | **0.72** (0.72 – 0.72) | 0.44 | 50% |", text);
         Assert.Contains("0.72x the time for 0.44x the multiply-adds, 50% of the multiply-add saving realised in time.", text);
         Assert.Contains("1.20x the time for 0.58x the multiply-adds, no saving in time at all.", text);

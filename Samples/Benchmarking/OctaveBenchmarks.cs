@@ -84,6 +84,7 @@ public static class OctaveBenchmarks
             using var image = torch.randn(1, 3, 224, 224);
             double macRatio = (double)OctResNet50.Summary.TotalMacs!.Value / ResNet50.Summary.TotalMacs!.Value;
             Compare("Oct-ResNet-50 (alpha 0.5) vs ResNet-50", "[1, 3, 224, 224]", "OctResNet50", () => oct.call(image), "ResNet50", () => res.call(image), macRatio);
+            NetworkBreakdown(oct, res, image, breakdown);
         }
 
         var report = new OctaveReport(BenchDocument.Machine(loadBefore), command, options, cases, breakdown);
@@ -119,6 +120,21 @@ public static class OctaveBenchmarks
         breakdown.Add(new OpTiming(name, "2x2 average pooling of the high map", MedianOf(() => pool.call(high))));
         breakdown.Add(new OpTiming(name, "nearest 2x upsampling of l2h", MedianOf(() => up.call(fromLow))));
         breakdown.Add(new OpTiming(name, "add of the two high-frequency paths", MedianOf(() => upsampled + h2h)));
+    }
+
+    /// <summary>
+    /// What the networks ask of LibTorch: how many convolutions and batch norms each runs, the whole forwards, and the cost
+    /// of one small operation (a 1x1 convolution on a 7x7 map, where the fixed cost of a call dominates).
+    /// </summary>
+    private static void NetworkBreakdown(OctResNet50 oct, ResNet50 res, Tensor image, List<OpTiming> breakdown)
+    {
+        const string name = "Oct-ResNet-50 vs ResNet-50, [1, 3, 224, 224]";
+        int Count<T>(nn.Module m) => m.modules().Count(x => x is T);
+        breakdown.Add(new OpTiming(name, $"ResNet50 forward ({Count<Modules.Conv2d>(res)} Conv2d, {Count<Modules.BatchNorm2d>(res)} BatchNorm2d)", MedianOf(() => res.call(image))));
+        breakdown.Add(new OpTiming(name, $"OctResNet50 forward ({Count<Modules.Conv2d>(oct)} Conv2d, {Count<Modules.BatchNorm2d>(oct)} BatchNorm2d)", MedianOf(() => oct.call(image))));
+        using var small = nn.Conv2d(16, 16, 1, bias: false);
+        using var tiny = torch.randn(1, 16, 7, 7);
+        breakdown.Add(new OpTiming(name, "one small call: Conv2d(16, 16, k=1) on [1, 16, 7, 7]", MedianOf(() => small.call(tiny), 50)));
     }
 
     private static double MedianOf(Func<Tensor> f, int calls = 15)
@@ -215,6 +231,22 @@ public static class OctaveBenchmarks
                 $"(less work per call to amortise LibTorch's per-call cost and im2col). Pooling, upsampling and the adds cost {PairedTiming.Ms(extra)} ms, " +
                 "memory passes with no multiply-adds, which the multiply-add ratio does not count. A fused kernel, or convolutions large enough " +
                 "to be compute-bound, would close the gap.";
+        }
+        var net = r.Breakdown.Where(o => o.Breakdown.StartsWith("Oct-ResNet-50", StringComparison.Ordinal)).ToList();
+        var netCase = r.Cases.FirstOrDefault(c => c.Group.StartsWith("Oct-ResNet-50", StringComparison.Ordinal));
+        if (net.Count == 3 && netCase is not null)
+        {
+            int Convs(OpTiming o) => int.Parse(o.Operation.Split('(')[1].Split(' ')[0], Inv);
+            int Norms(OpTiming o) => int.Parse(o.Operation.Split(", ")[1].Split(' ')[0], Inv);
+            var (res, oct, small) = (net[0], net[1], net[2]);
+            int extra = Convs(oct) - Convs(res) + Norms(oct) - Norms(res);
+            double expected = netCase.Timing.BMedianMs * netCase.MacRatio;
+            yield return $"Oct-ResNet-50 in time: at its multiply-add ratio it would take {PairedTiming.Ms(expected)} ms, it takes {PairedTiming.Ms(netCase.Timing.AMedianMs)} ms. " +
+                $"It runs {Convs(oct)} convolutions and {Norms(oct)} batch norms where ResNet-50 runs {Convs(res)} and {Norms(res)} (each octave layer is up to four " +
+                $"convolutions and two norms), plus the poolings and upsamplings: {extra} more LibTorch calls, most on small maps (the low frequency " +
+                $"of layers 3 and 4 is 14x14 and 7x7) where a call costs about its fixed price ({PairedTiming.Ms(small.MedianMs)} ms for a 1x1 convolution on a " +
+                $"7x7 map here): {extra} x {PairedTiming.Ms(small.MedianMs)} ms = {PairedTiming.Ms(extra * small.MedianMs)} ms of fixed cost before any arithmetic. " +
+                "The layer rows above show the saving where a convolution is large enough to be bound by its arithmetic.";
         }
         if (BenchDocument.LoadCaveat(r.Machine) is { } caveat) yield return caveat;
         if (r.Options.Quick) yield return "This was a `--quick` smoke run: too few iterations for the numbers to mean much.";
