@@ -168,7 +168,7 @@ public class BenchmarkFormattingTests
         // 97 more convolutions and 47 more norms: 144 calls at 0.05 ms; the expected time is 100 ms x 0.579.
         Assert.Contains("at its multiply-add ratio it would take 57.9 ms, it takes 120.0 ms", text);
         Assert.Contains("144 more LibTorch calls", text);
-        Assert.Contains("144 x 0.050 ms = 7.20 ms of fixed cost", text);
+        Assert.Contains("(0.050 ms for a 1x1 convolution on a 7x7 map, 7.20 ms for all of them)", text);
         Assert.Contains("| OctConv(128, 128, k=3), alpha 0.5: OctaveConv2d / Conv2d | [4, 64, 56, 56] + [4, 64, 28, 28] | 72.0 | 100.0 | 1 | **0.72** (0.72 – 0.72) | 0.44 | 50% |", text);
         Assert.Contains("0.72x the time for 0.44x the multiply-adds, 50% of the multiply-add saving realised in time.", text);
         Assert.Contains("1.20x the time for 0.58x the multiply-adds, no saving in time at all.", text);

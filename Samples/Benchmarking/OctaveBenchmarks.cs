@@ -53,26 +53,30 @@ public static class OctaveBenchmarks
             cases.Add(c);
         }
 
-        // (a) one layer: OctConv(C, C, 3x3, alpha -> alpha) on a (high, low) pair vs Conv2d(C, C, 3x3) on the plain map.
-        torch.manual_seed(17);
-        using var plain = nn.Conv2d(Channels, Channels, 3, padding: 1, bias: false);
-        plain.eval();
-        using var x = torch.randn(Batch, Channels, Size, Size);
-        long plainMacs = Channels * Channels * 9 * Size * Size;
-        foreach (double alpha in new[] { 0.25, 0.5, 0.75 })
+        // (a) one layer: OctConv(Cin, Cout, k, alpha -> alpha) on a (high, low) pair vs Conv2d(Cin, Cout, k) on the plain map,
+        // at a large batch (the convolutions are bound by their arithmetic) and at Oct-ResNet-50's own sizes (batch 1).
+        void Layer(string group, long cin, long cout, long k, long size, long batch, double alpha, bool breakdownToo = false)
         {
-            using var octave = new OctaveConv2d(Channels, Channels, 3, alpha, alpha, padding: 1);
+            torch.manual_seed(17);
+            using var plain = nn.Conv2d(cin, cout, k, padding: k / 2, bias: false);
+            using var octave = new OctaveConv2d(cin, cout, k, alpha, alpha, padding: k / 2);
+            plain.eval();
             octave.eval();
-            long low = OctaveConv2d.LowChannels(Channels, alpha);
-            using var high = torch.randn(Batch, Channels - low, Size, Size);
-            using var lowMap = torch.randn(Batch, low, Size / 2, Size / 2);
+            long low = OctaveConv2d.LowChannels(cin, alpha);
+            using var x = torch.randn(batch, cin, size, size);
+            using var high = torch.randn(batch, cin - low, size, size);
+            using var lowMap = torch.randn(batch, low, size / 2, size / 2);
             var pair = new OctaveTensor(high, lowMap);
-            double macRatio = (double)octave.MultiplyAddsAt(Size, Size) / plainMacs;
-            string input = $"[{Batch}, {Channels - low}, {Size}, {Size}] + [{Batch}, {low}, {Size / 2}, {Size / 2}] vs [{Batch}, {Channels}, {Size}, {Size}]";
-            Compare($"OctConv({Channels}, {Channels}, k=3), alpha {alpha.ToString("0.##", Inv)}", input,
-                "OctaveConv2d", () => Sum(octave.call(pair)), "Conv2d", () => plain.call(x), macRatio);
-            if (alpha == 0.5) Breakdown(octave, pair, plain, x, breakdown);
+            double macRatio = (double)octave.MultiplyAddsAt(size, size) / (cin * cout * k * k * size * size);
+            string input = $"[{batch}, {cin - low}, {size}, {size}] + [{batch}, {low}, {size / 2}, {size / 2}] vs [{batch}, {cin}, {size}, {size}]";
+            Compare(group, input, "OctaveConv2d", () => Sum(octave.call(pair)), "Conv2d", () => plain.call(x), macRatio);
+            if (breakdownToo) Breakdown(octave, pair, plain, x, breakdown);
         }
+        foreach (double alpha in new[] { 0.25, 0.5, 0.75 })
+            Layer($"OctConv({Channels}, {Channels}, k=3), alpha {alpha.ToString("0.##", Inv)}", Channels, Channels, 3, Size, Batch, alpha, alpha == 0.5);
+        Layer("in Oct-ResNet-50: layer1 conv2 (3x3, 64, 56x56), alpha 0.5", 64, 64, 3, 56, 1, 0.5);
+        Layer("in Oct-ResNet-50: layer3 conv2 (3x3, 256, 14x14), alpha 0.5", 256, 256, 3, 14, 1, 0.5);
+        Layer("in Oct-ResNet-50: layer3 conv3 (1x1, 256 → 1024, 14x14), alpha 0.5", 256, 1024, 1, 14, 1, 0.5);
 
         // (b) the networks at 224x224.
         {
@@ -103,7 +107,7 @@ public static class OctaveBenchmarks
 
     private static void Breakdown(OctaveConv2d octave, OctaveTensor pair, Modules.Conv2d plain, Tensor x, List<OpTiming> breakdown)
     {
-        string name = $"OctConv({Channels}, {Channels}, k=3), alpha 0.5, batch {Batch}, {Size}x{Size}";
+        string name = $"OctConv({octave.InChannels}, {octave.OutChannels}, k={octave.KernelSize}), alpha 0.5, batch {x.shape[0]}, {x.shape[2]}x{x.shape[3]}";
         var (high, low) = pair;
         using var pool = nn.AvgPool2d(2, 2);
         using var up = nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: torch.UpsampleMode.Nearest);
@@ -113,10 +117,11 @@ public static class OctaveBenchmarks
         using var h2h = octave.ConvH2H!.call(high);
         breakdown.Add(new OpTiming(name, "whole octave layer", MedianOf(() => Sum(octave.call(pair)))));
         breakdown.Add(new OpTiming(name, "plain Conv2d, same channels", MedianOf(() => plain.call(x))));
-        breakdown.Add(new OpTiming(name, "conv_h2h (64 → 64 at 56x56)", MedianOf(() => octave.ConvH2H!.call(high))));
-        breakdown.Add(new OpTiming(name, "conv_l2h (64 → 64 at 28x28)", MedianOf(() => octave.ConvL2H!.call(low!))));
-        breakdown.Add(new OpTiming(name, "conv_h2l (64 → 64 at 28x28)", MedianOf(() => octave.ConvH2L!.call(pooledHigh))));
-        breakdown.Add(new OpTiming(name, "conv_l2l (64 → 64 at 28x28)", MedianOf(() => octave.ConvL2L!.call(low!))));
+        string full = $"{x.shape[2]}x{x.shape[3]}", half = $"{x.shape[2] / 2}x{x.shape[3] / 2}";
+        breakdown.Add(new OpTiming(name, $"conv_h2h ({octave.InHighChannels} → {octave.OutHighChannels} at {full})", MedianOf(() => octave.ConvH2H!.call(high))));
+        breakdown.Add(new OpTiming(name, $"conv_l2h ({octave.InLowChannels} → {octave.OutHighChannels} at {half})", MedianOf(() => octave.ConvL2H!.call(low!))));
+        breakdown.Add(new OpTiming(name, $"conv_h2l ({octave.InHighChannels} → {octave.OutLowChannels} at {half})", MedianOf(() => octave.ConvH2L!.call(pooledHigh))));
+        breakdown.Add(new OpTiming(name, $"conv_l2l ({octave.InLowChannels} → {octave.OutLowChannels} at {half})", MedianOf(() => octave.ConvL2L!.call(low!))));
         breakdown.Add(new OpTiming(name, "2x2 average pooling of the high map", MedianOf(() => pool.call(high))));
         breakdown.Add(new OpTiming(name, "nearest 2x upsampling of l2h", MedianOf(() => up.call(fromLow))));
         breakdown.Add(new OpTiming(name, "add of the two high-frequency paths", MedianOf(() => upsampled + h2h)));
@@ -241,12 +246,15 @@ public static class OctaveBenchmarks
             var (res, oct, small) = (net[0], net[1], net[2]);
             int extra = Convs(oct) - Convs(res) + Norms(oct) - Norms(res);
             double expected = netCase.Timing.BMedianMs * netCase.MacRatio;
+            var inNetwork = r.Cases.Where(c => c.Group.StartsWith("in Oct-ResNet-50", StringComparison.Ordinal)).ToList();
             yield return $"Oct-ResNet-50 in time: at its multiply-add ratio it would take {PairedTiming.Ms(expected)} ms, it takes {PairedTiming.Ms(netCase.Timing.AMedianMs)} ms. " +
                 $"It runs {Convs(oct)} convolutions and {Norms(oct)} batch norms where ResNet-50 runs {Convs(res)} and {Norms(res)} (each octave layer is up to four " +
-                $"convolutions and two norms), plus the poolings and upsamplings: {extra} more LibTorch calls, most on small maps (the low frequency " +
-                $"of layers 3 and 4 is 14x14 and 7x7) where a call costs about its fixed price ({PairedTiming.Ms(small.MedianMs)} ms for a 1x1 convolution on a " +
-                $"7x7 map here): {extra} x {PairedTiming.Ms(small.MedianMs)} ms = {PairedTiming.Ms(extra * small.MedianMs)} ms of fixed cost before any arithmetic. " +
-                "The layer rows above show the saving where a convolution is large enough to be bound by its arithmetic.";
+                $"convolutions and two norms), {extra} more LibTorch calls plus the poolings and upsamplings; their fixed cost is small " +
+                $"({PairedTiming.Ms(small.MedianMs)} ms for a 1x1 convolution on a 7x7 map, {PairedTiming.Ms(extra * small.MedianMs)} ms for all of them). " +
+                (inNetwork.Count > 0
+                    ? "The octave layers at the network's own sizes (batch 1, rows above): " +
+                      string.Join("; ", inNetwork.Select(c => $"{c.Group.Substring("in Oct-ResNet-50: ".Length)} {R(c.TimeRatio)}x the time for {R(c.MacRatio)}x the multiply-adds")) + "."
+                    : "");
         }
         if (BenchDocument.LoadCaveat(r.Machine) is { } caveat) yield return caveat;
         if (r.Options.Quick) yield return "This was a `--quick` smoke run: too few iterations for the numbers to mean much.";
