@@ -33,7 +33,7 @@ public sealed record BenchOptions(
     public IReadOnlyList<string> Suites => SuiteList is { Count: > 0 } ? SuiteList : AllSuites;
 
     public const string Usage =
-        "usage: bench [resnet] [wavelets] [octave] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
+        "usage: bench [resnet] [wavelets] [octave] [pyramids] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
 
     /// <summary>Parses the arguments after `bench`; throws <see cref="ArgumentException"/> with the usage on a bad one.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -143,6 +143,7 @@ public static partial class Benchmarks
                 "resnet" => RunResNet(options, command),
                 "wavelets" => WaveletBenchmarks.Run(options, command),
                 "octave" => OctaveBenchmarks.Run(options, command),
+                "pyramids" => PyramidBenchmarks.Run(options, command),
                 _ => throw new InvalidOperationException($"bench: no runner for suite '{suite}'."),
             };
             if (section is null) return 1;
