@@ -25,7 +25,7 @@ public class PyramidBenchmarkTests
         "{\"python\": \"3.11.2\", \"torch\": \"1.13.0a0\", \"torchvision\": \"0.14.1a0\", \"threads\": 2, " +
         "\"build\": \"Intel(R) MKL-DNN v2.6.3 (Git Hash N/A)\", \"cases\": [" +
         "{\"name\": \"deeplab_head\", \"input\": [1, 2048, 28, 28], \"calls\": 1, \"per_round\": 2, \"ms\": [100.0, 110.0, 90.0, 120.0], " +
-        "\"output_shape\": [1, 21, 28, 28], \"output\": [0.5, -0.25]}, " +
+        "\"output_shape\": [1, 21, 28, 28], \"output\": [0.5, -0.25], \"breakdown\": {\"convs.0\": 4.5, \"convs.3\": 40.0, \"conv\": 4.0}}, " +
         "{\"name\": \"spp\", \"input\": [1, 256, 56, 56], \"calls\": 40, \"per_round\": 2, \"ms\": [1.0, 1.0, 1.0, 1.0], \"output_shape\": [1, 5376]}]}";
 
     [Fact]
@@ -41,9 +41,11 @@ public class PyramidBenchmarkTests
         Assert.Equal(new[] { 105.0, 105.0 }, head.RoundMedians);
         Assert.Equal(new long[] { 1, 21, 28, 28 }, head.OutputShape);
         Assert.Equal(new[] { 0.5, -0.25 }, head.Output);
+        Assert.Equal(40.0, head.Breakdown!["convs.3"]);
         var spp = run.Find("spp", new long[] { 1, 256, 56, 56 })!;
         Assert.Equal(40, spp.Calls);
         Assert.Null(spp.Output);
+        Assert.Null(spp.Breakdown);
         Assert.Null(run.Find("spp", new long[] { 8, 256, 56, 56 }));
     }
 
@@ -136,6 +138,55 @@ public class PyramidBenchmarkTests
     }
 
     [Fact]
+    public void Counts_the_kernel_taps_that_land_on_the_map()
+    {
+        // 28 positions, 3 taps at offsets -d, 0, +d: the centre always lands, an outer tap on 28 - d positions while d < 28.
+        Assert.Equal(28, PyramidBenchmarks.ValidTaps(28, 3, 36, 36));
+        Assert.Equal(28, PyramidBenchmarks.ValidTaps(28, 3, 28, 28));
+        Assert.Equal(28 + 2 * 4, PyramidBenchmarks.ValidTaps(28, 3, 24, 24));
+        Assert.Equal(28 + 2 * 16, PyramidBenchmarks.ValidTaps(28, 3, 12, 12));
+        Assert.Equal(28 + 2 * 27, PyramidBenchmarks.ValidTaps(28, 3, 1, 1));
+        Assert.Equal(28, PyramidBenchmarks.ValidTaps(28, 1, 1, 0));
+        Assert.Equal(2 * 3, PyramidBenchmarks.ValidTaps(4, 3, 1, 0)); // no padding: every tap lands, 2 outputs
+
+        // Every tap: the summary's count (torchvision's DeepLabHead(2048, 21) at 28x28 sums to 12,233,232,384).
+        Assert.Equal(2048L * 256 * 9 * 784, PyramidBenchmarks.ConvMacs(2048, 256, 3, 36, 36, 28, 28, inMap: false));
+        // At rate 36 only the centre tap lands: the in-map work of a 1x1 convolution.
+        Assert.Equal(PyramidBenchmarks.ConvMacs(2048, 256, 1, 1, 0, 28, 28, inMap: true), PyramidBenchmarks.ConvMacs(2048, 256, 3, 36, 36, 28, 28, inMap: true));
+        Assert.Equal(2048L * 256 * 60 * 60, PyramidBenchmarks.ConvMacs(2048, 256, 3, 12, 12, 28, 28, inMap: true));
+        long all = PyramidBenchmarks.ConvMacs(2048, 256, 1, 1, 0, 28, 28, false) + 2048L * 256
+            + new long[] { 12, 24, 36 }.Sum(d => PyramidBenchmarks.ConvMacs(2048, 256, 3, d, d, 28, 28, false))
+            + PyramidBenchmarks.ConvMacs(1280, 256, 1, 1, 0, 28, 28, false) + PyramidBenchmarks.ConvMacs(256, 256, 3, 1, 1, 28, 28, false)
+            + PyramidBenchmarks.ConvMacs(256, 21, 1, 1, 0, 28, 28, false);
+        Assert.Equal(12_233_232_384L, all);
+    }
+
+    private static HeadPart[] Parts(double rate36Ms) => new[]
+    {
+        new HeadPart("convs.0", "ASPP `convs.0`: 1x1", "the 1x1 branch", 0, 411_041_792, 411_041_792, 5),
+        new HeadPart("convs.1", "ASPP `convs.1`: rate 12", "the rate-12 branch", 12, 3_699_376_128, 1_887_436_800, 23),
+        new HeadPart("convs.2", "ASPP `convs.2`: rate 24", "the rate-24 branch", 24, 3_699_376_128, 679_477_248, 12),
+        new HeadPart("convs.3", "ASPP `convs.3`: rate 36", "the rate-36 branch", 36, 3_699_376_128, 411_041_792, rate36Ms),
+        new HeadPart("conv", "`1`–`3`: 3x3", "the 256 → 256 3x3 conv", 0, 462_422_016, 440_664_064, 4),
+    };
+
+    [Fact]
+    public void Reads_the_heads_breakdown()
+    {
+        // rate 36 at 40 ms: 10.3 G/s on the map against 110.2 G/s for the 3x3 conv (440.7 M in 4 ms)
+        string slow = PyramidBenchmarks.ReadBreakdown(Parts(40), new Dictionary<string, double> { ["convs.3"] = 38, ["conv"] = 4.5 }, "1.13.0a0");
+        Assert.StartsWith("Where the head's time goes: the 3 atrous branches take 75.0 ms of the parts' 84.0 ms (89%; rate 12: 23.0 ms", slow);
+        Assert.Contains("At rate 36 only 0.411 G multiply-adds touch the map (only the centre tap of each 3x3 does, the case the compiler reports as NDSL0032: " +
+            "the branch computes what the 1x1 branch computes in 5.00 ms), yet it takes 40.0 ms, 10.3 G/s of on-map work against 110.2 G/s for the 256 → 256 3x3 conv", slow);
+        Assert.Contains("PyTorch 1.13.0a0 behaves the same: 38.0 ms for this branch against 4.50 ms for the 256 → 256 3x3 conv", slow);
+        Assert.DoesNotContain("rate 24 only", slow);
+
+        string fine = PyramidBenchmarks.ReadBreakdown(Parts(5));
+        Assert.Contains("Every atrous branch runs within 2x of the best on-map throughput (110.2 G/s, the 256 → 256 3x3 conv)", fine);
+        Assert.DoesNotContain("PyTorch", fine);
+    }
+
+    [Fact]
     public void Small_helpers_read_ratios()
     {
         Assert.Equal("4.4% slower than", PyramidBenchmarks.Relative(1.044));
@@ -172,7 +223,7 @@ public class PyramidBenchmarkTests
     public void Formats_the_pyramids_section_with_cross_process_ratios()
     {
         var run = PyTorchRun.Parse(Json) with { LoadBefore = "0.50 0.40 0.30", LoadAfter = "0.60 0.40 0.30", Seconds = 12 };
-        var report = Report(run);
+        var report = Report(run) with { Breakdown = Parts(40) };
         Assert.Equal(1.005, report.Cases[0].Ratio, 9);
         Assert.Equal(4, report.Cases[0].Timing.AMs.Count);
         Assert.Equal(100.5 / 105, PyramidBenchmarks.RatioToPyTorch(report.Cases[0], run.Cases[0]), 9); // medians 100.5 / 105
@@ -195,13 +246,19 @@ public class PyramidBenchmarkTests
         Assert.Contains("DeepLabV3 head, generated vs hand-written: [1, 2048, 28, 28]: within noise of the hand-written one (ratio 1.005", s);
         Assert.Contains("SPP, generated vs hand-written: [1, 256, 56, 56]: 20.0% slower than the hand-written one", s);
         Assert.Contains("+200 µs per call", s);
-        Assert.Contains("the generated head takes 0.96x the time of torchvision's under PyTorch 1.13.0a0 (100.5 vs 105.0 ms; 121.7 vs 116.5 G multiply-adds per second): TorchSharp is faster.", s);
+        Assert.Contains("the generated head takes 0.96x the time of torchvision's under PyTorch 1.13.0a0 (100.5 vs 105.0 ms): TorchSharp is faster.", s);
         Assert.Contains("TorchSharp vs PyTorch, SPP: generated / PyTorch [1, 256, 56, 56] 1.20 (1.20 vs 1.00 ms)", s);
         Assert.Contains("Drift: the generated TorchSharp medians after the PyTorch block differ from those before it by +2.0% (deeplab_head [1, 2048, 28, 28]), +0.0% (spp [1, 256, 56, 56]).", s);
         Assert.Contains("The machine was steady across the PyTorch run", s);
         Assert.Contains("Numerics: with the same key-derived weights and inputs, the TorchSharp and PyTorch outputs agree (largest max |diff| 2.0e-6)", s);
         Assert.DoesNotContain("The machine was shared", s); // load 0.1 on 2 cores
         Assert.DoesNotContain("Noise:", s);
+        Assert.Contains("### Where the generated head's time goes", s);
+        Assert.Contains("| part | multiply-adds, all taps (G) | on the map (G) | median ms | G on-map multiply-adds / s | PyTorch median ms |", s);
+        Assert.Contains("| ASPP `convs.3`: rate 36 | 3.699 | 0.411 | 40.0 | 10.3 | 40.0 |", s);
+        Assert.Contains("| ASPP `convs.1`: rate 12 | 3.699 | 1.887 | 23.0 | 82.1 | — |", s);
+        Assert.Contains("| sum of the parts | 11.972 | 3.830 | 84.0 | | 48.5 |", s);
+        Assert.Contains("At rate 36 only 0.411 G multiply-adds touch the map", s);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ with Debian's python3-torch (1.13) and python3-torchvision (0.14). It times, und
                 function as NetDsl's SpatialPyramidPooling and the hand-written TorchSharp one)
 
 with the bench's protocol: `warmup` calls, then `rounds` x `per-round` samples, a sample being `calls` calls in a row
-(reported per call, in ms). The C# side takes the medians; this process cannot be interleaved with the TorchSharp one
+(reported per call, in ms); then each part of the head on its own (median of 15 calls, as the C# breakdown). The C# side takes the medians; this process cannot be interleaved with the TorchSharp one
 pair by pair, so the bench runs it between two halves of its own timing.
 
 Weights and inputs are deterministic, the same in C# (Samples/Benchmarking/KeyedFill.cs) so the outputs can be
@@ -80,6 +80,38 @@ def fill(torch, module):
             tensor.copy_(values(torch, key, list(tensor.shape)))
 
 
+def median_of(torch, f, x, calls=15):
+    """Median per-call ms of `calls` calls after 2 warm-up calls (the C# side's breakdown protocol)."""
+    with torch.no_grad():
+        for _ in range(2):
+            f(x)
+        times = []
+        for _ in range(calls):
+            t0 = time.perf_counter()
+            f(x)
+            times.append((time.perf_counter() - t0) * 1000.0)
+    times.sort()
+    mid = len(times) // 2
+    return times[mid] if len(times) % 2 == 1 else (times[mid - 1] + times[mid]) / 2
+
+
+def head_breakdown(torch, head, x):
+    """Each part of torchvision's DeepLabHead on its own, keyed as the C# breakdown: convs.0 .. convs.4 (ASPP branches),
+    project (on a tensor of the concatenation's shape), conv (1-3: 3x3 conv, BN, ReLU) and classifier (4)."""
+    aspp = head[0]
+    n, h, w = x.shape[0], x.shape[2], x.shape[3]
+    width = head[1].in_channels
+    cat = torch.randn(n, len(aspp.convs) * width, h, w)
+    y = torch.randn(n, width, h, w)
+    parts = {}
+    for i, branch in enumerate(aspp.convs):
+        parts["convs.%d" % i] = median_of(torch, branch, x)
+    parts["project"] = median_of(torch, aspp.project, cat)
+    parts["conv"] = median_of(torch, lambda t: head[3](head[2](head[1](t))), y)
+    parts["classifier"] = median_of(torch, head[4], y)
+    return parts
+
+
 def parse_case(text):
     name, shape, calls = text.split(":")
     return name, [int(d) for d in shape.split("x")], int(calls)
@@ -146,6 +178,8 @@ def main():
                     file=sys.stderr, flush=True)
         case = {"name": name, "input": shape, "calls": calls, "per_round": args.per_round, "ms": ms,
                 "output_shape": list(y.shape)}
+        if name == "deeplab_head":
+            case["breakdown"] = head_breakdown(torch, module, x)
         if not args.no_output:
             case["output"] = [float("%.9g" % v) for v in y.reshape(-1).double().tolist()]
         cases.append(case)

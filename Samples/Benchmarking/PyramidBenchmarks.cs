@@ -31,8 +31,24 @@ public sealed record PyramidCase(string Key, string Benchmark, IReadOnlyList<lon
     public string InputText => "[" + string.Join(", ", Input) + "]";
 }
 
+/// <summary>
+/// One part of the generated DeepLabV3 head timed on its own: <see cref="Macs"/> counts every kernel tap (the compile-time
+/// summary's count), <see cref="InMapMacs"/> only the taps that land on the map rather than in the zero padding;
+/// <see cref="Rate"/> is the atrous rate of an ASPP branch (0 for the other parts). <see cref="Key"/> names the part as
+/// tools/bench_torchvision_heads.py's breakdown does (convs.0 … convs.4, project, conv, classifier); <see cref="Short"/>
+/// names it in prose.
+/// </summary>
+public sealed record HeadPart(string Key, string Part, string Short, long Rate, long Macs, long InMapMacs, double MedianMs)
+{
+    /// <summary>In-map multiply-adds per second, in G.</summary>
+    public double InMapGPerSecond => MedianMs > 0 ? InMapMacs / (MedianMs * 1e6) : 0;
+}
+
 public sealed record PyramidReport(MachineInfo Machine, string Command, BenchOptions Options, IReadOnlyList<PyramidCase> Cases,
-    PyTorchRun PyTorch, long HeadParameters, long HeadMacs);
+    PyTorchRun PyTorch, long HeadParameters, long HeadMacs, IReadOnlyList<HeadPart>? Breakdown = null)
+{
+    public IReadOnlyList<HeadPart> Parts => Breakdown ?? Array.Empty<HeadPart>();
+}
 
 /// <summary>
 /// `bench pyramids`: the generated DeepLabV3 head (<see cref="DeepLabV3ResNet50"/>'s <c>classifier</c>) and the generated
@@ -139,6 +155,11 @@ public static class PyramidBenchmarks
                     checks[i].Calls, Console.WriteLine, "generated", "hand-written"));
             }
 
+            Console.WriteLine("Where the generated head's time goes: each part on its own, median of 15 calls...");
+            var breakdown = HeadBreakdown((NetDsl.Pyramids.DeepLabHead)head, inputs[0]);
+            foreach (var part in breakdown)
+                Console.WriteLine($"  {part.Part}: {Ms(part.MedianMs)} ms, {part.InMapMacs / 1e9:0.000} G in-map of {part.Macs / 1e9:0.000} G multiply-adds");
+
             var cases = new List<PyramidCase>();
             for (int i = 0; i < specs.Length; i++)
             {
@@ -156,7 +177,7 @@ public static class PyramidBenchmarks
                     firstHalves[i], secondHalves[i], crossDiff, checks[i].MaxAbs));
             }
 
-            var report = new PyramidReport(BenchDocument.Machine(loadBefore), command, options, cases, pyTorch, headParams, headMacs);
+            var report = new PyramidReport(BenchDocument.Machine(loadBefore), command, options, cases, pyTorch, headParams, headMacs, breakdown);
             string section = FormatSection(report);
             Console.WriteLine();
             Console.WriteLine(section);
@@ -168,9 +189,89 @@ public static class PyramidBenchmarks
         }
     }
 
+    // Each part of the head on its own, on the head's input (or, for the later parts, a tensor of the shape they receive).
+    private static List<HeadPart> HeadBreakdown(NetDsl.Pyramids.DeepLabHead head, Tensor x)
+    {
+        long c = x.shape[1], h = x.shape[2], w = x.shape[3], f = NetDsl.Pyramids.DeepLabHead.Channels;
+        var parts = new List<HeadPart>();
+        var convs = head.Aspp.Convs;
+        parts.Add(new HeadPart("convs.0", $"ASPP `convs.0`: 1x1 conv {c} → {f}, BN, ReLU", "the 1x1 branch", 0,
+            ConvMacs(c, f, 1, 1, 0, h, w, inMap: false), ConvMacs(c, f, 1, 1, 0, h, w, inMap: true), MedianOf(() => convs[0].call(x))));
+        for (int i = 0; i < head.Aspp.AtrousRates.Count; i++)
+        {
+            long rate = head.Aspp.AtrousRates[i];
+            var branch = convs[i + 1];
+            parts.Add(new HeadPart($"convs.{i + 1}", $"ASPP `convs.{i + 1}`: 3x3 conv {c} → {f}, rate {rate}, BN, ReLU", $"the rate-{rate} branch", rate,
+                ConvMacs(c, f, 3, rate, rate, h, w, inMap: false), ConvMacs(c, f, 3, rate, rate, h, w, inMap: true), MedianOf(() => branch.call(x))));
+        }
+        var pooling = convs[^1];
+        parts.Add(new HeadPart($"convs.{convs.Count - 1}", $"ASPP `convs.{convs.Count - 1}`: image pooling (average, 1x1 conv, BN, ReLU, bilinear back)", "the image-pooling branch", 0,
+            c * f, c * f, MedianOf(() => pooling.call(x))));
+        long catChannels = convs.Count * f;
+        using var cat = torch.randn(x.shape[0], catChannels, h, w);
+        parts.Add(new HeadPart("project", $"ASPP `project`: 1x1 conv {catChannels} → {f}, BN, ReLU, dropout", "the projection", 0,
+            ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: false), ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: true), MedianOf(() => head.Aspp.Project.call(cat))));
+        using var y = torch.randn(x.shape[0], f, h, w);
+        parts.Add(new HeadPart("conv", $"`1`–`3`: 3x3 conv {f} → {f}, BN, ReLU", $"the {f} → {f} 3x3 conv", 0,
+            ConvMacs(f, f, 3, 1, 1, h, w, inMap: false), ConvMacs(f, f, 3, 1, 1, h, w, inMap: true),
+            MedianOf(() => nn.functional.relu(head.Norm.call(head.Conv.call(y))))));
+        parts.Add(new HeadPart("classifier", $"`4`: 1x1 classifier {f} → {head.NumClasses}", "the classifier", 0,
+            ConvMacs(f, head.NumClasses, 1, 1, 0, h, w, inMap: false), ConvMacs(f, head.NumClasses, 1, 1, 0, h, w, inMap: true),
+            MedianOf(() => head.Classifier.call(y))));
+        return parts;
+    }
+
+    private static double MedianOf(Func<Tensor> f, int calls = 15)
+    {
+        for (int i = 0; i < 2; i++) f().Dispose();
+        var times = new List<double>(calls);
+        for (int i = 0; i < calls; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            using (var y = f()) { }
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return PairedTiming.Median(times);
+    }
+
+    /// <summary>
+    /// Kernel taps along one axis of a stride-1 convolution that land on the map (0 ≤ o − padding + j·dilation &lt; size)
+    /// rather than in the zero padding, summed over the output positions o and the taps j.
+    /// </summary>
+    public static long ValidTaps(long size, long kernel, long dilation, long padding)
+    {
+        long outSize = size + 2 * padding - dilation * (kernel - 1);
+        long taps = 0;
+        for (long j = 0; j < kernel; j++)
+        {
+            long offset = j * dilation - padding; // input index = o + offset
+            long first = Math.Max(0, -offset), last = Math.Min(outSize - 1, size - 1 - offset);
+            if (last >= first) taps += last - first + 1;
+        }
+        return taps;
+    }
+
+    /// <summary>
+    /// Multiply-adds of a stride-1 k×k convolution (batch 1): every tap (<paramref name="inMap"/> false, the summary's count)
+    /// or only the taps that land on the map.
+    /// </summary>
+    public static long ConvMacs(long inChannels, long outChannels, long kernel, long dilation, long padding, long height, long width, bool inMap)
+    {
+        long outH = height + 2 * padding - dilation * (kernel - 1), outW = width + 2 * padding - dilation * (kernel - 1);
+        long positions = inMap
+            ? ValidTaps(height, kernel, dilation, padding) * ValidTaps(width, kernel, dilation, padding)
+            : kernel * kernel * outH * outW;
+        return inChannels * outChannels * positions;
+    }
+
     // ---- formatting (pure; covered by Generator.Tests/PyramidBenchmarkTests.cs) ----
 
     private static string R(double v) => v.ToString("0.00", Inv);
+    private static string G(long macs) => (macs / 1e9).ToString("0.000", Inv);
+
+    // PyTorch's per-part medians of the head, when the script timed them.
+    private static IReadOnlyDictionary<string, double>? PyTorchParts(PyramidReport r) =>
+        r.Cases.FirstOrDefault(c => c.Key == "deeplab_head") is { } h ? r.PyTorch.Find(h.Key, h.Input)?.Breakdown : null;
     private static string R3(double v) => v.ToString("0.000", Inv);
     private static string Ms(double v) => PairedTiming.Ms(v);
     private static string Diff(double d) => d == 0 ? "0" : double.IsPositiveInfinity(d) ? "shape differs" : d.ToString("0.0e+0", Inv);
@@ -284,6 +385,25 @@ public static class PyramidBenchmarks
                     $"{(c.PyTorchMaxAbsDiff is { } d ? Diff(d) : "—")} | **{R(RatioToPyTorch(c, pc))}**{ratioHalves} | {R(t.BMedianMs / pc.MedianMs)} |");
             }
         }
+        if (r.Parts.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### Where the generated head's time goes");
+            sb.AppendLine();
+            sb.AppendLine("Each part of the generated head on its own at the same size, median of 15 calls (not paired; for proportions, not");
+            sb.AppendLine("ratios). *All taps* is the summary's count of multiply-adds; *on the map* leaves out the kernel taps that fall in the");
+            sb.AppendLine("zero padding, which at rates 24 and 36 on a 28x28 map are most of them.");
+            sb.AppendLine();
+            var py = PyTorchParts(r);
+            string pyHead = py is null ? "" : " PyTorch median ms |";
+            sb.AppendLine($"| part | multiply-adds, all taps (G) | on the map (G) | median ms | G on-map multiply-adds / s |{pyHead}");
+            sb.AppendLine("|---|---:|---:|---:|---:|" + (py is null ? "" : "---:|"));
+            foreach (var part in r.Parts)
+                sb.AppendLine($"| {part.Part} | {G(part.Macs)} | {G(part.InMapMacs)} | {Ms(part.MedianMs)} | {part.InMapGPerSecond.ToString("0.0", Inv)} |" +
+                    (py is null ? "" : py.TryGetValue(part.Key, out var pm) ? $" {Ms(pm)} |" : " — |"));
+            sb.AppendLine($"| sum of the parts | {G(r.Parts.Sum(x => x.Macs))} | {G(r.Parts.Sum(x => x.InMapMacs))} | {Ms(r.Parts.Sum(x => x.MedianMs))} | |" +
+                (py is null ? "" : $" {Ms(r.Parts.Sum(x => py.TryGetValue(x.Key, out var pm) ? pm : 0))} |"));
+        }
         sb.AppendLine();
         sb.AppendLine("### Interpretation");
         sb.AppendLine();
@@ -317,6 +437,45 @@ public static class PyramidBenchmarks
                 : $"far more than {glue} costs (microseconds), so rerun on a quieter machine before reading it as a cost of the generated code");
     }
 
+    /// <summary>
+    /// What the head's breakdown says: where the time goes among the atrous branches, and whether a branch's time is far
+    /// above what its on-map work costs at the best throughput of the head's convolutions (its padding taps being computed).
+    /// </summary>
+    public static string ReadBreakdown(IReadOnlyList<HeadPart> parts, IReadOnlyDictionary<string, double>? pyTorch = null, string torchVersion = "")
+    {
+        var atrous = parts.Where(x => x.Rate > 0).ToList();
+        double total = parts.Sum(x => x.MedianMs), atrousMs = atrous.Sum(x => x.MedianMs);
+        var sb = new StringBuilder();
+        sb.Append($"Where the head's time goes: the {atrous.Count} atrous branches take {Ms(atrousMs)} ms of the parts' {Ms(total)} ms " +
+            $"({(atrousMs / total * 100).ToString("0", Inv)}%; ");
+        sb.Append(string.Join("; ", atrous.Select(x => $"rate {x.Rate}: {Ms(x.MedianMs)} ms for {G(x.InMapMacs)} G multiply-adds on the map, {G(x.Macs)} G with every tap")));
+        sb.Append(").");
+        var convs = parts.Where(x => x.InMapMacs >= 100_000_000).ToList();
+        if (convs.Count == 0) return sb.ToString();
+        var best = convs.MaxBy(x => x.InMapGPerSecond)!;
+        var slow = atrous.Where(x => x.InMapGPerSecond < 0.5 * best.InMapGPerSecond).ToList();
+        var oneByOne = parts.FirstOrDefault(x => x.Rate == 0 && x.InMapMacs == x.Macs && x.Part.Contains("convs.0", StringComparison.Ordinal));
+        if (slow.Count == 0)
+        {
+            sb.Append($" Every atrous branch runs within 2x of the best on-map throughput ({best.InMapGPerSecond.ToString("0.0", Inv)} G/s, {best.Short}), " +
+                "so LibTorch's convolution skips the taps that fall in the padding.");
+            return sb.ToString();
+        }
+        foreach (var x in slow)
+        {
+            sb.Append($" At rate {x.Rate} only {G(x.InMapMacs)} G multiply-adds touch the map");
+            if (oneByOne is not null && x.InMapMacs == oneByOne.InMapMacs)
+                sb.Append($" (only the centre tap of each 3x3 does, the case the compiler reports as NDSL0032: the branch computes what the 1x1 branch computes in {Ms(oneByOne.MedianMs)} ms)");
+            sb.Append($", yet it takes {Ms(x.MedianMs)} ms, {x.InMapGPerSecond.ToString("0.0", Inv)} G/s of on-map work against {best.InMapGPerSecond.ToString("0.0", Inv)} G/s " +
+                $"for {best.Short}: at this rate LibTorch's convolution spends its time on taps that read only zero padding (or takes a slower path), " +
+                "while at the other rates its time follows the on-map work.");
+            if (pyTorch is not null && pyTorch.TryGetValue(x.Key, out double pm) && pyTorch.TryGetValue(best.Key, out double pb) && pb > 0)
+                sb.Append($" PyTorch {torchVersion} behaves {(pm / pb > 0.5 * x.MedianMs / best.MedianMs ? "the same" : "differently")}: {Ms(pm)} ms for this branch against {Ms(pb)} ms for {best.Short} " +
+                    $"(TorchSharp: {Ms(x.MedianMs)} against {Ms(best.MedianMs)}).");
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Sentences that read the numbers: generated vs hand-written, TorchSharp vs PyTorch, drift, numerics, load.</summary>
     public static IEnumerable<string> Interpret(PyramidReport r)
     {
@@ -326,14 +485,13 @@ public static class PyramidBenchmarks
             yield return "DeepLabV3 head, generated vs hand-written: " +
                 GenVsHand(head, "ASPP's input check and a dispose scope per runtime module") +
                 $". Both run the same LibTorch modules with the same weights (max diff {Diff(head.MaxAbsDiff)})" +
-                (r.HeadMacs > 0
-                    ? $"; the forward is {(r.HeadMacs / 1e9).ToString("0.00", Inv)} G multiply-adds, {(r.HeadMacs / (head.Timing.BMedianMs * 1e6)).ToString("0.0", Inv)} G per second hand-written."
-                    : ".");
+                ".";
         }
         var spp = r.Cases.Where(c => c.Key == "spp").ToList();
         if (spp.Count > 0)
             yield return "SPP, generated vs hand-written: " + string.Join("; ", spp.Select(c => GenVsHand(c, "an input check and a dispose scope"))) +
                 ". Both run three adaptive max pools, three reshapes and a cat.";
+        if (r.Parts.Any(x => x.Rate > 0)) yield return ReadBreakdown(r.Parts, PyTorchParts(r), r.PyTorch.Torch);
         var noisy = new List<string>();
         foreach (var c in r.Cases)
         {
@@ -360,7 +518,6 @@ public static class PyramidBenchmarks
                 string verdict = ratio < 0.97 ? "TorchSharp is faster" : ratio > 1.03 ? "TorchSharp is slower" : "about the same";
                 yield return $"TorchSharp vs PyTorch, DeepLabV3 head: the generated head takes {R(ratio)}x the time of torchvision's under PyTorch " +
                     $"{p.Torch} ({Ms(head.Timing.AMedianMs)} vs {Ms(ph.MedianMs)} ms" +
-                    (r.HeadMacs > 0 ? $"; {(r.HeadMacs / (head.Timing.AMedianMs * 1e6)).ToString("0.0", Inv)} vs {(r.HeadMacs / (ph.MedianMs * 1e6)).ToString("0.0", Inv)} G multiply-adds per second" : "") +
                     $"): {verdict}. The head is nearly all convolution, so this compares the two builds' CPU convolution " +
                     $"kernels (TorchSharp's LibTorch {r.Machine.LibTorch} from NuGet; Debian's PyTorch {p.Torch}{(p.Build.Length > 0 ? ", " + p.Build : "")}), " +
                     "not the .NET or Python binding, whose cost is microseconds per module call.";
@@ -386,7 +543,7 @@ public static class PyramidBenchmarks
                     string.Join(", ", drift.Select(d => $"{(d.Drift * 100).ToString("+0.0;-0.0", Inv)}% ({d.Case.Key} {d.Case.InputText})")) + ". " +
                     (worst <= 0.05
                         ? "The machine was steady across the PyTorch run, so the cross-process ratios are about as good as a ratio of medians gets."
-                        : $"Read the cross-process ratios as uncertain by about {(worst * 100).ToString("0", Inv)}%: the load changed while PyTorch ran.");
+                        : $"Read the cross-process ratios as uncertain by about {(worst * 100).ToString("0", Inv)}%: the TorchSharp times moved that much across the PyTorch block.");
             }
             var checkedCases = pairs.Where(x => x.Case.PyTorchMaxAbsDiff is not null).ToList();
             if (checkedCases.Count > 0)

@@ -11,7 +11,7 @@ namespace NetDsl.Samples;
 
 /// <summary>One case timed by <c>tools/bench_torchvision_heads.py</c>: per-call milliseconds in run order, <see cref="PerRound"/> per round.</summary>
 public sealed record PyTorchCase(string Name, IReadOnlyList<long> Input, int Calls, int PerRound, IReadOnlyList<double> Ms,
-    IReadOnlyList<long> OutputShape, IReadOnlyList<double>? Output)
+    IReadOnlyList<long> OutputShape, IReadOnlyList<double>? Output, IReadOnlyDictionary<string, double>? Breakdown = null)
 {
     public double MedianMs => PairedTiming.Median(Ms);
 
@@ -62,7 +62,10 @@ public sealed record PyTorchRun(string? Unavailable, string Python, string Torch
                         c.GetProperty("per_round").GetInt32(),
                         c.GetProperty("ms").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
                         c.TryGetProperty("output_shape", out var s) ? s.EnumerateArray().Select(e => e.GetInt64()).ToArray() : Array.Empty<long>(),
-                        output));
+                        output,
+                        c.TryGetProperty("breakdown", out var b) && b.ValueKind == JsonValueKind.Object
+                            ? b.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetDouble())
+                            : null));
                 }
             }
             int threads = root.TryGetProperty("threads", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 0;
