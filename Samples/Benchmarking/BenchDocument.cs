@@ -33,6 +33,21 @@ public static class BenchDocument
         "compares is a ratio against a baseline measured in the same run (interleaved back-to-back pairs, median of the\n" +
         "pair ratios, under `no_grad`), never a wall-clock limit.\n";
 
+    /// <summary>The "Where the time goes" table of a section (nothing when there is no breakdown).</summary>
+    public static void AppendBreakdown(StringBuilder sb, IReadOnlyList<OpTiming> breakdown)
+    {
+        if (breakdown.Count == 0) return;
+        sb.AppendLine();
+        sb.AppendLine("### Where the time goes");
+        sb.AppendLine();
+        sb.AppendLine("Median of 15 calls of each operation on its own (not paired; for proportions, not for ratios):");
+        sb.AppendLine();
+        sb.AppendLine("| breakdown | operation | median ms |");
+        sb.AppendLine("|---|---|---:|");
+        foreach (var o in breakdown)
+            sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
+    }
+
     public static string Begin(string key) => $"<!-- bench:{key} -->";
     public static string End(string key) => $"<!-- /bench:{key} -->";
 

@@ -115,16 +115,16 @@ public static class OctaveBenchmarks
         using var fromLow = octave.ConvL2H!.call(low!);
         using var upsampled = up.call(fromLow);
         using var h2h = octave.ConvH2H!.call(high);
-        breakdown.Add(new OpTiming(name, "whole octave layer", MedianOf(() => Sum(octave.call(pair)))));
-        breakdown.Add(new OpTiming(name, "plain Conv2d, same channels", MedianOf(() => plain.call(x))));
+        breakdown.Add(new OpTiming(name, "whole octave layer", PairedTiming.MedianOf(() => Sum(octave.call(pair)))));
+        breakdown.Add(new OpTiming(name, "plain Conv2d, same channels", PairedTiming.MedianOf(() => plain.call(x))));
         string full = $"{x.shape[2]}x{x.shape[3]}", half = $"{x.shape[2] / 2}x{x.shape[3] / 2}";
-        breakdown.Add(new OpTiming(name, $"conv_h2h ({octave.InHighChannels} → {octave.OutHighChannels} at {full})", MedianOf(() => octave.ConvH2H!.call(high))));
-        breakdown.Add(new OpTiming(name, $"conv_l2h ({octave.InLowChannels} → {octave.OutHighChannels} at {half})", MedianOf(() => octave.ConvL2H!.call(low!))));
-        breakdown.Add(new OpTiming(name, $"conv_h2l ({octave.InHighChannels} → {octave.OutLowChannels} at {half})", MedianOf(() => octave.ConvH2L!.call(pooledHigh))));
-        breakdown.Add(new OpTiming(name, $"conv_l2l ({octave.InLowChannels} → {octave.OutLowChannels} at {half})", MedianOf(() => octave.ConvL2L!.call(low!))));
-        breakdown.Add(new OpTiming(name, "2x2 average pooling of the high map", MedianOf(() => pool.call(high))));
-        breakdown.Add(new OpTiming(name, "nearest 2x upsampling of l2h", MedianOf(() => up.call(fromLow))));
-        breakdown.Add(new OpTiming(name, "add of the two high-frequency paths", MedianOf(() => upsampled + h2h)));
+        breakdown.Add(new OpTiming(name, $"conv_h2h ({octave.InHighChannels} → {octave.OutHighChannels} at {full})", PairedTiming.MedianOf(() => octave.ConvH2H!.call(high))));
+        breakdown.Add(new OpTiming(name, $"conv_l2h ({octave.InLowChannels} → {octave.OutHighChannels} at {half})", PairedTiming.MedianOf(() => octave.ConvL2H!.call(low!))));
+        breakdown.Add(new OpTiming(name, $"conv_h2l ({octave.InHighChannels} → {octave.OutLowChannels} at {half})", PairedTiming.MedianOf(() => octave.ConvH2L!.call(pooledHigh))));
+        breakdown.Add(new OpTiming(name, $"conv_l2l ({octave.InLowChannels} → {octave.OutLowChannels} at {half})", PairedTiming.MedianOf(() => octave.ConvL2L!.call(low!))));
+        breakdown.Add(new OpTiming(name, "2x2 average pooling of the high map", PairedTiming.MedianOf(() => pool.call(high))));
+        breakdown.Add(new OpTiming(name, "nearest 2x upsampling of l2h", PairedTiming.MedianOf(() => up.call(fromLow))));
+        breakdown.Add(new OpTiming(name, "add of the two high-frequency paths", PairedTiming.MedianOf(() => upsampled + h2h)));
     }
 
     /// <summary>
@@ -135,25 +135,13 @@ public static class OctaveBenchmarks
     {
         const string name = "Oct-ResNet-50 vs ResNet-50, [1, 3, 224, 224]";
         int Count<T>(nn.Module m) => m.modules().Count(x => x is T);
-        breakdown.Add(new OpTiming(name, $"ResNet50 forward ({Count<Modules.Conv2d>(res)} Conv2d, {Count<Modules.BatchNorm2d>(res)} BatchNorm2d)", MedianOf(() => res.call(image))));
-        breakdown.Add(new OpTiming(name, $"OctResNet50 forward ({Count<Modules.Conv2d>(oct)} Conv2d, {Count<Modules.BatchNorm2d>(oct)} BatchNorm2d)", MedianOf(() => oct.call(image))));
+        breakdown.Add(new OpTiming(name, $"ResNet50 forward ({Count<Modules.Conv2d>(res)} Conv2d, {Count<Modules.BatchNorm2d>(res)} BatchNorm2d)", PairedTiming.MedianOf(() => res.call(image))));
+        breakdown.Add(new OpTiming(name, $"OctResNet50 forward ({Count<Modules.Conv2d>(oct)} Conv2d, {Count<Modules.BatchNorm2d>(oct)} BatchNorm2d)", PairedTiming.MedianOf(() => oct.call(image))));
         using var small = nn.Conv2d(16, 16, 1, bias: false);
         using var tiny = torch.randn(1, 16, 7, 7);
-        breakdown.Add(new OpTiming(name, "one small call: Conv2d(16, 16, k=1) on [1, 16, 7, 7]", MedianOf(() => small.call(tiny), 50)));
+        breakdown.Add(new OpTiming(name, "one small call: Conv2d(16, 16, k=1) on [1, 16, 7, 7]", PairedTiming.MedianOf(() => small.call(tiny), 50)));
     }
 
-    private static double MedianOf(Func<Tensor> f, int calls = 15)
-    {
-        for (int i = 0; i < 2; i++) f().Dispose();
-        var times = new List<double>(calls);
-        for (int i = 0; i < calls; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            using (var y = f()) { }
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return PairedTiming.Median(times);
-    }
 
     // ---- formatting (pure; covered by Generator.Tests/BenchmarkFormattingTests.cs) ----
 
@@ -189,18 +177,7 @@ public static class OctaveBenchmarks
             sb.AppendLine($"| {c.Group}: {c.A} / {c.B} | {c.Input} | {PairedTiming.Ms(t.AMedianMs)} | {PairedTiming.Ms(t.BMedianMs)} | {c.CallsPerSample} | " +
                 $"**{R(c.TimeRatio)}** ({R(t.RoundRatios.Min())} – {R(t.RoundRatios.Max())}) | {R(c.MacRatio)} | {SavingShare(c)} |");
         }
-        if (r.Breakdown.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("### Where the time goes");
-            sb.AppendLine();
-            sb.AppendLine("Median of 15 calls of each operation on its own (not paired; for proportions, not for ratios):");
-            sb.AppendLine();
-            sb.AppendLine("| breakdown | operation | median ms |");
-            sb.AppendLine("|---|---|---:|");
-            foreach (var o in r.Breakdown)
-                sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
-        }
+        BenchDocument.AppendBreakdown(sb, r.Breakdown);
         sb.AppendLine();
         sb.AppendLine("### Interpretation");
         sb.AppendLine();

@@ -196,43 +196,31 @@ public static class PyramidBenchmarks
         var parts = new List<HeadPart>();
         var convs = head.Aspp.Convs;
         parts.Add(new HeadPart("convs.0", $"ASPP `convs.0`: 1x1 conv {c} → {f}, BN, ReLU", "the 1x1 branch", 0,
-            ConvMacs(c, f, 1, 1, 0, h, w, inMap: false), ConvMacs(c, f, 1, 1, 0, h, w, inMap: true), MedianOf(() => convs[0].call(x))));
+            ConvMacs(c, f, 1, 1, 0, h, w, inMap: false), ConvMacs(c, f, 1, 1, 0, h, w, inMap: true), PairedTiming.MedianOf(() => convs[0].call(x))));
         for (int i = 0; i < head.Aspp.AtrousRates.Count; i++)
         {
             long rate = head.Aspp.AtrousRates[i];
             var branch = convs[i + 1];
             parts.Add(new HeadPart($"convs.{i + 1}", $"ASPP `convs.{i + 1}`: 3x3 conv {c} → {f}, rate {rate}, BN, ReLU", $"the rate-{rate} branch", rate,
-                ConvMacs(c, f, 3, rate, rate, h, w, inMap: false), ConvMacs(c, f, 3, rate, rate, h, w, inMap: true), MedianOf(() => branch.call(x))));
+                ConvMacs(c, f, 3, rate, rate, h, w, inMap: false), ConvMacs(c, f, 3, rate, rate, h, w, inMap: true), PairedTiming.MedianOf(() => branch.call(x))));
         }
         var pooling = convs[^1];
         parts.Add(new HeadPart($"convs.{convs.Count - 1}", $"ASPP `convs.{convs.Count - 1}`: image pooling (average, 1x1 conv, BN, ReLU, bilinear back)", "the image-pooling branch", 0,
-            c * f, c * f, MedianOf(() => pooling.call(x))));
+            c * f, c * f, PairedTiming.MedianOf(() => pooling.call(x))));
         long catChannels = convs.Count * f;
         using var cat = torch.randn(x.shape[0], catChannels, h, w);
         parts.Add(new HeadPart("project", $"ASPP `project`: 1x1 conv {catChannels} → {f}, BN, ReLU, dropout", "the projection", 0,
-            ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: false), ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: true), MedianOf(() => head.Aspp.Project.call(cat))));
+            ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: false), ConvMacs(catChannels, f, 1, 1, 0, h, w, inMap: true), PairedTiming.MedianOf(() => head.Aspp.Project.call(cat))));
         using var y = torch.randn(x.shape[0], f, h, w);
         parts.Add(new HeadPart("conv", $"`1`–`3`: 3x3 conv {f} → {f}, BN, ReLU", $"the {f} → {f} 3x3 conv", 0,
             ConvMacs(f, f, 3, 1, 1, h, w, inMap: false), ConvMacs(f, f, 3, 1, 1, h, w, inMap: true),
-            MedianOf(() => nn.functional.relu(head.Norm.call(head.Conv.call(y))))));
+            PairedTiming.MedianOf(() => nn.functional.relu(head.Norm.call(head.Conv.call(y))))));
         parts.Add(new HeadPart("classifier", $"`4`: 1x1 classifier {f} → {head.NumClasses}", "the classifier", 0,
             ConvMacs(f, head.NumClasses, 1, 1, 0, h, w, inMap: false), ConvMacs(f, head.NumClasses, 1, 1, 0, h, w, inMap: true),
-            MedianOf(() => head.Classifier.call(y))));
+            PairedTiming.MedianOf(() => head.Classifier.call(y))));
         return parts;
     }
 
-    private static double MedianOf(Func<Tensor> f, int calls = 15)
-    {
-        for (int i = 0; i < 2; i++) f().Dispose();
-        var times = new List<double>(calls);
-        for (int i = 0; i < calls; i++)
-        {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            using (var y = f()) { }
-            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return PairedTiming.Median(times);
-    }
 
     /// <summary>
     /// Kernel taps along one axis of a stride-1 convolution that land on the map (0 ≤ o − padding + j·dilation &lt; size)

@@ -139,9 +139,9 @@ public static class WaveletBenchmarks
                 Compare("HWD(64, 64) vs MaxPool2d(2)", x, "HWD's Haar transform alone", () => hwd.Transform(x),
                     "MaxPool2d(2)", () => pool.call(x), "time transform / max pool", RatioTarget.None, sameOutput: false);
                 using var bands = hwd.Transform(x);
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "HWD's Haar transform", MedianOf(() => hwd.Transform(x))));
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "1x1 conv 256 → 64 on the bands", MedianOf(() => hwd.Conv.call(bands))));
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "MaxPool2d(2)", MedianOf(() => pool.call(x))));
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "HWD's Haar transform", PairedTiming.MedianOf(() => hwd.Transform(x))));
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "1x1 conv 256 → 64 on the bands", PairedTiming.MedianOf(() => hwd.Conv.call(bands))));
+                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "MaxPool2d(2)", PairedTiming.MedianOf(() => pool.call(x))));
             }
         }
         catch (InvalidOperationException ex)
@@ -167,40 +167,40 @@ public static class WaveletBenchmarks
         var a = blocks.select(3, 0).select(4, 0);
         var b = blocks.select(3, 0).select(4, 1);
         using var quarter = a + b;
-        breakdown.Add(new OpTiming(name, "x.clone() (read + write the whole input once)", MedianOf(() => x.clone())));
-        breakdown.Add(new OpTiming(name, "Haar.Forward (whole fast path)", MedianOf(() => Haar.Forward(x))));
-        breakdown.Add(new OpTiming(name, "WTConv grouped conv2d transform (whole)", MedianOf(() => OfficialWTConv2d.WaveletTransform(x, decFilters, 0))));
-        breakdown.Add(new OpTiming(name, "one strided a + b on the 2x2 block views (4 of these)", MedianOf(() => a + b)));
-        breakdown.Add(new OpTiming(name, "one (p + q) * 0.5 on contiguous quarters (4 of these, 2 ops each)", MedianOf(() => (quarter + quarter) * 0.5)));
-        breakdown.Add(new OpTiming(name, "torch.stack of the 4 bands", MedianOf(() => torch.stack(new[] { quarter, quarter, quarter, quarter }, 2))));
-        breakdown.Add(new OpTiming(name, "Haar.Inverse (whole fast path)", MedianOf(() => Haar.Inverse(bands))));
-        breakdown.Add(new OpTiming(name, "bands.clone()", MedianOf(() => bands.clone())));
+        breakdown.Add(new OpTiming(name, "x.clone() (read + write the whole input once)", PairedTiming.MedianOf(() => x.clone())));
+        breakdown.Add(new OpTiming(name, "Haar.Forward (whole fast path)", PairedTiming.MedianOf(() => Haar.Forward(x))));
+        breakdown.Add(new OpTiming(name, "WTConv grouped conv2d transform (whole)", PairedTiming.MedianOf(() => OfficialWTConv2d.WaveletTransform(x, decFilters, 0))));
+        breakdown.Add(new OpTiming(name, "one strided a + b on the 2x2 block views (4 of these)", PairedTiming.MedianOf(() => a + b)));
+        breakdown.Add(new OpTiming(name, "one (p + q) * 0.5 on contiguous quarters (4 of these, 2 ops each)", PairedTiming.MedianOf(() => (quarter + quarter) * 0.5)));
+        breakdown.Add(new OpTiming(name, "torch.stack of the 4 bands", PairedTiming.MedianOf(() => torch.stack(new[] { quarter, quarter, quarter, quarter }, 2))));
+        breakdown.Add(new OpTiming(name, "Haar.Inverse (whole fast path)", PairedTiming.MedianOf(() => Haar.Inverse(bands))));
+        breakdown.Add(new OpTiming(name, "bands.clone()", PairedTiming.MedianOf(() => bands.clone())));
     }
 
     // Where WTConv's time goes: the depthwise convolutions both layers share, and each layer's transforms.
     private static void WTConvBreakdown(WTConv2d layer, OfficialWTConv2d official, Tensor x, List<OpTiming> breakdown)
     {
         string name = $"WTConv2d(64, k=5, levels={layer.Levels}), input {SampleRunner.Shape(x.shape)}";
-        breakdown.Add(new OpTiming(name, "ours, whole forward", MedianOf(() => layer.call(x))));
-        breakdown.Add(new OpTiming(name, "official, whole forward", MedianOf(() => official.Forward(x))));
-        breakdown.Add(new OpTiming(name, "base_scale(base_conv(x)) (shared)", MedianOf(() => layer.BaseScale.call(layer.BaseConv.call(x)))));
+        breakdown.Add(new OpTiming(name, "ours, whole forward", PairedTiming.MedianOf(() => layer.call(x))));
+        breakdown.Add(new OpTiming(name, "official, whole forward", PairedTiming.MedianOf(() => official.Forward(x))));
+        breakdown.Add(new OpTiming(name, "base_scale(base_conv(x)) (shared)", PairedTiming.MedianOf(() => layer.BaseScale.call(layer.BaseConv.call(x)))));
         var current = x;
         var owned = new List<Tensor>();
         double oursWt = 0, officialWt = 0, oursIwt = 0, officialIwt = 0, convs = 0;
         for (int i = 0; i < layer.Levels; i++)
         {
             var cur = current;
-            oursWt += MedianOf(() => Haar.Forward(cur));
-            officialWt += MedianOf(() => official.WaveletTransform(cur));
+            oursWt += PairedTiming.MedianOf(() => Haar.Forward(cur));
+            officialWt += PairedTiming.MedianOf(() => official.WaveletTransform(cur));
             var bands = Haar.Forward(cur);
             owned.Add(bands);
             long h = bands.shape[3], w = bands.shape[4];
             var flat = bands.reshape(x.shape[0], 4 * layer.Channels, h, w);
             owned.Add(flat);
             int level = i;
-            convs += MedianOf(() => layer.WaveletScales[level].call(layer.WaveletConvs[level].call(flat)));
-            oursIwt += MedianOf(() => Haar.Inverse(bands));
-            officialIwt += MedianOf(() => official.InverseWaveletTransform(bands));
+            convs += PairedTiming.MedianOf(() => layer.WaveletScales[level].call(layer.WaveletConvs[level].call(flat)));
+            oursIwt += PairedTiming.MedianOf(() => Haar.Inverse(bands));
+            officialIwt += PairedTiming.MedianOf(() => official.InverseWaveletTransform(bands));
             current = bands.select(2, 0).contiguous();
             owned.Add(current);
         }
@@ -212,18 +212,6 @@ public static class WaveletBenchmarks
         foreach (var t in owned) t.Dispose();
     }
 
-    private static double MedianOf(Func<Tensor> f, int calls = 15)
-    {
-        for (int i = 0; i < 2; i++) f().Dispose();
-        var times = new List<double>(calls);
-        for (int i = 0; i < calls; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            using (var y = f()) { }
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return PairedTiming.Median(times);
-    }
 
     // ---- formatting (pure; covered by Generator.Tests/BenchmarkFormattingTests.cs) ----
 
@@ -275,18 +263,7 @@ public static class WaveletBenchmarks
         sb.AppendLine();
         sb.AppendLine($"Parameters: `HaarWaveletDownsampling(64, 64)` has {r.HwdParameters.ToString("N0", Inv)} (4·64·64 + 3·64: the 1x1 convolution and batch norm; " +
             $"the Haar transform has none); `MaxPool2d(2)` has {r.MaxPoolParameters}. Difference: +{(r.HwdParameters - r.MaxPoolParameters).ToString("N0", Inv)}.");
-        if (r.Breakdown.Count > 0)
-        {
-            sb.AppendLine();
-            sb.AppendLine("### Where the time goes");
-            sb.AppendLine();
-            sb.AppendLine("Median of 15 calls of each operation on its own (not paired; for proportions, not for ratios):");
-            sb.AppendLine();
-            sb.AppendLine("| breakdown | operation | median ms |");
-            sb.AppendLine("|---|---|---:|");
-            foreach (var o in r.Breakdown)
-                sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
-        }
+        BenchDocument.AppendBreakdown(sb, r.Breakdown);
         sb.AppendLine();
         sb.AppendLine("### Interpretation");
         sb.AppendLine();
