@@ -87,6 +87,15 @@ public partial class DiagnosticTests
         Assert.Contains("```csharp", section);
     }
 
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Docs_index_lists_the_diagnostic_with_its_severity_and_title(string id)
+    {
+        var d = DiagnosticDescriptors.ById(id);
+        var docs = File.ReadAllText(Path.Combine(RepoRoot, "docs", "diagnostics.md")).Replace("\r\n", "\n");
+        Assert.Contains($"| [{id}](#{id.ToLowerInvariant()}) | {d.DefaultSeverity} | {d.Title} |", docs);
+    }
+
     /// <summary>The folder holding NetDsl.sln, found from the test binaries upwards.</summary>
     private static string RepoRoot
     {
