@@ -479,6 +479,20 @@ public partial class RuntimeParityTests
     }
 
     [Fact]
+    public void OctMobileNetV1_matches_seed_002s_network_key_for_key_with_its_counts()
+    {
+        var fixture = Fixture.Load(Path.Combine("octave", "oct_mobilenet_v1_state_dict.tsv"));
+        using var net = new OctMobileNetV1();
+
+        AssertStateDictMatches(fixture, net);
+        Assert.Contains(fixture.Entries, e => e.Key == "features.2.0.conv.conv_l2l.weight"); // a depthwise low-frequency conv
+        Assert.DoesNotContain(fixture.Entries, e => e.Key == "features.2.0.conv.conv_l2h.weight"); // depthwise: no cross-frequency convs
+        Assert.Equal(fixture.TotalParams, OctMobileNetV1.Summary.TotalParams);
+        var header = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "octave", "oct_mobilenet_v1_state_dict.tsv")).First();
+        Assert.Equal(long.Parse(header.Split("macs_224 ")[1].Split(';')[0], CultureInfo.InvariantCulture), OctMobileNetV1.Summary.TotalMacs);
+    }
+
+    [Fact]
     public void OctResNetTiny_output_matches_pytorch_on_the_reference_semantics()
     {
         var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "octave", "oct_resnet_tiny.json")));

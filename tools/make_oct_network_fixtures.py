@@ -102,6 +102,48 @@ class OctResNetTiny(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x_h), 1))
 
 
+def conv_dw(inp, oup, stride, alpha_in=0.5, alpha_out=0.5):
+    """Seed 002's conv_dw: depthwise 3x3 at alpha_in -> alpha_in, then pointwise 1x1 at alpha_in -> alpha_out, each Conv_BN_ACT."""
+    return nn.Sequential(
+        OctConvBN(inp, inp, 3, alpha_in, alpha_in, stride=stride, padding=1, groups=inp, act=True),
+        OctConvBN(inp, oup, 1, alpha_in, alpha_out, act=True))
+
+
+class OctMobileNetV1(nn.Module):
+    """Seed 002's OctMobileNet (Paddle there, PyTorch here): conv_bn stem with a bias (Paddle's Conv2D default), 14 conv_dw."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.BatchNorm2d(32), nn.ReLU()),
+            conv_dw(32, 64, 1, 0, 0.5),
+            conv_dw(64, 128, 2), conv_dw(128, 128, 1),
+            conv_dw(128, 256, 2), conv_dw(256, 256, 1),
+            conv_dw(256, 512, 2),
+            conv_dw(512, 512, 1), conv_dw(512, 512, 1), conv_dw(512, 512, 1), conv_dw(512, 512, 1), conv_dw(512, 512, 1),
+            conv_dw(512, 512, 1, 0.5, 0),
+            conv_dw(512, 1024, 2, 0, 0),
+            conv_dw(1024, 1024, 1, 0, 0))
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(1024, num_classes)
+
+    def forward(self, x):
+        x_h, _ = self.features(x)
+        return self.fc(torch.flatten(self.avgpool(x_h), 1))
+
+
+def write_listing(name, net, description, image):
+    params = dict(net.named_parameters())
+    total = sum(p.numel() for p in net.parameters())
+    macs = conv_macs(net, image) + net.fc.in_features * net.fc.out_features
+    path = os.path.join(OUT, name)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# {description}; torch {torch.__version__}; macs_224 {macs}; total_params {total}\n")
+        for key, tensor in net.state_dict().items():
+            f.write(f"{key}\t{shape_text(tensor)}\t{'param' if key in params else 'buffer'}\n")
+    print(f"{path}: {len(net.state_dict())} entries, {total:,} parameters, {macs:,} multiply-adds")
+
+
 def recipe_for(key, shape, index):
     """A deterministic, well-scaled value recipe per key: conv and fc weights ~ 1/sqrt(fan-in), BN near identity."""
     phase = round(0.37 * index + 0.11, 2)
@@ -141,19 +183,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
 
-    # Oct-ResNet-50: keys, shapes, parameter count, conv + fc multiply-adds at 224x224 measured on a forward pass.
-    net = OctResNet([3, 4, 6, 3]).eval()
-    params = dict(net.named_parameters())
-    total = sum(p.numel() for p in net.parameters())
-    x = torch.zeros(1, 3, 224, 224)
-    macs = conv_macs(net, x) + net.fc.in_features * net.fc.out_features
-    path = os.path.join(OUT, "oct_resnet50_state_dict.tsv")
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# Oct-ResNet-50 (d-li14 structure, alpha 0.5); torch {torch.__version__}; macs_224 {macs}; "
-                f"total_params {total}\n")
-        for key, tensor in net.state_dict().items():
-            f.write(f"{key}\t{shape_text(tensor)}\t{'param' if key in params else 'buffer'}\n")
-    print(f"{path}: {len(net.state_dict())} entries, {total:,} parameters, {macs:,} multiply-adds")
+    # Oct-ResNet-50 and seed 002's Oct-MobileNetV1: keys, shapes, parameter count, conv + fc multiply-adds at 224x224
+    # measured on a forward pass.
+    image = torch.zeros(1, 3, 224, 224)
+    write_listing("oct_resnet50_state_dict.tsv", OctResNet([3, 4, 6, 3]).eval(), "Oct-ResNet-50 (d-li14 structure, alpha 0.5)", image)
+    write_listing("oct_mobilenet_v1_state_dict.tsv", OctMobileNetV1().eval(), "seed 002 Oct-MobileNetV1 (10 classes)", image)
 
     # The small network, numerically.
     torch.set_default_dtype(torch.float64)
