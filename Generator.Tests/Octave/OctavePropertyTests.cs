@@ -198,3 +198,157 @@ public class OctavePropertyTests
             Assert.True(rejectedIds.Contains(id), $"no chain was rejected with {id}: " + report);
     }
 }
+
+/// <summary>
+/// 200 random stacks of octave Bottlenecks (the OctBottleneck sample's stages as a block spec: 1x1, 3x3 with the stride,
+/// 1x1 to planes * 4, [Shortcut], ReLU; random planes, strides, alphas, fixed or symbolic sizes), inferred at compile time
+/// and run with the runtime's modules wired as d-li14's Bottleneck (projection = octave 1x1 conv + BN when stride, channels
+/// or alpha change; residual added per frequency): same verdict at fixed sizes, same shape, parameters and multiply-adds.
+/// </summary>
+public class OctaveBottleneckPropertyTests
+{
+    private const int Stacks = 200;
+
+    private sealed record Use(long Planes, long Stride, double AlphaIn, double AlphaOut);
+
+    private static readonly double[] Alphas = { 0, 0.25, 0.5 };
+
+    private static DeclarationSpec BlockSpec() =>
+        Block("OctBottleneck").Param("planes").Param("stride", 1).RealParam("alpha_in", 0.5).RealParam("alpha_out", 0.5)
+            .Stage("conv1", L("OctConv", ("outChannels", "planes"), ("Kernel", 1), ("AlphaIn", "alpha_in"), ("AlphaOut", "alpha_out"), ("BatchNorm", true), ("ReLU", true)))
+            .Stage("conv2", L("OctConv", ("outChannels", "planes"), ("Kernel", 3), ("Stride", "stride"), ("Padding", 1), ("AlphaIn", "alpha_out"), ("AlphaOut", "alpha_out"), ("BatchNorm", true), ("ReLU", true)))
+            .Stage("conv3", L("OctConv", ("outChannels", "planes * 4"), ("Kernel", 1), ("AlphaIn", "alpha_out"), ("AlphaOut", "alpha_out"), ("BatchNorm", true)))
+            .Stage("downsample", L("Shortcut"))
+            .Stage("relu", L("ReLU"))
+            .Build();
+
+    private static (long C, int H, int W, List<Use> Uses) Draw(int seed)
+    {
+        var r = new Random(seed);
+        long c = 4 * r.Next(1, 5);
+        int Size() => r.Next(6) == 0 ? 0 : r.Next(2) == 0 ? 8 * r.Next(1, 4) : r.Next(4, 25);
+        int h = Size(), w = Size();
+        var uses = new List<Use>();
+        double alpha = 0;
+        int count = r.Next(1, 4);
+        for (int i = 0; i < count; i++)
+        {
+            double alphaIn = r.Next(10) == 0 ? Alphas[r.Next(Alphas.Length)] : alpha;
+            double alphaOut = i == count - 1 ? 0 : Alphas[r.Next(Alphas.Length)];
+            uses.Add(new Use(4 * r.Next(1, 4), r.Next(3) == 0 ? 2 : 1, alphaIn, alphaOut));
+            alpha = alphaOut;
+        }
+        return (c, h, w, uses);
+    }
+
+    private static (long[] Shape, long Params, long Macs) RunRuntime(long c, long height, long width, List<Use> uses)
+    {
+        var modules = new List<nn.Module>();
+        T Keep<T>(T m) where T : nn.Module { modules.Add(m); m.eval(); return m; }
+        try
+        {
+            var blocks = new List<(OctaveConvBn Conv1, OctaveConvBn Conv2, OctaveConvBn Conv3, OctaveConvBn? Projection)>();
+            long channels = c;
+            foreach (var u in uses)
+            {
+                var conv1 = Keep(new OctaveConvBn(channels, u.Planes, 1, u.AlphaIn, u.AlphaOut));
+                var conv2 = Keep(new OctaveConvBn(u.Planes, u.Planes, 3, u.AlphaOut, u.AlphaOut, stride: u.Stride, padding: 1));
+                var conv3 = Keep(new OctaveConvBn(u.Planes, u.Planes * 4, 1, u.AlphaOut, u.AlphaOut));
+                OctaveConvBn? projection = u.Stride != 1 || channels != u.Planes * 4 || u.AlphaIn != u.AlphaOut
+                    ? Keep(new OctaveConvBn(channels, u.Planes * 4, 1, u.AlphaIn, u.AlphaOut, stride: u.Stride))
+                    : null;
+                blocks.Add((conv1, conv2, conv3, projection));
+                channels = u.Planes * 4;
+            }
+            long macs = 0;
+            foreach (var m in modules)
+            {
+                foreach (var (_, sub) in m.named_modules())
+                {
+                    if (sub is not Modules.Conv2d conv) continue;
+                    conv.register_forward_hook((_, _, output) =>
+                    {
+                        var shape = conv.weight!.shape;
+                        macs += output.numel() / output.shape[0] * shape[1] * shape[2] * shape[3];
+                        return output;
+                    });
+                }
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            OctaveTensor x = randn(2, c, height, width);
+            foreach (var (conv1, conv2, conv3, projection) in blocks)
+            {
+                // ReLU after BN in conv1 and conv2 (Conv_BN_ACT); OctaveConvBn here, so apply it by hand.
+                var y = conv1.call(x);
+                y = new OctaveTensor(nn.functional.relu(y.High), y.Low is null ? null : nn.functional.relu(y.Low));
+                y = conv2.call(y);
+                y = new OctaveTensor(nn.functional.relu(y.High), y.Low is null ? null : nn.functional.relu(y.Low));
+                y = conv3.call(y) + (projection is null ? x : projection.call(x));
+                x = new OctaveTensor(nn.functional.relu(y.High), y.Low is null ? null : nn.functional.relu(y.Low));
+            }
+            var result = x.ToTensor();
+            return (result.shape, modules.Sum(m => m.parameters().Sum(p => p.numel())), macs);
+        }
+        finally
+        {
+            foreach (var m in modules) m.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Octave_bottleneck_stacks_agree_with_the_runtime()
+    {
+        var block = BlockSpec();
+        var blocks = new Dictionary<string, DeclarationSpec> { [block.MetadataName] = block };
+        var failures = new List<string>();
+        int accepted = 0, rejected = 0, symbolic = 0;
+        for (int seed = 1; seed <= Stacks; seed++)
+        {
+            var (c, h, w, uses) = Draw(seed);
+            var b = Network("Stack", (int)c, h, w);
+            for (int i = 0; i < uses.Count; i++)
+                b.Stage("layer" + i, L("Use", ("block", Type("OctBottleneck")), ("args", new object[] { (int)uses[i].Planes, (int)uses[i].Stride, uses[i].AlphaIn, uses[i].AlphaOut })));
+            var inferred = ShapeInference.Infer(b.Build(), blocks);
+            var errors = inferred.Diagnostics.Where(d => d.IsError).ToList();
+            string what = $"seed {seed}: [N, {c}, {(h == 0 ? "H" : h)}, {(w == 0 ? "W" : w)}] -> " +
+                string.Join(" -> ", uses.Select(u => $"OctBottleneck({u.Planes}, s{u.Stride}, α {u.AlphaIn.ToString(CultureInfo.InvariantCulture)}→{u.AlphaOut.ToString(CultureInfo.InvariantCulture)})"));
+            long height = h, width = w;
+            if (h == 0 || w == 0)
+            {
+                symbolic++;
+                if (errors.Count > 0) continue;
+                height = h != 0 ? h : inferred.ModulusH * Math.Max(2, (inferred.MinHeight + inferred.ModulusH - 1) / inferred.ModulusH);
+                width = w != 0 ? w : inferred.ModulusW * Math.Max(2, (inferred.MinWidth + inferred.ModulusW - 1) / inferred.ModulusW);
+            }
+            (long[] Shape, long Params, long Macs)? run = null;
+            string? runtimeError = null;
+            try
+            {
+                run = RunRuntime(c, height, width, uses);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+            {
+                runtimeError = ex.Message;
+            }
+            if (errors.Count > 0)
+            {
+                rejected++;
+                if (run is not null) failures.Add($"{what}: the runtime runs it, but the compiler reports {string.Join("; ", errors.Select(e => e.Id + " " + string.Join(" | ", e.Args)))}");
+                continue;
+            }
+            accepted++;
+            if (run is null) { failures.Add($"{what} at {height}x{width}: compiles, but the runtime rejects it: {runtimeError}"); continue; }
+            var (shape, parameters, macs) = run.Value;
+            long oh = inferred.Output.Height.At(height / inferred.ModulusH), ow = inferred.Output.Width.At(width / inferred.ModulusW);
+            long expectedMacs = inferred.MacTerms.Sum(t => t.PerPixel * t.Height.At(height / inferred.ModulusH) * t.Width.At(width / inferred.ModulusW));
+            if (shape[1] != inferred.Output.Channels || shape[2] != oh || shape[3] != ow || parameters != inferred.TotalParams || macs != expectedMacs)
+                failures.Add($"{what} at {height}x{width}: runtime [{string.Join(", ", shape)}], {parameters} params, {macs} MACs; " +
+                    $"compile time [{inferred.Output.Channels}, {oh}, {ow}], {inferred.TotalParams} params, {expectedMacs} MACs");
+        }
+        string report = $"{accepted} accepted, {rejected} rejected, {symbolic} symbolic; {failures.Count} disagreements" +
+            string.Concat(failures.Take(5).Select(f => "\n  " + f));
+        Assert.True(failures.Count == 0, report);
+        Assert.True(accepted >= 60 && rejected >= 20, report);
+    }
+}
