@@ -55,6 +55,8 @@ public static class SampleRunner
             OctResNet200.Summary, () => new OctResNet200(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("OctMobileNetV1", "Seed 002's Oct-MobileNetV1 for 10 classes: octave depthwise-separable blocks, alpha 0.5",
             OctMobileNetV1.Summary, () => new OctMobileNetV1(), new[] { new long[] { 2, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("OctResNetTiny", "A CIFAR-sized Oct-ResNet (32x32, split, stride-2 and merging octave Bottlenecks); checked against PyTorch numerically",
+            OctResNetTiny.Summary, () => new OctResNetTiny(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 1),
         new Sample("OctaveLayers", "Octave layers one by one on a symbolic size (split, BN and ReLU per frequency, residual add, stride 2, merge), run at two sizes",
             OctaveLayers.Summary, () => new OctaveLayers(), new[] { new long[] { 2, 3, 32, 32 }, new long[] { 1, 3, 24, 40 } }),
         new Sample("DeepLabV3ResNet50Aux", "torchvision's deeplabv3_resnet50 with the aux FCNHead on backbone.layer3 ([Tap]): outputs \"out\" and \"aux\", 42,004,074 parameters",
