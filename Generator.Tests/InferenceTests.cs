@@ -45,10 +45,43 @@ public partial class InferenceTests
         Assert.True(r.Completed);
         Assert.Equal(4, r.ModulusH);
         Assert.Equal("[N, 8, H/4-4, W/4-4]", r.Format(r.Output));
-        // H/4 - 4 >= 1 needs H/4 >= 5, so H >= 20.
-        Assert.Equal(20, r.MinHeight);
-        Assert.Contains("H must be a multiple of 4", r.Constraints);
-        Assert.Contains("H must be at least 20", r.Constraints);
+        // Exact at multiples of 4: H/4 - 4 >= 1 needs H >= 20 there. In between the sizes round down as PyTorch's:
+        // conv1 gives floor((H - 1) / 2) + 1, the pool halves that (floor), conv2 takes 4, so H = 19 gives 1 and 18 gives 0.
+        Assert.Equal(1, r.HeightMultiple);
+        Assert.Equal(19, r.MinHeight);
+        Assert.DoesNotContain(r.Constraints, c => c.Contains("multiple"));
+        Assert.Contains("H must be at least 19", r.Constraints);
+        // The multiply-add terms follow every residue: at H = 4t + r each term's size is Coef * t + offset[r].
+        Assert.Equal(4, r.HeightResidueOffsets.Count);
+        foreach (long h in new long[] { 19, 21, 22, 23, 37 })
+        {
+            var fixedSize = Infer(Network("Sym", 3, (int)h, 24)
+                .Stage("conv1", L("Conv", ("outChannels", 8), ("Kernel", 3), ("Stride", 2), ("Padding", 1)))
+                .Stage("pool", L("MaxPool", ("kernel", 2)))
+                .Stage("conv2", L("Conv", ("outChannels", 8), ("Kernel", 5)))
+                .Build());
+            for (int i = 0; i < r.MacTerms.Count; i++)
+                Assert.Equal(fixedSize.MacTerms[i].Height.Offset, r.MacTerms[i].Height.Coef * (h / 4) + r.HeightResidueOffsets[(int)(h % 4)][i]);
+        }
+    }
+
+    [Fact]
+    public void Sizes_between_the_multiples_stay_forbidden_where_a_skip_needs_them_exact()
+    {
+        // Down by 2 and back up by 2, then concatenated with the input: only even sizes come back to the same size.
+        var net = Network("Skip", 3, 0, 0)
+            .Stage("stem", L("Conv", ("outChannels", 4), ("Kernel", 3), ("Padding", 1)))
+            .Stage("down", L("MaxPool", ("kernel", 2)))
+            .Stage("up", L("Upsample", ("scale", 2)))
+            .Stage("skip", L("Concat", ("from", new object[] { "stem" })))
+            .Build();
+        var r = Infer(net);
+
+        Assert.True(r.Completed);
+        Assert.Equal(2, r.ModulusH);
+        Assert.Equal(2, r.HeightMultiple);
+        Assert.Empty(r.HeightResidueOffsets);
+        Assert.Contains("H must be a multiple of 2", r.Constraints);
     }
 
     [Theory]

@@ -190,8 +190,10 @@ public class PropertyTests
         var summary = (NetworkSummary)type.GetProperty("Summary", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         var random = new Random(decl.Seed);
         var constraints = ParseConstraints(summary.Constraints);
-        long h = ChooseSize(decl.Height, constraints.GetValueOrDefault('H'), random);
-        long w = ChooseSize(decl.Width, constraints.GetValueOrDefault('W'), random);
+        // The summary's symbolic shapes ("H/4") are exact at multiples of the period; pick those for the shape check.
+        static (long Multiple, long Min) Period((long Multiple, long Min) c, long period) => (Math.Max(c.Multiple == 0 ? 1 : c.Multiple, period), c.Min == 0 ? 1 : c.Min);
+        long h = ChooseSize(decl.Height, Period(constraints.GetValueOrDefault('H'), summary.HeightPeriod), random);
+        long w = ChooseSize(decl.Width, Period(constraints.GetValueOrDefault('W'), summary.WidthPeriod), random);
         string where = $"input [2, {decl.InChannels}, {h}, {w}], summary {summary.Input} -> {summary.Output}" +
             (summary.Constraints.Count > 0 ? $" ({string.Join("; ", summary.Constraints)})" : "");
 
@@ -232,6 +234,29 @@ public class PropertyTests
         catch (Exception e)
         {
             failures.Add(Describe(decl, $"{where}: accepted, but interpreting the declaration directly fails: {e.GetType().Name}: {FirstLine(e.Message)}"));
+        }
+
+        // Between the period's multiples (where the compiler checked that the sizes round down harmlessly) the network
+        // runs too, like the declaration interpreted directly.
+        foreach (var (between, bh, bw) in new[]
+        {
+            (decl.Height == 0 && summary.HeightMultiple < summary.HeightPeriod, h + summary.HeightMultiple, w),
+            (decl.Width == 0 && summary.WidthMultiple < summary.WidthPeriod, h, w + summary.WidthMultiple),
+        })
+        {
+            if (!between) continue;
+            try
+            {
+                var shape = net.call(randn(2, decl.InChannels, bh, bw)).shape;
+                var (oracleShape, _) = TorchOracle.Run(decl, bh, bw);
+                if (!oracleShape.SequenceEqual(shape))
+                    failures.Add(Describe(decl, $"{where}: at {bh}x{bw} (between the multiples of the period) the generated module gives [{string.Join(", ", shape)}], " +
+                        $"the declaration interpreted directly [{string.Join(", ", oracleShape)}]"));
+            }
+            catch (Exception e)
+            {
+                failures.Add(Describe(decl, $"{where}: the guard allows {bh}x{bw} (between the multiples of the period) but it fails: {e.GetType().Name}: {FirstLine(e.Message)}"));
+            }
         }
 
         // Inputs that break a constraint are refused by the guard, with an ArgumentException before any native call.

@@ -203,6 +203,33 @@ public partial class RuntimeParityTests
         Assert.All(net.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
     }
 
+    /// <summary>
+    /// SppNet's strides make its exact symbolic sizes multiples of 4, but nothing in it needs the sizes in between to be
+    /// exact (SPP pools any map to the same bins): the compiler checked them, its guard accepts every size from the
+    /// minimum up, and the multiply-add formula is exact at each of them (against hooks on a real forward).
+    /// </summary>
+    [Fact]
+    public void SppNet_runs_at_every_size_from_its_minimum_with_exact_multiply_adds()
+    {
+        var summary = SppNet.Summary;
+        Assert.Equal(4, summary.HeightPeriod);
+        Assert.Equal(1, summary.HeightMultiple);
+        Assert.Equal(1, summary.WidthMultiple);
+        using var net = new SppNet();
+        net.eval();
+        for (long h = summary.MinHeight; h < summary.MinHeight + 6; h++)
+        {
+            foreach (long w in new[] { summary.MinWidth, summary.MinWidth + 3, 37L })
+            {
+                var (macs, _) = CountMacs(net, torch.randn(1, 3, h, w));
+                Assert.True(macs == summary.MacsAt(h, w), $"{h}x{w}: counted {macs}, compile time {summary.MacsAt(h, w)}");
+            }
+        }
+        // One below the minimum, the guard refuses before any native call.
+        var e = Assert.Throws<ArgumentException>(() => net.call(torch.randn(1, 3, summary.MinHeight - 1, summary.MinWidth)));
+        Assert.Contains($"at least {summary.MinHeight}", e.Message);
+    }
+
     public static TheoryData<string> NetworksWithRuntimeModules => new() { "WTConvStack", "DeeperCnnHwd", "DeeperCnnStridedConv", "ResNet50", "DeepLabV2Vgg16", "SpeedDepth" };
 
     /// <summary>

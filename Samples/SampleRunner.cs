@@ -72,8 +72,8 @@ public static class SampleRunner
             DeepLabV2Vgg16.Summary, () => new DeepLabV2Vgg16(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("SpeedDepth", "Seed 003: SPEED depth network, MobileNet encoder with DSPP, decoder with MDSPP and encoder skips: 192x256 -> 48x64 depth",
             SpeedDepth.Summary, () => new SpeedDepth(), new[] { new long[] { 1, 3, 192, 256 } }),
-        new Sample("SppNet", "Seed 003: SPP-Net, pyramid levels 4/2/1 give 5,376 features for any input size; run at two sizes",
-            SppNet.Summary, () => new SppNet(), new[] { new long[] { 2, 3, 64, 64 }, new long[] { 1, 3, 96, 128 } }),
+        new Sample("SppNet", "Seed 003: SPP-Net, pyramid levels 4/2/1 give 5,376 features for any input size (from 16x16, odd sizes too); run at two sizes",
+            SppNet.Summary, () => new SppNet(), new[] { new long[] { 2, 3, 64, 64 }, new long[] { 1, 3, 97, 131 } }),
         new Sample("TinyUNet", "A small U-Net with a symbolic input size (H, W multiples of 4), run at two sizes",
             TinyUNet.Summary, () => new TinyUNet(), new[] { new long[] { 2, 1, 64, 64 }, new long[] { 1, 1, 96, 128 } }, TableDepth: 1),
     };
@@ -163,7 +163,9 @@ public static class SampleRunner
         {
             // The generated forward checks the compile-time constraints before any native call.
             var shape = (long[])sample.InputShapes[0].Clone();
-            shape[2] += 1;
+            var summary = sample.Summary;
+            // A height that breaks a constraint: off the multiple when there is one, else one below the minimum.
+            shape[2] = summary.HeightMultiple > 1 ? shape[2] + 1 : summary.MinHeight - 1;
             try
             {
                 using var bad = torch.randn(shape);

@@ -108,7 +108,7 @@ namespace NetDsl.Samples.Networks
         private static void CheckInput(Tensor input)
         {
             global::NetDsl.InputGuard.Check(input, "SppNet", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
-                heightMultiple: 4, minHeight: 16, widthMultiple: 4, minWidth: 16);
+                heightMultiple: 1, minHeight: 16, widthMultiple: 1, minWidth: 16);
         }
 
         /// <summary>
@@ -124,15 +124,33 @@ namespace NetDsl.Samples.Networks
             receptiveField: null,
             macTerms: new long[]
             {
-                // per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset
+                // per-position multiply-adds, then the map's height and width as coef * (H / heightPeriod) + offset
                 5515264L, 0L, 1L, 0L, 1L,
                 294912L, 1L, 0L, 1L, 0L,
                 73728L, 2L, 0L, 2L, 0L,
                 1728L, 4L, 0L, 4L, 0L,
             },
             fixedHeight: 0, fixedWidth: 0,
-            heightMultiple: 4L, minHeight: 16L, widthMultiple: 4L, minWidth: 16L,
-            constraints: new[] { "H must be a multiple of 4", "H must be at least 16", "W must be a multiple of 4", "W must be at least 16" },
+            heightMultiple: 1L, minHeight: 16L, widthMultiple: 1L, minWidth: 16L,
+            heightPeriod: 4L,
+            heightResidueOffsets: new long[]
+            {
+                // per residue of the height modulo 4 (a row each), every term's height offset: sizes between the multiples round down
+                1L, 0L, 0L, 0L,
+                1L, 0L, 0L, 1L,
+                1L, 0L, 1L, 2L,
+                1L, 0L, 1L, 3L,
+            },
+            widthPeriod: 4L,
+            widthResidueOffsets: new long[]
+            {
+                // per residue of the width modulo 4 (a row each), every term's width offset: sizes between the multiples round down
+                1L, 0L, 0L, 0L,
+                1L, 0L, 0L, 1L,
+                1L, 0L, 1L, 2L,
+                1L, 0L, 1L, 3L,
+            },
+            constraints: new[] { "H must be at least 16", "W must be at least 16" },
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("features1", 1, "Sequential", "[N, 3, H, W]", "[N, 64, H/2, W/2]", 1792L, null, 4.0),

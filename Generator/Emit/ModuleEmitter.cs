@@ -774,7 +774,7 @@ namespace NetDsl.Generator.Emit
             string h = spec.Height > 0 ? spec.Height.ToString(CultureInfo.InvariantCulture) : "0";
             string w = spec.Width > 0 ? spec.Width.ToString(CultureInfo.InvariantCulture) : "0";
             _w.WriteLine($"global::NetDsl.InputGuard.Check(input, \"{spec.ClassName}\", {Literal(Shape(r.Input))}, channels: {spec.InChannels}, height: {h}, width: {w},");
-            _w.WriteLine($"    heightMultiple: {r.ModulusH}, minHeight: {r.MinHeight}, widthMultiple: {r.ModulusW}, minWidth: {r.MinWidth});");
+            _w.WriteLine($"    heightMultiple: {r.HeightMultiple}, minHeight: {r.MinHeight}, widthMultiple: {r.WidthMultiple}, minWidth: {r.MinWidth});");
             _w.CloseBrace();
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Inference;
 using NetDsl.Generator.Model;
@@ -23,19 +24,39 @@ namespace NetDsl.Generator.Emit
             w.WriteLine($"totalMacs: {NullableLong(r.TotalMacs)},");
             w.WriteLine($"receptiveField: {NullableDouble(r.ReceptiveField)},");
             // Multiply-adds as a function of the input size, grouped by map size: sum of perPixel * h(t) * w(t').
-            var terms = r.MacTerms.Where(m => m.PerPixel != 0)
-                .GroupBy(m => (m.Height.Coef, m.Height.Offset, m.Width.Coef, m.Width.Offset))
-                .Select(g => (g.Key, PerPixel: g.Sum(m => m.PerPixel)))
+            // With sizes between the period's multiples allowed, a term also carries its offsets for every residue.
+            bool relaxedH = r.HeightResidueOffsets.Count > 0, relaxedW = r.WidthResidueOffsets.Count > 0;
+            string Residues(List<long[]> table, int i) => string.Join(",", table.Select(row => row[i]));
+            var terms = r.MacTerms.Select((m, i) => (Term: m, Index: i)).Where(x => x.Term.PerPixel != 0)
+                .GroupBy(x => (x.Term.Height.Coef, x.Term.Height.Offset, x.Term.Width.Coef, x.Term.Width.Offset,
+                    relaxedH ? Residues(r.HeightResidueOffsets, x.Index) : "", relaxedW ? Residues(r.WidthResidueOffsets, x.Index) : ""))
+                .Select(g => (g.Key, PerPixel: g.Sum(x => x.Term.PerPixel), Index: g.First().Index))
                 .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2).ThenBy(g => g.Key.Item3).ThenBy(g => g.Key.Item4)
                 .ToList();
             w.WriteLine("macTerms: new long[]");
             w.OpenBrace();
-            w.WriteLine("// per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset");
-            foreach (var (key, perPixel) in terms)
+            w.WriteLine(relaxedH || relaxedW
+                ? "// per-position multiply-adds, then the map's height and width as coef * (H / heightPeriod) + offset"
+                : "// per-position multiply-adds, then the map's height and width as coef * (H / heightMultiple) + offset");
+            foreach (var (key, perPixel, _) in terms)
                 w.WriteLine($"{Long(perPixel)}, {Long(key.Item1)}, {Long(key.Item2)}, {Long(key.Item3)}, {Long(key.Item4)},");
             w.CloseBrace(",");
             w.WriteLine($"fixedHeight: {spec.Height}, fixedWidth: {spec.Width},");
-            w.WriteLine($"heightMultiple: {Long(r.ModulusH)}, minHeight: {Long(r.MinHeight)}, widthMultiple: {Long(r.ModulusW)}, minWidth: {Long(r.MinWidth)},");
+            w.WriteLine($"heightMultiple: {Long(r.HeightMultiple)}, minHeight: {Long(r.MinHeight)}, widthMultiple: {Long(r.WidthMultiple)}, minWidth: {Long(r.MinWidth)},");
+            foreach (var (relaxed, axis, period, table) in new[] { (relaxedH, "height", r.ModulusH, r.HeightResidueOffsets), (relaxedW, "width", r.ModulusW, r.WidthResidueOffsets) })
+            {
+                if (!relaxed) continue;
+                w.WriteLine($"{axis}Period: {Long(period)},");
+                w.WriteLine($"{axis}ResidueOffsets: new long[]");
+                w.OpenBrace();
+                w.WriteLine($"// per residue of the {axis} modulo {period} (a row each), every term's {axis} offset: sizes between the multiples round down");
+                if (terms.Count > 0)
+                {
+                    foreach (var row in table)
+                        w.WriteLine(string.Join(", ", terms.Select(t => Long(row[t.Index]))) + ",");
+                }
+                w.CloseBrace(",");
+            }
             var constraints = r.Constraints;
             w.WriteLine("constraints: " + (constraints.Count == 0 ? "global::System.Array.Empty<string>()," : "new[] { " + string.Join(", ", constraints.Select(ModuleEmitter.Literal)) + " },"));
             if (r.PyramidMacTerms.Count > 0)

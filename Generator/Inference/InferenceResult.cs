@@ -70,8 +70,23 @@ namespace NetDsl.Generator.Inference
         public TensorShape Input { get; set; }
         public TensorShape Output { get; set; }
         public bool Completed { get; set; }
+        /// <summary>
+        /// The period of the symbolic height: sizes are exact affine forms in t = H / ModulusH. The input need not be a
+        /// multiple of it: <see cref="HeightMultiple"/> is what it must be a multiple of (see <see cref="HeightResidueOffsets"/>).
+        /// </summary>
         public long ModulusH { get; set; } = 1;
         public long ModulusW { get; set; } = 1;
+        /// <summary>What the input height must be a multiple of: <see cref="ModulusH"/>, or less when the sizes in between were
+        /// checked to work too (every floor on the way only rounds down there, as PyTorch's).</summary>
+        public long HeightMultiple { get; set; } = 1;
+        public long WidthMultiple { get; set; } = 1;
+        /// <summary>
+        /// When <see cref="HeightMultiple"/> &lt; <see cref="ModulusH"/>: for each residue r of H modulo ModulusH (row r) the
+        /// height offset of every multiply-add term (column i), so that term i's height at H = ModulusH·t + r is
+        /// Coef·t + offset[r][i]; row 0 holds the terms' own offsets. Empty otherwise.
+        /// </summary>
+        public List<long[]> HeightResidueOffsets { get; } = new List<long[]>();
+        public List<long[]> WidthResidueOffsets { get; } = new List<long[]>();
         /// <summary>Smallest valid input height / width (for symbolic sizes).</summary>
         public long MinHeight { get; set; } = 1;
         public long MinWidth { get; set; } = 1;
@@ -101,12 +116,12 @@ namespace NetDsl.Generator.Inference
                 var list = new List<string>();
                 if (!Input.Height.IsKnown)
                 {
-                    if (ModulusH > 1) list.Add($"H must be a multiple of {ModulusH}");
+                    if (HeightMultiple > 1) list.Add($"H must be a multiple of {HeightMultiple}");
                     if (MinHeight > 1) list.Add($"H must be at least {MinHeight}");
                 }
                 if (!Input.Width.IsKnown)
                 {
-                    if (ModulusW > 1) list.Add($"W must be a multiple of {ModulusW}");
+                    if (WidthMultiple > 1) list.Add($"W must be a multiple of {WidthMultiple}");
                     if (MinWidth > 1) list.Add($"W must be at least {MinWidth}");
                 }
                 return list;

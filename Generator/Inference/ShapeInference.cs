@@ -37,7 +37,11 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>Infers the shapes of <paramref name="network"/>; <paramref name="blocks"/> maps block names (global::-qualified) to their specs.</summary>
-        public static InferenceResult Infer(DeclarationSpec network, IReadOnlyDictionary<string, DeclarationSpec> blocks)
+        public static InferenceResult Infer(DeclarationSpec network, IReadOnlyDictionary<string, DeclarationSpec> blocks) =>
+            Infer(network, blocks, relax: true);
+
+        /// <param name="relax">Check the sizes between the period's multiples (not for the fixed-size runs that check them).</param>
+        private static InferenceResult Infer(DeclarationSpec network, IReadOnlyDictionary<string, DeclarationSpec> blocks, bool relax)
         {
             long modH = 1, modW = 1;
             for (int attempt = 0; attempt < MaxRestarts; attempt++)
@@ -45,7 +49,11 @@ namespace NetDsl.Generator.Inference
                 var engine = new ShapeInference(blocks, modH, modW);
                 try
                 {
-                    return engine.Run(network);
+                    var result = engine.Run(network);
+                    result.HeightMultiple = result.ModulusH;
+                    result.WidthMultiple = result.ModulusW;
+                    if (relax && result.Completed) Relax(network, blocks, result);
+                    return result;
                 }
                 catch (ModulusRestart restart)
                 {

@@ -32,8 +32,18 @@ namespace NetDsl
         public NetworkSummary(string name, string input, string output, long totalParams, long? totalMacs, double? receptiveField,
             IReadOnlyList<long> macTerms, int fixedHeight, int fixedWidth, long heightMultiple, long minHeight, long widthMultiple, long minWidth,
             IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null,
-            IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null)
+            IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null,
+            long heightPeriod = 0, IReadOnlyList<long>? heightResidueOffsets = null, long widthPeriod = 0, IReadOnlyList<long>? widthResidueOffsets = null)
         {
+            HeightPeriod = heightPeriod > 0 ? heightPeriod : heightMultiple;
+            WidthPeriod = widthPeriod > 0 ? widthPeriod : widthMultiple;
+            int terms = macTerms.Count / 5;
+            if (heightResidueOffsets is not null && heightResidueOffsets.Count != HeightPeriod * terms)
+                throw new ArgumentException("one height offset per residue and term", nameof(heightResidueOffsets));
+            if (widthResidueOffsets is not null && widthResidueOffsets.Count != WidthPeriod * terms)
+                throw new ArgumentException("one width offset per residue and term", nameof(widthResidueOffsets));
+            _heightResidueOffsets = heightResidueOffsets;
+            _widthResidueOffsets = widthResidueOffsets;
             if (macTerms.Count % 5 != 0) throw new ArgumentException("mult-add terms come in fives", nameof(macTerms));
             pyramidMacTerms ??= Array.Empty<long>();
             if (pyramidMacTerms.Count % 7 != 0) throw new ArgumentException("pyramid mult-add terms come in sevens", nameof(pyramidMacTerms));
@@ -86,6 +96,15 @@ namespace NetDsl
         public long MinWidth { get; }
 
         private readonly IReadOnlyList<long> _macTerms;
+        private readonly IReadOnlyList<long>? _heightResidueOffsets;
+        private readonly IReadOnlyList<long>? _widthResidueOffsets;
+
+        /// <summary>
+        /// The period of the symbolic height: the compiler's sizes are exact at its multiples ("H/4"); when
+        /// <see cref="HeightMultiple"/> is smaller, the sizes in between are valid too and round down as PyTorch's.
+        /// </summary>
+        public long HeightPeriod { get; }
+        public long WidthPeriod { get; }
 
         /// <summary>
         /// Multiply-adds on SPEED pyramid grids (DSPP, MDSPP) of a symbolic size, in sevens: per-cell multiply-adds, then per
@@ -102,10 +121,16 @@ namespace NetDsl
             if ((FixedHeight > 0 && height != FixedHeight) || (FixedWidth > 0 && width != FixedWidth) ||
                 height % HeightMultiple != 0 || width % WidthMultiple != 0 || height < MinHeight || width < MinWidth)
                 throw new ArgumentException($"{Name}: {height}x{width} is not a valid input size ({string.Join("; ", Constraints.DefaultIfEmpty("fixed size " + Input))}).");
-            long th = FixedHeight > 0 ? 0 : height / HeightMultiple, tw = FixedWidth > 0 ? 0 : width / WidthMultiple;
+            long th = FixedHeight > 0 ? 0 : height / HeightPeriod, tw = FixedWidth > 0 ? 0 : width / WidthPeriod;
+            long rh = FixedHeight > 0 ? 0 : height % HeightPeriod, rw = FixedWidth > 0 ? 0 : width % WidthPeriod;
+            int terms = _macTerms.Count / 5;
             long total = 0;
             for (int i = 0; i < _macTerms.Count; i += 5)
-                total += _macTerms[i] * (_macTerms[i + 1] * th + _macTerms[i + 2]) * (_macTerms[i + 3] * tw + _macTerms[i + 4]);
+            {
+                long offsetH = _heightResidueOffsets is null ? _macTerms[i + 2] : _heightResidueOffsets[(int)(rh * terms + i / 5)];
+                long offsetW = _widthResidueOffsets is null ? _macTerms[i + 4] : _widthResidueOffsets[(int)(rw * terms + i / 5)];
+                total += _macTerms[i] * (_macTerms[i + 1] * th + offsetH) * (_macTerms[i + 3] * tw + offsetW);
+            }
             for (int i = 0; i < _pyramidMacTerms.Count; i += 7)
             {
                 long h = _pyramidMacTerms[i + 1] * th + _pyramidMacTerms[i + 2], w = _pyramidMacTerms[i + 4] * tw + _pyramidMacTerms[i + 5];
@@ -178,6 +203,11 @@ namespace NetDsl
             }
             sb.AppendLine($"Receptive field: {Rf(ReceptiveField)}");
             foreach (var c in Constraints) sb.AppendLine("Constraint: " + c);
+            var between = new List<string>();
+            if (FixedHeight == 0 && HeightMultiple < HeightPeriod) between.Add($"H a multiple of {HeightPeriod}");
+            if (FixedWidth == 0 && WidthMultiple < WidthPeriod) between.Add($"W a multiple of {WidthPeriod}");
+            if (between.Count > 0)
+                sb.AppendLine($"Sizes: the shapes above are exact for {string.Join(" and ", between)}; in between they round down as PyTorch's (MacsAt is exact at every size)");
             foreach (var o in Outputs)
                 sb.AppendLine($"Output \"{o.Name}\": {o.Stage} {o.Shape}" + (ReferenceEquals(o, Outputs[0]) ? " (forward)" : ""));
             foreach (var t in Taps) sb.AppendLine($"Tap: {t.Stage} reads {t.Path} {t.Shape}");
