@@ -32,6 +32,12 @@ namespace NetDsl.Generator.Inference
         {
             long period = isHeight ? result.ModulusH : result.ModulusW;
             long min = isHeight ? result.MinHeight : result.MinWidth;
+            // The other axis does not interact with this one (every operator works per axis): fix it at its smallest valid
+            // multiple, so that the runs below do not redo its symbolic inference.
+            long otherPeriod = isHeight ? result.ModulusW : result.ModulusH, otherMin = isHeight ? result.MinWidth : result.MinHeight;
+            int other = (int)((otherMin + otherPeriod - 1) / otherPeriod * otherPeriod);
+            if (isHeight && network.Width == 0) network = network with { Width = other };
+            if (!isHeight && network.Height == 0) network = network with { Height = other };
             var terms = result.MacTerms;
             var offsets = new long[period][];
             offsets[0] = terms.Select(t => (isHeight ? t.Height : t.Width).Offset).ToArray();
