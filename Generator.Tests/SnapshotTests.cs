@@ -53,6 +53,22 @@ public class GriddingSampleTests
 /// <summary>Generated code does not depend on the machine's culture.</summary>
 public class CultureTests
 {
+    [Fact]
+    public void A_symbolic_resnet50_accepts_any_size_as_pytorchs_does()
+    {
+        // Five stride-2 stages make the exact symbolic sizes multiples of 32, but nothing in ResNet-50 needs the sizes
+        // in between exact (the projections shrink the shortcut as the 3x3 convs shrink the main path, and the pooling is
+        // adaptive): the compiler checks every residue and the guard asks for nothing but a positive size.
+        var source = GeneratorHarness.SampleSource("ResNet50.cs").Replace("[Network(InChannels = 3, Height = 224, Width = 224)]", "[Network(InChannels = 3)]");
+        var result = GeneratorHarness.Run(source);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.CompilationDiagnostics);
+        var text = result.Sources.Single(s => s.Key.EndsWith(".ResNet50.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("heightMultiple: 1, minHeight: 1, widthMultiple: 1, minWidth: 1);", text);
+        Assert.Contains("heightPeriod: 32L,", text);
+        Assert.Contains("constraints: global::System.Array.Empty<string>(),", text);
+    }
+
     [Theory]
     [InlineData("fi-FI")]
     [InlineData("ar-SA")]
