@@ -530,16 +530,9 @@ public partial class RuntimeParityTests
 
         // Same keys, shapes and order as the PyTorch build, then the same values by key.
         var expectedKeys = root.GetProperty("state_dict").EnumerateArray()
-            .Select(e => e.GetProperty("key").GetString() + " " + string.Join("x", e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()))).ToList();
+            .Select(e => e.GetProperty("key").GetString() + "\t" + ShapeText(e.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray())).ToList();
         var stateDict = net.state_dict();
-        var pytorchOrder = new List<string>();
-        foreach (var (name, sub) in PreOrder("", net))
-        {
-            string prefix = name.Length == 0 ? "" : name + ".";
-            foreach (var (key, p) in sub.named_parameters(recurse: false)) pytorchOrder.Add(prefix + key + " " + string.Join("x", p.shape));
-            foreach (var (key, b) in sub.named_buffers(recurse: false)) pytorchOrder.Add(prefix + key + " " + string.Join("x", b.shape));
-        }
-        Assert.Equal(expectedKeys, pytorchOrder);
+        Assert.Equal(expectedKeys, PyTorchStateDictOrder(net).Select(line => line.Substring(0, line.LastIndexOf('\t'))).ToList());
 
         int filled = 0;
         using (torch.no_grad())
@@ -607,14 +600,7 @@ public partial class RuntimeParityTests
     private static void AssertStateDictMatches(Fixture fixture, nn.Module module)
     {
         var expected = fixture.Entries.Select(e => e.Line).ToList();
-
-        var pytorchOrder = new List<string>();
-        foreach (var (name, sub) in PreOrder("", module))
-        {
-            string prefix = name.Length == 0 ? "" : name + ".";
-            foreach (var (key, p) in sub.named_parameters(recurse: false)) pytorchOrder.Add($"{prefix}{key}\t{ShapeText(p.shape)}\tparam");
-            foreach (var (key, b) in sub.named_buffers(recurse: false)) pytorchOrder.Add($"{prefix}{key}\t{ShapeText(b.shape)}\tbuffer");
-        }
+        var pytorchOrder = PyTorchStateDictOrder(module);
         AssertSameLines(fixture.Name, expected, pytorchOrder);
 
         var stateDict = module.state_dict();
@@ -623,6 +609,19 @@ public partial class RuntimeParityTests
         AssertSameLines(fixture.Name + " (parameters)", expected.Where(l => l.EndsWith("\tparam")).ToList(), entries.Where(l => l.EndsWith("\tparam")).ToList());
         AssertSameLines(fixture.Name + " (buffers)", expected.Where(l => l.EndsWith("\tbuffer")).ToList(), entries.Where(l => l.EndsWith("\tbuffer")).ToList());
         Assert.Equal(expected.Count, entries.Count);
+    }
+
+    /// <summary>"key\tshape\tparam|buffer" in PyTorch's state_dict order: pre-order, each module's parameters, then its buffers.</summary>
+    private static List<string> PyTorchStateDictOrder(nn.Module module)
+    {
+        var lines = new List<string>();
+        foreach (var (name, sub) in PreOrder("", module))
+        {
+            string prefix = name.Length == 0 ? "" : name + ".";
+            foreach (var (key, p) in sub.named_parameters(recurse: false)) lines.Add($"{prefix}{key}\t{ShapeText(p.shape)}\tparam");
+            foreach (var (key, b) in sub.named_buffers(recurse: false)) lines.Add($"{prefix}{key}\t{ShapeText(b.shape)}\tbuffer");
+        }
+        return lines;
     }
 
     /// <summary>The module tree in pre-order through <c>named_children()</c> (TorchSharp's <c>named_modules()</c> is not pre-order).</summary>

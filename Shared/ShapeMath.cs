@@ -67,12 +67,24 @@ namespace NetDsl
         public static long OctaveLowChannels(long channels, double alpha) => (long)(alpha * channels);
 
         /// <summary>
-        /// Groups of an octave convolution's intra-frequency convolutions (d-li14, as ported in seed 002): low→low gets
-        /// ceil(α_in·g), high→high ceil(g − α_in·g); a depthwise layer (g = C_in) uses each frequency's input channels.
-        /// The cross-frequency convolutions keep g.
+        /// The four convolutions of an octave layer in d-li14's registration order (conv_l2l, conv_l2h, conv_h2l, conv_h2h),
+        /// each present only when both of its sides have channels (cross-frequency ones not in a depthwise layer, groups =
+        /// C_in > 1). Groups as d-li14's later revision (seed 002): low→low gets ceil(α_in·g), high→high ceil(g − α_in·g), the
+        /// cross-frequency convolutions g; a depthwise layer uses each frequency's own input channels.
         /// </summary>
-        public static (long Low, long High) OctaveIntraGroups(long groups, double alphaIn, long inLow, long inHigh, bool depthwise) =>
-            depthwise ? (inLow, inHigh) : ((long)Math.Ceiling(alphaIn * groups), (long)Math.Ceiling(groups - alphaIn * groups));
+        public static OctaveBranch[] OctaveBranches(long inHigh, long inLow, long outHigh, long outLow, long groups, double alphaIn)
+        {
+            bool depthwise = groups == inHigh + inLow && groups > 1;
+            long groupsLow = depthwise ? inLow : (long)Math.Ceiling(alphaIn * groups);
+            long groupsHigh = depthwise ? inHigh : (long)Math.Ceiling(groups - alphaIn * groups);
+            return new[]
+            {
+                new OctaveBranch("conv_l2l", inLow, outLow, groupsLow, inLow > 0 && outLow > 0),
+                new OctaveBranch("conv_l2h", inLow, outHigh, groups, !depthwise && inLow > 0 && outHigh > 0),
+                new OctaveBranch("conv_h2l", inHigh, outLow, groups, !depthwise && inHigh > 0 && outLow > 0),
+                new OctaveBranch("conv_h2h", inHigh, outHigh, groupsHigh, inHigh > 0 && outHigh > 0),
+            };
+        }
 
         /// <summary>Adaptive pooling bin i of n over a length-a axis: [floor(i a / n), ceil((i+1) a / n)).</summary>
         public static (long Start, long End) AdaptiveBin(long index, long bins, long length) =>
@@ -117,5 +129,33 @@ namespace NetDsl
 
         /// <summary>Least common multiple.</summary>
         public static long Lcm(long a, long b) => a == 0 || b == 0 ? 0 : Math.Abs(a / Gcd(a, b) * b);
+    }
+
+    /// <summary>One of the four convolutions of an octave layer: its PyTorch name, channels and groups (see ShapeMath.OctaveBranches).</summary>
+    internal readonly struct OctaveBranch
+    {
+        public OctaveBranch(string name, long inChannels, long outChannels, long groups, bool present)
+        {
+            Name = name;
+            In = inChannels;
+            Out = outChannels;
+            Groups = groups;
+            Present = present;
+        }
+
+        public string Name { get; }
+        public long In { get; }
+        public long Out { get; }
+        public long Groups { get; }
+        public bool Present { get; }
+
+        /// <summary>It reads the low-frequency input (conv_l2*).</summary>
+        public bool FromLow => Name.StartsWith("conv_l", StringComparison.Ordinal);
+
+        /// <summary>It writes the low-frequency output (conv_*2l).</summary>
+        public bool ToLow => Name.EndsWith("2l", StringComparison.Ordinal);
+
+        /// <summary>Weights: Out·(In/Groups)·k².</summary>
+        public long Weights(long kernel) => Out * (In / Groups) * kernel * kernel;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using NetDsl.Generator.Inference;
 using NetDsl.Generator.Model;
@@ -93,32 +94,39 @@ public class OctavePropertyTests
                     : new OctaveConv2d(channels, l.Out, l.Kernel, l.AlphaIn, l.AlphaOut, l.Stride, l.Padding, 1, l.Groups));
                 channels = l.Out;
             }
-            long macs = 0;
-            foreach (var m in modules)
-            {
-                m.eval();
-                foreach (var (_, sub) in m.named_modules())
-                {
-                    if (sub is not Modules.Conv2d conv) continue;
-                    conv.register_forward_hook((_, _, output) =>
-                    {
-                        var shape = conv.weight!.shape;
-                        macs += output.numel() / output.shape[0] * shape[1] * shape[2] * shape[3];
-                        return output;
-                    });
-                }
-            }
+            foreach (var m in modules) m.eval();
+            var macs = CountConvMacs(modules);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             OctaveTensor x = randn(2, chain.Channels, height, width);
             foreach (var m in modules) x = m.call(x);
             var result = x.ToTensor();
-            return (result.shape, modules.Sum(m => m.parameters().Sum(p => p.numel())), macs);
+            return (result.shape, modules.Sum(m => m.parameters().Sum(p => p.numel())), macs.Value);
         }
         finally
         {
             foreach (var m in modules) m.Dispose();
         }
+    }
+
+    /// <summary>A running count of the multiply-adds per sample of every Conv2d inside <paramref name="modules"/> (forward hooks).</summary>
+    internal static StrongBox<long> CountConvMacs(IEnumerable<nn.Module> modules)
+    {
+        var macs = new StrongBox<long>(0);
+        foreach (var m in modules)
+        {
+            foreach (var (_, sub) in m.named_modules())
+            {
+                if (sub is not Modules.Conv2d conv) continue;
+                conv.register_forward_hook((_, _, output) =>
+                {
+                    var shape = conv.weight!.shape;
+                    macs.Value += output.numel() / output.shape[0] * shape[1] * shape[2] * shape[3];
+                    return output;
+                });
+            }
+        }
+        return macs;
     }
 
     private static long MacsAt(InferenceResult r, long height, long width) =>
@@ -260,20 +268,7 @@ public class OctaveBottleneckPropertyTests
                 blocks.Add((conv1, conv2, conv3, projection));
                 channels = u.Planes * 4;
             }
-            long macs = 0;
-            foreach (var m in modules)
-            {
-                foreach (var (_, sub) in m.named_modules())
-                {
-                    if (sub is not Modules.Conv2d conv) continue;
-                    conv.register_forward_hook((_, _, output) =>
-                    {
-                        var shape = conv.weight!.shape;
-                        macs += output.numel() / output.shape[0] * shape[1] * shape[2] * shape[3];
-                        return output;
-                    });
-                }
-            }
+            var macs = OctavePropertyTests.CountConvMacs(modules);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             OctaveTensor x = randn(2, c, height, width);
@@ -288,7 +283,7 @@ public class OctaveBottleneckPropertyTests
                 x = new OctaveTensor(nn.functional.relu(y.High), y.Low is null ? null : nn.functional.relu(y.Low));
             }
             var result = x.ToTensor();
-            return (result.shape, modules.Sum(m => m.parameters().Sum(p => p.numel())), macs);
+            return (result.shape, modules.Sum(m => m.parameters().Sum(p => p.numel())), macs.Value);
         }
         finally
         {

@@ -169,7 +169,8 @@ public class DeepLabParityTests
         Assert.Equal(expected.Select(e => e.Name), convs.Select(c => c.name));
         foreach (var (e, (name, conv)) in expected.Zip(convs))
         {
-            Assert.True(conv.stride.All(s => s == e.Stride) && conv.dilation.All(d => d == e.Dilation) && conv.padding.All(p => p == e.Padding),
+            Assert.NotNull(conv.padding);
+            Assert.True(conv.stride.All(s => s == e.Stride) && conv.dilation.All(d => d == e.Dilation) && conv.padding!.All(p => p == e.Padding),
                 $"{what}: {name} has stride {conv.stride[0]}, dilation {conv.dilation[0]}, padding {conv.padding[0]}; torchvision {e.Stride}, {e.Dilation}, {e.Padding}");
         }
     }

@@ -17,42 +17,13 @@ namespace NetDsl.Generator.Inference
         /// <summary>Layers that take an octave pair: the octave conv and the per-frequency layers.</summary>
         private static bool AcceptsOctave(BoundLayer layer) => layer.Kind == LayerKind.OctConv || OctaveTyping.IsPerFrequency(layer);
 
-        private bool IsOctaveDeclaration(BoundDeclaration declaration) =>
-            OctaveTyping.IsOctave(declaration, name => _blocks.TryGetValue(name, out var spec) ? Bind(spec) : null);
+        private bool IsOctaveDeclaration(BoundDeclaration declaration) => OctaveTyping.IsOctave(declaration, ResolveBlock);
 
-        /// <summary>One of the four convolutions of an octave layer.</summary>
-        private readonly struct OctaveBranch
-        {
-            public OctaveBranch(string name, long inChannels, long outChannels, long groups, bool present)
-            {
-                Name = name;
-                In = inChannels;
-                Out = outChannels;
-                Groups = groups;
-                Present = present;
-            }
+        /// <summary>Whether a stage's module takes octave pairs (an octave conv, or a use of an octave block).</summary>
+        private bool IsOctaveStage(BoundStage stage) => OctaveTyping.IsOctaveStage(stage, ResolveBlock);
 
-            public string Name { get; }
-            public long In { get; }
-            public long Out { get; }
-            public long Groups { get; }
-            public bool Present { get; }
-            public long Weights(long k) => Out * (In / Groups) * k * k;
-        }
-
-        /// <summary>The branches in d-li14's registration order (l2l, l2h, h2l, h2h), as the runtime's OctaveConvPlan.</summary>
-        private static OctaveBranch[] OctaveBranches(long inHigh, long inLow, long outHigh, long outLow, long groups, double alphaIn)
-        {
-            bool depthwise = groups == inHigh + inLow && groups > 1;
-            var (gl, gh) = ShapeMath.OctaveIntraGroups(groups, alphaIn, inLow, inHigh, depthwise);
-            return new[]
-            {
-                new OctaveBranch("conv_l2l", inLow, outLow, gl, inLow > 0 && outLow > 0),
-                new OctaveBranch("conv_l2h", inLow, outHigh, groups, !depthwise && inLow > 0 && outHigh > 0),
-                new OctaveBranch("conv_h2l", inHigh, outLow, groups, !depthwise && inHigh > 0 && outLow > 0),
-                new OctaveBranch("conv_h2h", inHigh, outHigh, gh, inHigh > 0 && outHigh > 0),
-            };
-        }
+        /// <summary>A used block, bound (once), or null when the name is not a block.</summary>
+        private BoundDeclaration? ResolveBlock(string name) => _blocks.TryGetValue(name, out var spec) ? Bind(spec) : null;
 
         private static string Alpha(double alpha) => alpha.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -124,7 +95,7 @@ namespace NetDsl.Generator.Inference
                 return null;
             }
             long outLow = ShapeMath.OctaveLowChannels(cout, alphaOut), outHigh = cout - outLow;
-            var branches = OctaveBranches(inHigh, inLow, outHigh, outLow, g, alphaIn);
+            var branches = ShapeMath.OctaveBranches(inHigh, inLow, outHigh, outLow, g, alphaIn);
             bool depthwise = g == cin && g > 1;
             if (depthwise && ((inLow > 0) != (outLow > 0) || (inHigh > 0) != (outHigh > 0)))
             {
@@ -177,8 +148,7 @@ namespace NetDsl.Generator.Inference
             foreach (var b in branches)
             {
                 if (!b.Present) continue;
-                bool toLow = b.Name.EndsWith("2l", StringComparison.Ordinal);
-                bool fromLow = b.Name.StartsWith("conv_l", StringComparison.Ordinal);
+                bool toLow = b.ToLow, fromLow = b.FromLow;
                 // l2h runs on the low input (size-keeping), then is upsampled at stride 1; the others at their output size.
                 Dim bh = toLow ? lho : fromLow ? shape.LowHeight : ho.Value;
                 Dim bw = toLow ? lwo : fromLow ? shape.LowWidth : wo.Value;
@@ -239,88 +209,60 @@ namespace NetDsl.Generator.Inference
             return v;
         }
 
-        /// <summary>The residual of an octave block: added per frequency, projected by an octave 1x1 conv + BN per frequency.</summary>
-        private Value? ApplyOctaveShortcut(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
+        /// <summary>The projection of an octave residual: d-li14's downsample, an octave 1x1 conv (stride 1 or 2) and BN per frequency.</summary>
+        private bool ProjectOctave(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
         {
             var a = main.Shape;
             var b = input.Shape;
-            row.InputShape = Fmt(b) + " + " + Fmt(a);
             long ca = a.Channels + a.LowChannels, cb = b.Channels + b.LowChannels;
-            bool project = layer.Projection switch
+            long s = main.PathStride;
+            if (s != 1 && s != 2)
             {
-                1 => true,
-                2 => false,
-                _ => main.PathStride != 1 || ca != cb || !input.Alpha.Equals(main.Alpha),
-            };
-            if (!project)
-            {
-                if (!a.Equals(b))
-                {
-                    Report(DiagnosticDescriptors.AddShapeMismatch, layer.Location, where, Fmt(a), Fmt(b),
-                        layer.Projection == 2 ? " (the shortcut has Projection = Never)" : " (the shortcut's input and the main path differ in size; a 1x1 projection cannot fix that)");
-                    return null;
-                }
-                row.Kind = a.IsOctave ? "Shortcut(identity, per frequency)" : "Shortcut(identity)";
-                Record(scope, layer, b, a, f => f.Projected = false);
+                Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
+                    s < 1 ? "the main path does not have an integer stride" : $"an octave projection pools by 2 at most, but the main path has stride {s}");
+                return false;
             }
-            else
+            double alphaIn = input.Alpha, alphaOut = main.Alpha;
+            long outLow = ShapeMath.OctaveLowChannels(ca, alphaOut);
+            Dim h = s == 2 ? HalveFloor(b.Height, true) : b.Height;
+            Dim w = s == 2 ? HalveFloor(b.Width, false) : b.Width;
+            var projected = outLow > 0
+                ? TensorShape.Octave(ca - outLow, h, w, outLow, HalveFloor(h, true), HalveFloor(w, false))
+                : new TensorShape(ca, h, w);
+            if (!projected.Equals(a))
             {
-                if (a.Rank != Rank.Map || b.Rank != Rank.Map)
-                {
-                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "projection needs feature maps on both sides");
-                    return null;
-                }
-                long s = main.PathStride;
-                if (s != 1 && s != 2)
-                {
-                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
-                        s < 1 ? "the main path does not have an integer stride" : $"an octave projection pools by 2 at most, but the main path has stride {s}");
-                    return null;
-                }
-                double alphaIn = input.Alpha, alphaOut = main.Alpha;
-                long outLow = ShapeMath.OctaveLowChannels(ca, alphaOut);
-                Dim h = s == 2 ? HalveFloor(b.Height, true) : b.Height;
-                Dim w = s == 2 ? HalveFloor(b.Width, false) : b.Width;
-                var projected = outLow > 0
-                    ? TensorShape.Octave(ca - outLow, h, w, outLow, HalveFloor(h, true), HalveFloor(w, false))
-                    : new TensorShape(ca, h, w);
-                if (!projected.Equals(a))
-                {
-                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
-                        $"an octave 1x1 conv with stride {s} and alpha {Alpha(alphaIn)}→{Alpha(alphaOut)} gives {Fmt(projected)}");
-                    return null;
-                }
-                var branches = OctaveBranches(b.Channels, b.LowChannels, a.Channels, a.LowChannels, 1, alphaIn);
-                long parameters = 2 * ca;
-                long? macs = 0;
-                foreach (var br in branches)
-                {
-                    if (!br.Present) continue;
-                    bool toLow = br.Name.EndsWith("2l", StringComparison.Ordinal), fromLow = br.Name.StartsWith("conv_l", StringComparison.Ordinal);
-                    var m = MacsOver(br.Weights(1), toLow ? a.LowHeight : fromLow ? b.LowHeight : a.Height, toLow ? a.LowWidth : fromLow ? b.LowWidth : a.Width);
-                    macs = macs is null || m is null ? null : macs + m;
-                    parameters += br.Weights(1);
-                }
-                string conv = $"OctConv({cb}→{ca}, k=1" + (s != 1 ? $", s={s}" : "") + $", α {Alpha(alphaIn)}→{Alpha(alphaOut)}) · BN per frequency";
-                row.Kind = "Projection: " + conv;
-                row.IsContainer = true;
-                _result.Rows.Add(new SummaryRow(path + ".0", scope.Depth + 1, "OctaveConvBn: " + conv)
-                {
-                    InputShape = Fmt(b),
-                    OutputShape = Fmt(a),
-                    Params = parameters,
-                    Macs = macs,
-                    ReceptiveField = input.Global ? null : input.Rf,
-                });
-                Record(scope, layer, b, a, f =>
-                {
-                    f.Projected = true;
-                    f.ProjectionStride = s;
-                });
+                Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
+                    $"an octave 1x1 conv with stride {s} and alpha {Alpha(alphaIn)}→{Alpha(alphaOut)} gives {Fmt(projected)}");
+                return false;
             }
-            var result = main;
-            result.Rf = Math.Max(main.Rf, input.Rf);
-            return result;
+            var branches = ShapeMath.OctaveBranches(b.Channels, b.LowChannels, a.Channels, a.LowChannels, 1, alphaIn);
+            long parameters = 2 * ca;
+            long? macs = 0;
+            foreach (var br in branches)
+            {
+                if (!br.Present) continue;
+                bool toLow = br.ToLow, fromLow = br.FromLow;
+                var m = MacsOver(br.Weights(1), toLow ? a.LowHeight : fromLow ? b.LowHeight : a.Height, toLow ? a.LowWidth : fromLow ? b.LowWidth : a.Width);
+                macs = macs is null || m is null ? null : macs + m;
+                parameters += br.Weights(1);
+            }
+            string conv = $"OctConv({cb}→{ca}, k=1" + (s != 1 ? $", s={s}" : "") + $", α {Alpha(alphaIn)}→{Alpha(alphaOut)}) · BN per frequency";
+            row.Kind = "Projection: " + conv;
+            row.IsContainer = true;
+            _result.Rows.Add(new SummaryRow(path + ".0", scope.Depth + 1, "OctaveConvBn: " + conv)
+            {
+                InputShape = Fmt(b),
+                OutputShape = Fmt(a),
+                Params = parameters,
+                Macs = macs,
+                ReceptiveField = input.Global ? null : input.Rf,
+            });
+            Record(scope, layer, b, a, f =>
+            {
+                f.Projected = true;
+                f.ProjectionStride = s;
+            });
+            return true;
         }
 
         /// <summary>

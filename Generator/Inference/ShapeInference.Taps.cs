@@ -18,10 +18,6 @@ namespace NetDsl.Generator.Inference
         /// <summary>Module paths whose inside cannot be tapped, and why (parallel branches).</summary>
         private readonly Dictionary<string, string> _opaque = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        /// <summary>Whether a stage's module takes octave pairs (an octave conv, or a use of an octave block).</summary>
-        private bool IsOctaveStage(BoundStage stage) =>
-            OctaveTyping.IsOctaveStage(stage, name => _blocks.TryGetValue(name, out var spec) ? Bind(spec) : null);
-
         /// <summary>What each recorded path is, for messages ("ResNet50Backbone", "DeepLabHead").</summary>
         private readonly Dictionary<string, string> _tappableKinds = new Dictionary<string, string>(StringComparer.Ordinal);
 

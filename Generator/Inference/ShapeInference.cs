@@ -1212,15 +1212,18 @@ namespace NetDsl.Generator.Inference
 
         private Value? ApplyShortcut(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
         {
-            if (scope.Octave || main.Shape.IsOctave || input.Shape.IsOctave) return ApplyOctaveShortcut(scope, layer, main, input, row, path, where);
             var a = main.Shape;
             var b = input.Shape;
             row.InputShape = Fmt(b) + " + " + Fmt(a);
+            // In an octave block the residual is added per frequency and projected by an octave 1x1 conv, also when the
+            // alpha changes (the pairs would not line up); channels count both frequencies.
+            bool octave = scope.Octave || a.IsOctave || b.IsOctave;
             bool project = layer.Projection switch
             {
                 1 => true,
                 2 => false,
-                _ => main.PathStride != 1 || a.Channels != b.Channels || a.Rank != b.Rank,
+                _ => main.PathStride != 1 || a.Channels + a.LowChannels != b.Channels + b.LowChannels || a.Rank != b.Rank ||
+                     (octave && !input.Alpha.Equals(main.Alpha)),
             };
             if (!project)
             {
@@ -1230,7 +1233,7 @@ namespace NetDsl.Generator.Inference
                         layer.Projection == 2 ? " (the shortcut has Projection = Never)" : " (the shortcut's input and the main path differ in size; a 1x1 projection cannot fix that)");
                     return null;
                 }
-                row.Kind = "Shortcut(identity)";
+                row.Kind = a.IsOctave ? "Shortcut(identity, per frequency)" : "Shortcut(identity)";
                 Record(scope, layer, b, a, f => f.Projected = false);
             }
             else
@@ -1240,50 +1243,60 @@ namespace NetDsl.Generator.Inference
                     Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "projection needs feature maps on both sides");
                     return null;
                 }
-                long s = main.PathStride;
-                if (s < 1)
-                {
-                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "the main path does not have an integer stride (it upsamples or pools adaptively)");
+                if (!(octave ? ProjectOctave(scope, layer, main, input, row, path, where) : ProjectPlain(scope, layer, main, input, row, path, where)))
                     return null;
-                }
-                Dim? h = ProjectDim(b.Height, s, true);
-                Dim? w = ProjectDim(b.Width, s, false);
-                if (h is null || w is null || h.Value != a.Height || w.Value != a.Width)
-                {
-                    string got = h is null || w is null ? "?" : Fmt(new TensorShape(a.Channels, h.Value, w.Value));
-                    Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
-                        $"a 1x1 conv with stride {s} gives {got}");
-                    return null;
-                }
-                row.Kind = $"Projection: Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False) · BatchNorm2d";
-                row.IsContainer = true;
-                var conv = new SummaryRow(path + ".0", scope.Depth + 1, $"Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False)")
-                {
-                    InputShape = Fmt(b),
-                    OutputShape = Fmt(a),
-                    Params = b.Channels * a.Channels,
-                    Macs = MacsOver(b.Channels * a.Channels, a.Height, a.Width),
-                    ReceptiveField = input.Global ? null : input.Rf,
-                };
-                var bn = new SummaryRow(path + ".1", scope.Depth + 1, $"BatchNorm2d({a.Channels})")
-                {
-                    InputShape = Fmt(a),
-                    OutputShape = Fmt(a),
-                    Params = 2 * a.Channels,
-                    Macs = 0,
-                    ReceptiveField = input.Global ? null : input.Rf,
-                };
-                _result.Rows.Add(conv);
-                _result.Rows.Add(bn);
-                Record(scope, layer, b, a, f =>
-                {
-                    f.Projected = true;
-                    f.ProjectionStride = s;
-                });
             }
             var result = main;
             result.Rf = Math.Max(main.Rf, input.Rf);
             return result;
+        }
+
+        /// <summary>The plain projection shortcut: 1x1 conv with the path's stride and BatchNorm2d (torchvision's downsample).</summary>
+        private bool ProjectPlain(Scope scope, BoundLayer layer, Value main, Value input, SummaryRow row, string path, string where)
+        {
+            var a = main.Shape;
+            var b = input.Shape;
+            long s = main.PathStride;
+            if (s < 1)
+            {
+                Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a), "the main path does not have an integer stride (it upsamples or pools adaptively)");
+                return false;
+            }
+            Dim? h = ProjectDim(b.Height, s, true);
+            Dim? w = ProjectDim(b.Width, s, false);
+            if (h is null || w is null || h.Value != a.Height || w.Value != a.Width)
+            {
+                string got = h is null || w is null ? "?" : Fmt(new TensorShape(a.Channels, h.Value, w.Value));
+                Report(DiagnosticDescriptors.ShortcutProjection, layer.Location, where, Fmt(b), Fmt(a),
+                    $"a 1x1 conv with stride {s} gives {got}");
+                return false;
+            }
+            row.Kind = $"Projection: Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False) · BatchNorm2d";
+            row.IsContainer = true;
+            var conv = new SummaryRow(path + ".0", scope.Depth + 1, $"Conv2d({b.Channels}→{a.Channels}, k=1" + (s != 1 ? $", s={s}" : "") + ", bias=False)")
+            {
+                InputShape = Fmt(b),
+                OutputShape = Fmt(a),
+                Params = b.Channels * a.Channels,
+                Macs = MacsOver(b.Channels * a.Channels, a.Height, a.Width),
+                ReceptiveField = input.Global ? null : input.Rf,
+            };
+            var bn = new SummaryRow(path + ".1", scope.Depth + 1, $"BatchNorm2d({a.Channels})")
+            {
+                InputShape = Fmt(a),
+                OutputShape = Fmt(a),
+                Params = 2 * a.Channels,
+                Macs = 0,
+                ReceptiveField = input.Global ? null : input.Rf,
+            };
+            _result.Rows.Add(conv);
+            _result.Rows.Add(bn);
+            Record(scope, layer, b, a, f =>
+            {
+                f.Projected = true;
+                f.ProjectionStride = s;
+            });
+            return true;
         }
 
         private Dim? ProjectDim(Dim x, long s, bool isHeight)

@@ -87,7 +87,7 @@ namespace NetDsl.Octave
             ConvH2H = Make(_plan.H2H);
         }
 
-        private Modules.Conv2d? Make(OctaveConvPlan.Branch branch)
+        private Modules.Conv2d? Make(OctaveBranch branch)
         {
             if (!branch.Present) return null;
             var conv = nn.Conv2d(branch.In, branch.Out, _plan.Kernel, stride: 1, padding: Padding, dilation: Dilation,

@@ -10,28 +10,6 @@ namespace NetDsl.Octave
     /// </summary>
     internal sealed class OctaveConvPlan
     {
-        /// <summary>One of the four convolutions: its PyTorch name, channels and groups; absent when not present.</summary>
-        internal readonly struct Branch
-        {
-            public Branch(string name, long inChannels, long outChannels, long groups, bool present)
-            {
-                Name = name;
-                In = inChannels;
-                Out = outChannels;
-                Groups = groups;
-                Present = present;
-            }
-
-            public string Name { get; }
-            public long In { get; }
-            public long Out { get; }
-            public long Groups { get; }
-            public bool Present { get; }
-
-            /// <summary>Weights: Out·(In/Groups)·k².</summary>
-            public long Weights(long kernel) => Out * (In / Groups) * kernel * kernel;
-        }
-
         private OctaveConvPlan(long inChannels, long outChannels, long kernel, double alphaIn, double alphaOut, long groups)
         {
             InChannels = inChannels;
@@ -45,14 +23,9 @@ namespace NetDsl.Octave
             OutLow = OctaveConv2d.LowChannels(outChannels, alphaOut);
             OutHigh = outChannels - OutLow;
             Depthwise = groups == inChannels && groups > 1;
-            // d-li14 (later revision, as ported in seed 002): intra-frequency convs share the groups out by alpha_in,
-            // cross-frequency convs keep all of them. Depthwise convs use their own input channels, which is the same
-            // whenever alpha_in·C_in is an integer (d-li14's ceil rule cannot build the others).
-            var (groupsLow, groupsHigh) = ShapeMath.OctaveIntraGroups(groups, alphaIn, InLow, InHigh, Depthwise);
-            L2L = new Branch("conv_l2l", InLow, OutLow, groupsLow, InLow > 0 && OutLow > 0);
-            L2H = new Branch("conv_l2h", InLow, OutHigh, groups, !Depthwise && InLow > 0 && OutHigh > 0);
-            H2L = new Branch("conv_h2l", InHigh, OutLow, groups, !Depthwise && InHigh > 0 && OutLow > 0);
-            H2H = new Branch("conv_h2h", InHigh, OutHigh, groupsHigh, InHigh > 0 && OutHigh > 0);
+            // The branches and their groups, as the compiler computes them (Shared/ShapeMath.cs).
+            var branches = ShapeMath.OctaveBranches(InHigh, InLow, OutHigh, OutLow, groups, alphaIn);
+            (L2L, L2H, H2L, H2H) = (branches[0], branches[1], branches[2], branches[3]);
         }
 
         public long InChannels { get; }
@@ -66,16 +39,16 @@ namespace NetDsl.Octave
         public long OutHigh { get; }
         public long OutLow { get; }
         public bool Depthwise { get; }
-        public Branch L2L { get; }
-        public Branch L2H { get; }
-        public Branch H2L { get; }
-        public Branch H2H { get; }
+        public OctaveBranch L2L { get; }
+        public OctaveBranch L2H { get; }
+        public OctaveBranch H2L { get; }
+        public OctaveBranch H2H { get; }
 
         /// <summary>Whether either side has low-frequency channels.</summary>
         public bool HasLowBranch => InLow > 0 || OutLow > 0;
 
         /// <summary>The branches in d-li14's registration (and state_dict) order: l2l, l2h, h2l, h2h.</summary>
-        public IEnumerable<Branch> Branches
+        public IEnumerable<OctaveBranch> Branches
         {
             get
             {
