@@ -29,7 +29,7 @@ namespace NetDsl.Generator.Emit
             switch (stage.Form)
             {
                 case StageForm.Sequence:
-                    return stage.Layers.Exists(l => l.Kind == LayerKind.OctConv) || IsOctavePerFrequency(stage.Layers[0]);
+                    return stage.Layers.Exists(l => l.Rule is { IsOctave: true }) || IsOctavePerFrequency(stage.Layers[0]);
                 case StageForm.Use:
                     return OctaveTyping.IsOctaveStage(stage, Resolve);
                 case StageForm.Shortcut:
@@ -49,44 +49,6 @@ namespace NetDsl.Generator.Emit
             if (!OctaveModule) return false;
             // In an octave block only a value known to be plain (after a plain layer) keeps the plain module.
             return !(_flow.LayerAlpha.TryGetValue(layer, out var alpha) && alpha.Equals(Expr.Real(0)));
-        }
-
-        /// <summary>The module type of one layer of an octave stage.</summary>
-        private static string OctaveLayerType(BoundLayer layer) => layer.Kind switch
-        {
-            LayerKind.OctConv => layer.OctReLU ? "OctaveConvBnAct" : layer.OctBatchNorm ? "OctaveConvBn" : "OctaveConv2d",
-            LayerKind.BatchNorm => "OctaveBatchNorm2d",
-            _ => "PerFrequency",
-        };
-
-        /// <summary>Constructs one layer of an octave stage.</summary>
-        private string OctaveLayerFactory(BoundLayer l)
-        {
-            string inC = _flow.LayerInput.TryGetValue(l, out var e) ? e.ToCSharp() : "?";
-            switch (l.Kind)
-            {
-                case LayerKind.OctConv:
-                {
-                    var args = new List<string> { inC, l.Out!.ToCSharp(), "kernel_size: " + l.Kernel!.ToCSharp(),
-                        "alpha_in: " + l.AlphaIn!.ToCSharp(), "alpha_out: " + l.AlphaOut!.ToCSharp() };
-                    if (!IsOne(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!IsZero(l.Padding)) args.Add("padding: " + l.Padding!.ToCSharp());
-                    if (!IsOne(l.Dilation)) args.Add("dilation: " + l.Dilation!.ToCSharp());
-                    if (!IsOne(l.Groups)) args.Add("groups: " + l.Groups!.ToCSharp());
-                    if (l.Bias) args.Add("bias: true");
-                    return $"new {OctaveLayerType(l)}(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.BatchNorm:
-                {
-                    var alpha = _flow.LayerAlpha.TryGetValue(l, out var a) ? a : Expr.Real(0);
-                    var args = new List<string> { inC, "alpha: " + alpha.ToCSharp() };
-                    if (l.Eps != 1e-5) args.Add("eps: " + Double(l.Eps));
-                    if (l.Momentum != 0.1) args.Add("momentum: " + Double(l.Momentum));
-                    return "new OctaveBatchNorm2d(" + string.Join(", ", args) + ")";
-                }
-                default:
-                    return "new PerFrequency(" + LayerFactory(l) + ")";
-            }
         }
 
         /// <summary>The octave projection shortcut: d-li14's nn.Sequential(Conv_BN(in, out, 1, stride, alpha_in, alpha_out)).</summary>

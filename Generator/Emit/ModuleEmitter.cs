@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NetDsl.Generator.Inference;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emit
@@ -25,6 +26,7 @@ namespace NetDsl.Generator.Emit
         private readonly ChannelFlow _flow;
         private readonly Dictionary<BoundStage, string> _fieldTypes = new Dictionary<BoundStage, string>();
         private readonly HashSet<string> _referenced = new HashSet<string>(StringComparer.Ordinal);
+        private readonly LayerEmission _emission;
 
         private ModuleEmitter(BoundDeclaration declaration, InferenceResult? inference, IReadOnlyDictionary<string, BoundDeclaration> bound)
         {
@@ -32,6 +34,11 @@ namespace NetDsl.Generator.Emit
             _inference = inference;
             _bound = bound;
             _flow = new ChannelFlow(bound);
+            _emission = new LayerEmission(
+                l => _flow.LayerInput.TryGetValue(l, out var channels) ? channels : null,
+                l => _inference is not null && _inference.Facts.TryGetValue(l, out var facts) ? facts : null,
+                IsFlatInput,
+                l => _flow.LayerAlpha.TryGetValue(l, out var alpha) ? alpha : null);
             var spec = declaration.Spec;
             var input = spec.Kind == DeclarationKind.Network ? Expr.Num(spec.InChannels) : Expr.Var(Expr.InChannels);
             if (inference is not null)
@@ -141,8 +148,9 @@ namespace NetDsl.Generator.Emit
             switch (stage.Form)
             {
                 case StageForm.Sequence:
-                    if (IsOctaveStage(stage)) return stage.Layers.Count == 1 ? OctaveLayerType(stage.Layers[0]) : "OctaveSequential";
-                    return stage.Layers.Count == 1 ? LayerType(stage.Layers[0]) : "Modules.Sequential";
+                    var only = stage.Layers[0];
+                    if (IsOctaveStage(stage)) return stage.Layers.Count == 1 ? only.Rule!.OctaveModuleType(only) : "OctaveSequential";
+                    return stage.Layers.Count == 1 ? only.Rule!.ModuleType(only, _emission) : "Modules.Sequential";
                 case StageForm.Use:
                     return stage.Layers[0].Repeat == 1 ? BlockType(stage.Layers[0]) : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
                 case StageForm.Shortcut:
@@ -156,38 +164,6 @@ namespace NetDsl.Generator.Emit
 
         private string BlockType(BoundLayer layer) => layer.BlockName!;
 
-        private string LayerType(BoundLayer layer)
-        {
-            switch (layer.Kind)
-            {
-                case LayerKind.Conv: return "Modules.Conv2d";
-                case LayerKind.ConvTranspose: return "Modules.ConvTranspose2d";
-                case LayerKind.BatchNorm: return IsFlatInput(layer) ? "Modules.BatchNorm1d" : "Modules.BatchNorm2d";
-                case LayerKind.Dropout: return layer.Channelwise ? "Modules.Dropout2d" : "Modules.Dropout";
-                case LayerKind.MaxPool: return "Modules.MaxPool2d";
-                case LayerKind.AvgPool: return "Modules.AvgPool2d";
-                case LayerKind.AdaptiveAvgPool:
-                case LayerKind.GlobalAvgPool: return "Modules.AdaptiveAvgPool2d";
-                case LayerKind.AdaptiveMaxPool:
-                case LayerKind.GlobalMaxPool: return "Modules.AdaptiveMaxPool2d";
-                case LayerKind.Downsample:
-                    return layer.DownsampleKind switch
-                    {
-                        0 => "Modules.MaxPool2d",
-                        1 => "Modules.AvgPool2d",
-                        2 => "global::NetDsl.Downsampling.StridedConvDownsampling",
-                        _ => "global::NetDsl.Downsampling.HaarWaveletDownsampling",
-                    };
-                case LayerKind.WTConv: return "global::NetDsl.Wavelets.WTConv2d";
-                case LayerKind.SPP: return "global::NetDsl.Pyramids.SpatialPyramidPooling";
-                case LayerKind.ASPP: return "global::NetDsl.Pyramids.ASPP";
-                case LayerKind.DeepLabHead: return "global::NetDsl.Pyramids.DeepLabHead";
-                case LayerKind.FCNHead: return "global::NetDsl.Pyramids.FCNHead";
-                case LayerKind.SeparableConv: case LayerKind.DSPP: case LayerKind.MDSPP: case LayerKind.ASPPv2: return PyramidLayerType(layer);
-                default: return "Modules." + layer.Kind;
-            }
-        }
-
         private bool IsFlatInput(BoundLayer layer)
         {
             if (_inference is not null && _inference.Facts.TryGetValue(layer, out var facts)) return facts.Input.Rank == Rank.Flat;
@@ -197,7 +173,7 @@ namespace NetDsl.Generator.Emit
                 foreach (var l in stage.Layers)
                 {
                     if (ReferenceEquals(l, layer)) return false;
-                    if (l.Kind == LayerKind.Flatten || l.Kind == LayerKind.Linear) return true;
+                    if (l.Rule is { Flattens: true }) return true;
                 }
             }
             return false;
@@ -296,7 +272,7 @@ namespace NetDsl.Generator.Emit
         {
             switch (stage.Form)
             {
-                case StageForm.Sequence: return string.Join(" · ", stage.Layers.Select(l => l.Kind.ToString()));
+                case StageForm.Sequence: return string.Join(" · ", stage.Layers.Select(l => l.Name));
                 case StageForm.Use:
                     var use = stage.Layers[0];
                     return (use.Repeat > 1 ? use.Repeat.ToString(CultureInfo.InvariantCulture) + " × " : "") + Display(use.BlockName!);
@@ -323,7 +299,7 @@ namespace NetDsl.Generator.Emit
                 case StageForm.Sequence:
                 {
                     bool octave = IsOctaveStage(stage);
-                    System.Func<BoundLayer, string> factory = octave ? OctaveLayerFactory : LayerFactory;
+                    System.Func<BoundLayer, string> factory = l => octave ? l.Rule!.ConstructOctave(l, _emission) : l.Rule!.Construct(l, _emission);
                     if (stage.Layers.Count == 1)
                     {
                         _w.WriteLine($"{field} = {factory(stage.Layers[0])};");
@@ -456,134 +432,8 @@ namespace NetDsl.Generator.Emit
             return $"new {use.BlockName}({string.Join(", ", args)})";
         }
 
-        private string LayerFactory(BoundLayer l)
-        {
-            string inC = _flow.LayerInput.TryGetValue(l, out var e) ? e.ToCSharp() : "?";
-            switch (l.Kind)
-            {
-                case LayerKind.Conv:
-                {
-                    var args = new List<string> { inC, l.Out!.ToCSharp(), "kernel_size: " + l.Kernel!.ToCSharp() };
-                    if (l.PaddingSame) args.Add("padding: global::TorchSharp.Padding.Same");
-                    if (!IsOne(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!l.PaddingSame && !IsZero(l.Padding)) args.Add("padding: " + l.Padding!.ToCSharp());
-                    if (!IsOne(l.Dilation)) args.Add("dilation: " + l.Dilation!.ToCSharp());
-                    if (!IsOne(l.Groups)) args.Add("groups: " + l.Groups!.ToCSharp());
-                    if (!l.Bias) args.Add("bias: false");
-                    return "nn.Conv2d(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.ConvTranspose:
-                {
-                    var args = new List<string> { inC, l.Out!.ToCSharp(), "kernel_size: " + l.Kernel!.ToCSharp() };
-                    if (!IsOne(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!IsZero(l.Padding)) args.Add("padding: " + l.Padding!.ToCSharp());
-                    if (!IsZero(l.OutputPadding)) args.Add("output_padding: " + l.OutputPadding!.ToCSharp());
-                    if (!IsOne(l.Dilation)) args.Add("dilation: " + l.Dilation!.ToCSharp());
-                    if (!IsOne(l.Groups)) args.Add("groups: " + l.Groups!.ToCSharp());
-                    if (!l.Bias) args.Add("bias: false");
-                    return "nn.ConvTranspose2d(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.BatchNorm:
-                {
-                    // After Flatten the features are C*H*W, which only inference knows (the channel flow keeps C).
-                    string features = inC;
-                    if (_inference is not null && _inference.Facts.TryGetValue(l, out var facts)) features = facts.Input.Channels.ToString(CultureInfo.InvariantCulture);
-                    var args = new List<string> { features };
-                    if (l.Eps != 1e-5) args.Add("eps: " + Double(l.Eps));
-                    if (l.Momentum != 0.1) args.Add("momentum: " + Double(l.Momentum));
-                    return (IsFlatInput(l) ? "nn.BatchNorm1d(" : "nn.BatchNorm2d(") + string.Join(", ", args) + ")";
-                }
-                case LayerKind.ReLU: return l.Inplace ? "nn.ReLU(inplace: true)" : "nn.ReLU()";
-                case LayerKind.ReLU6: return l.Inplace ? "nn.ReLU6(inplace: true)" : "nn.ReLU6()";
-                case LayerKind.LeakyReLU: return "nn.LeakyReLU(" + Double(l.Slope) + (l.Inplace ? ", inplace: true" : "") + ")";
-                case LayerKind.GELU: return "nn.GELU()";
-                case LayerKind.Sigmoid: return "nn.Sigmoid()";
-                case LayerKind.SiLU: return "nn.SiLU()";
-                case LayerKind.Tanh: return "nn.Tanh()";
-                case LayerKind.Identity: return "nn.Identity()";
-                case LayerKind.Flatten: return "nn.Flatten()";
-                case LayerKind.Dropout: return (l.Channelwise ? "nn.Dropout2d(" : "nn.Dropout(") + Double(l.P) + ")";
-                case LayerKind.MaxPool:
-                {
-                    var args = new List<string> { "kernel_size: " + l.Kernel!.ToCSharp() };
-                    if (!IsZero(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!IsZero(l.Padding)) args.Add("padding: " + l.Padding!.ToCSharp());
-                    if (!IsOne(l.Dilation)) args.Add("dilation: " + l.Dilation!.ToCSharp());
-                    if (l.CeilMode) args.Add("ceil_mode: true");
-                    return "nn.MaxPool2d(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.AvgPool:
-                {
-                    var args = new List<string> { "kernel_size: " + l.Kernel!.ToCSharp() };
-                    if (!IsZero(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!IsZero(l.Padding)) args.Add("padding: " + l.Padding!.ToCSharp());
-                    if (l.CeilMode) args.Add("ceil_mode: true");
-                    if (!l.CountIncludePad) args.Add("count_include_pad: false");
-                    return "nn.AvgPool2d(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.Downsample:
-                {
-                    string outC = l.Out is null || l.Out.Equals(Expr.Num(0)) ? inC : l.Out.ToCSharp();
-                    return l.DownsampleKind switch
-                    {
-                        0 => "nn.MaxPool2d(kernel_size: 2)",
-                        1 => "nn.AvgPool2d(kernel_size: 2)",
-                        2 => $"new global::NetDsl.Downsampling.StridedConvDownsampling({inC}, {outC}{(l.WithReLU ? "" : ", is_relu: false")})",
-                        _ => $"new global::NetDsl.Downsampling.HaarWaveletDownsampling({inC}, {outC})",
-                    };
-                }
-                case LayerKind.WTConv:
-                {
-                    var args = new List<string> { inC, inC, "kernel_size: " + l.Kernel!.ToCSharp() };
-                    if (!IsOne(l.Stride)) args.Add("stride: " + l.Stride!.ToCSharp());
-                    if (!l.Bias) args.Add("bias: false");
-                    if (!IsOne(l.Levels)) args.Add("wt_levels: " + l.Levels!.ToCSharp());
-                    if (l.WaveletName != "db1") args.Add("wt_type: " + Literal(l.WaveletName));
-                    return "new global::NetDsl.Wavelets.WTConv2d(" + string.Join(", ", args) + ")";
-                }
-                case LayerKind.ASPP:
-                    return $"new global::NetDsl.Pyramids.ASPP({inC}, new long[] {{ {string.Join(", ", l.Bins)} }}{(l.Out!.Equals(Expr.Num(256)) ? "" : ", out_channels: " + l.Out.ToCSharp())})";
-                case LayerKind.DeepLabHead: return $"new global::NetDsl.Pyramids.DeepLabHead({inC}, {l.Out!.ToCSharp()})";
-                case LayerKind.FCNHead: return $"new global::NetDsl.Pyramids.FCNHead({inC}, {l.Out!.ToCSharp()})";
-                case LayerKind.SeparableConv: case LayerKind.DSPP: case LayerKind.MDSPP: case LayerKind.ASPPv2: return PyramidFactory(l, inC);
-                case LayerKind.SPP:
-                    return "new global::NetDsl.Pyramids.SpatialPyramidPooling(new long[] { " + string.Join(", ", l.Bins) + " }" +
-                        (l.PoolMode == 1 ? ", global::NetDsl.Pyramids.PyramidPoolMode.Average" : "") + ")";
-                case LayerKind.AdaptiveAvgPool: return "nn.AdaptiveAvgPool2d(" + l.Size!.ToCSharp() + ")";
-                case LayerKind.AdaptiveMaxPool: return "nn.AdaptiveMaxPool2d(new long[] { " + l.Size!.ToCSharp() + ", " + l.Size!.ToCSharp() + " })";
-                case LayerKind.GlobalAvgPool: return "nn.AdaptiveAvgPool2d(1)";
-                case LayerKind.GlobalMaxPool: return "nn.AdaptiveMaxPool2d(new long[] { 1, 1 })";
-                case LayerKind.Linear:
-                {
-                    string features = inC;
-                    if (_inference is not null && _inference.Facts.TryGetValue(l, out var facts)) features = facts.Input.Channels.ToString(CultureInfo.InvariantCulture);
-                    return "nn.Linear(" + features + ", " + l.Out!.ToCSharp() + (l.Bias ? "" : ", hasBias: false") + ")";
-                }
-                case LayerKind.Upsample:
-                {
-                    string mode = l.UpsampleMode == 1 ? "global::TorchSharp.torch.UpsampleMode.Bilinear" : "global::TorchSharp.torch.UpsampleMode.Nearest";
-                    string align = l.UpsampleMode == 1 ? ", align_corners: " + (l.AlignCorners ? "true" : "false") : "";
-                    if (!IsZero(l.Scale))
-                        return $"nn.Upsample(scale_factor: new double[] {{ {l.Scale!.ToCSharp()}, {l.Scale!.ToCSharp()} }}, mode: {mode}{align})";
-                    return $"nn.Upsample(size: new long[] {{ {l.UpHeight!.ToCSharp()}, {l.UpWidth!.ToCSharp()} }}, mode: {mode}{align})";
-                }
-                default:
-                    throw new InvalidOperationException("no module for " + l.Kind);
-            }
-        }
-
         /// <summary>An expression without names (a number).</summary>
         private static bool IsLiteral(Expr e) => e.EvaluateReal(new Dictionary<string, double>(), out _) is not null;
-
-        private static bool IsOne(Expr? e) => e is null || e.Equals(Expr.Num(1));
-
-        private static bool IsZero(Expr? e) => e is null || e.Equals(Expr.Num(0));
-
-        private static string Double(double value)
-        {
-            var text = value.ToString("R", CultureInfo.InvariantCulture);
-            return text.Contains(".") || text.Contains("E") ? text : text + ".0";
-        }
 
         // ---------------------------------------------------------------- forward
 
@@ -721,12 +571,7 @@ namespace NetDsl.Generator.Emit
         private static string OutputVariable(string stage) => stage + "_out";
 
         /// <summary>Layers whose output is a new tensor (not their input, an in-place update of it, or a view).</summary>
-        private static bool Allocates(BoundLayer layer) => layer.Kind switch
-        {
-            LayerKind.Identity or LayerKind.Flatten or LayerKind.Dropout => false,
-            _ when layer.IsActivation => !layer.Inplace,
-            _ => true,
-        };
+        private static bool Allocates(BoundLayer layer) => layer.Rule is not { } rule || rule.Allocates(layer);
 
         // ---------------------------------------------------------------- dispose, stages, guard
 
@@ -780,8 +625,7 @@ namespace NetDsl.Generator.Emit
 
         private string Shape(TensorShape shape) => _inference!.Format(shape);
 
-        internal static string Literal(string text) =>
-            "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+        internal static string Literal(string text) => LayerEmission.Literal(text);
 
         internal static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
     }

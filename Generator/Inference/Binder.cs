@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Inference
@@ -74,12 +75,12 @@ namespace NetDsl.Generator.Inference
                     _ => StageForm.Concat,
                 };
             }
-            var octave = layers.FirstOrDefault(l => l.Kind == LayerKind.OctConv);
-            var plain = layers.FirstOrDefault(l => l.Kind != LayerKind.OctConv && !OctaveTyping.IsPerFrequency(l));
+            var octave = layers.FirstOrDefault(l => l.Rule is { IsOctave: true });
+            var plain = layers.FirstOrDefault(l => l.Rule is not { IsOctave: true } && !OctaveTyping.IsPerFrequency(l));
             if (octave is not null && plain is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OctaveMixing, plain.Location ?? stage.Location, where,
-                    $"a stage with an octave conv holds octave modules (an OctaveSequential) and per-frequency layers only; declare [{plain.Kind}] in a stage of its own"));
+                    $"a stage with an octave conv holds octave modules (an OctaveSequential) and per-frequency layers only; declare [{plain.Name}] in a stage of its own"));
                 return null;
             }
             return StageForm.Sequence;
@@ -88,135 +89,35 @@ namespace NetDsl.Generator.Inference
         private static BoundLayer? BindLayer(DeclarationSpec spec, StageSpec stage, LayerSpec layer, List<DiagnosticInfo> diagnostics)
         {
             string where = spec.DisplayName + "." + stage.Name;
-            if (!Enum.TryParse<LayerKind>(layer.Kind, out var kind))
+            var args = new Dictionary<string, ArgSpec>(StringComparer.Ordinal);
+            foreach (var arg in layer.Args) args[arg.Name] = arg;
+            if (LayerCatalog.TryGet(layer.Kind, out var rule))
+            {
+                var bound = new BoundLayer(rule, layer.Location);
+                foreach (var arg in layer.Args) bound.ArgLocations[arg.Name] = arg.Location;
+                var binding = new LayerBinding(spec, layer, args, where, diagnostics);
+                rule.Bind(binding, bound);
+                return binding.Ok ? bound : null;
+            }
+            if (layer.Kind == nameof(LayerKind.Layer) || !Enum.TryParse<LayerKind>(layer.Kind, out var kind))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, layer.Location, where,
                     $"[{layer.Kind}] is not a layer NetDsl knows"));
                 return null;
             }
 
+            // Composition: blocks, shortcuts, skips, branches, taps. The pipeline's own, not a layer kind.
             var b = new BoundLayer(kind, layer.Location);
-            var args = new Dictionary<string, ArgSpec>(StringComparer.Ordinal);
-            foreach (var arg in layer.Args)
-            {
-                args[arg.Name] = arg;
-                b.ArgLocations[arg.Name] = arg.Location;
-            }
+            foreach (var arg in layer.Args) b.ArgLocations[arg.Name] = arg.Location;
 
             bool ok = true;
-            Expr? ExprArg(string name, long? fallback, bool required = false)
-            {
-                if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null)
-                {
-                    // A required size left null (the attribute takes `object`) would otherwise stop inference silently.
-                    if (required)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, arg?.Location ?? layer.Location, where,
-                            name, arg is null ? "is required" : "must be an integer or an expression string, not null"));
-                        ok = false;
-                    }
-                    return fallback is null ? null : Expr.Num(fallback.Value);
-                }
-                var e = ToExpr(spec, arg, where, diagnostics);
-                if (e is null) ok = false;
-                return e;
-            }
-            Expr? RealArg(string name, double fallback)
-            {
-                if (!args.TryGetValue(name, out var arg) || arg.Value.Kind == ArgKind.Null) return Expr.Real(fallback);
-                var e = ToExpr(spec, arg, where, diagnostics, allowReal: true);
-                if (e is null) ok = false;
-                return e;
-            }
             bool BoolArg(string name, bool fallback) =>
                 args.TryGetValue(name, out var arg) && arg.Value.Kind == ArgKind.Bool ? arg.Value.Number != 0 : fallback;
-            double DoubleArg(string name, double fallback) =>
-                args.TryGetValue(name, out var arg) && (arg.Value.Kind == ArgKind.Double || arg.Value.Kind == ArgKind.Int) ? arg.Value.Number : fallback;
             int IntArg(string name, int fallback) =>
                 args.TryGetValue(name, out var arg) && (arg.Value.Kind == ArgKind.Int || arg.Value.Kind == ArgKind.Enum) ? (int)arg.Value.Number : fallback;
 
             switch (kind)
             {
-                case LayerKind.Conv:
-                case LayerKind.ConvTranspose:
-                    b.Out = ExprArg("outChannels", null, required: true);
-                    b.Kernel = ExprArg("Kernel", 3);
-                    b.Stride = ExprArg("Stride", 1);
-                    b.Dilation = ExprArg("Dilation", 1);
-                    b.Groups = ExprArg("Groups", 1);
-                    b.Bias = BoolArg("Bias", true);
-                    b.In = ExprArg("In", null);
-                    if (kind == LayerKind.ConvTranspose) b.OutputPadding = ExprArg("OutputPadding", 0);
-                    if (args.TryGetValue("Padding", out var padding) && padding.Value.Kind == ArgKind.String &&
-                        padding.Value.Text is string text && (text.Trim() == "same" || text.Trim() == "valid"))
-                    {
-                        if (kind == LayerKind.ConvTranspose)
-                        {
-                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, padding.Location ?? layer.Location, where,
-                                "Padding", $"\"{text}\" is only supported by Conv; give a number"));
-                            ok = false;
-                        }
-                        b.PaddingSame = text.Trim() == "same";
-                        b.Padding = Expr.Num(0);
-                    }
-                    else if (padding is { Value: { Kind: ArgKind.String, Text: string word } } && IsIdentifier(word.Trim()) && !KnownNames(spec).Contains(word.Trim()))
-                    {
-                        // A single unknown word is a padding keyword NetDsl does not know, not an expression.
-                        string accepted = kind == LayerKind.Conv ? "a number, \"same\"" + (spec.Kind == DeclarationKind.Block ? ", \"valid\"" : " or \"valid\"") : "a number";
-                        if (spec.Kind == DeclarationKind.Block) accepted += " or an expression over the block's parameters";
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, padding.Location ?? layer.Location, where,
-                            "Padding", $"must be {accepted}, not \"{word}\""));
-                        ok = false;
-                    }
-                    else
-                    {
-                        b.Padding = ExprArg("Padding", 0);
-                    }
-                    break;
-                case LayerKind.BatchNorm:
-                    b.Eps = DoubleArg("Eps", 1e-5);
-                    b.Momentum = DoubleArg("Momentum", 0.1);
-                    b.In = ExprArg("In", null);
-                    break;
-                case LayerKind.ReLU:
-                case LayerKind.ReLU6:
-                    b.Inplace = BoolArg("Inplace", false);
-                    break;
-                case LayerKind.LeakyReLU:
-                    b.Slope = DoubleArg("Slope", 0.01);
-                    b.Inplace = BoolArg("Inplace", false);
-                    break;
-                case LayerKind.MaxPool:
-                case LayerKind.AvgPool:
-                    b.Kernel = ExprArg("kernel", null, required: true);
-                    b.Stride = ExprArg("Stride", 0);
-                    b.Padding = ExprArg("Padding", 0);
-                    b.Dilation = ExprArg("Dilation", 1);
-                    b.CeilMode = BoolArg("CeilMode", false);
-                    b.CountIncludePad = BoolArg("CountIncludePad", true);
-                    break;
-                case LayerKind.AdaptiveAvgPool:
-                case LayerKind.AdaptiveMaxPool:
-                    b.Size = ExprArg("size", null, required: true);
-                    break;
-                case LayerKind.Linear:
-                    b.Out = ExprArg("outFeatures", null, required: true);
-                    b.Bias = BoolArg("Bias", true);
-                    b.In = ExprArg("In", null);
-                    break;
-                case LayerKind.Dropout:
-                    b.P = args.ContainsKey("p") ? DoubleArg("p", 0.5) : DoubleArg("P", 0.5);
-                    if (args.TryGetValue("p", out var pl)) b.ArgLocations["P"] = pl.Location;
-                    b.Channelwise = BoolArg("Channelwise", false);
-                    break;
-                case LayerKind.Upsample:
-                    b.Scale = args.ContainsKey("scale") ? ExprArg("scale", 0) : ExprArg("Scale", 0);
-                    if (args.TryGetValue("scale", out var sl)) b.ArgLocations["Scale"] = sl.Location;
-                    b.UpHeight = ExprArg("Height", 0);
-                    b.UpWidth = ExprArg("Width", 0);
-                    b.UpsampleMode = IntArg("Mode", 0);
-                    b.AlignCorners = BoolArg("AlignCorners", false);
-                    break;
                 case LayerKind.Use:
                 case LayerKind.Branch:
                     if (args.TryGetValue("block", out var block) && block.Value.Kind == ArgKind.Type && block.Value.Text is not null)
@@ -287,69 +188,11 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.Output:
                     ok = BindModifier(kind, args, layer, b, where, diagnostics);
                     break;
-                case LayerKind.Downsample:
-                    b.DownsampleKind = IntArg("kind", 0);
-                    b.Out = ExprArg("Out", 0);
-                    b.WithReLU = BoolArg("ReLU", true);
-                    break;
-                case LayerKind.SPP:
-                    if (args.TryGetValue("bins", out var bins) && bins.Value.Kind == ArgKind.Array)
-                        foreach (var item in bins.Value.Items) b.Bins.Add((long)item.Number);
-                    if (b.Bins.Count == 0) b.Bins.AddRange(new long[] { 4, 2, 1 });
-                    b.PoolMode = IntArg("Mode", 0);
-                    break;
-                case LayerKind.ASPP:
-                    if (args.TryGetValue("rates", out var rates) && rates.Value.Kind == ArgKind.Array)
-                        foreach (var item in rates.Value.Items) b.Bins.Add((long)item.Number);
-                    b.Out = ExprArg("Out", 256);
-                    break;
-                case LayerKind.DeepLabHead:
-                    b.Bins.AddRange(new long[] { 12, 24, 36 });
-                    b.Out = ExprArg("numClasses", null);
-                    break;
-                case LayerKind.FCNHead:
-                    b.Out = ExprArg("channels", null);
-                    break;
-                case LayerKind.OctConv:
-                    b.Out = ExprArg("outChannels", null, required: true);
-                    b.Kernel = ExprArg("Kernel", 3);
-                    b.Stride = ExprArg("Stride", 1);
-                    b.Padding = ExprArg("Padding", 0);
-                    b.Dilation = ExprArg("Dilation", 1);
-                    b.Groups = ExprArg("Groups", 1);
-                    b.Bias = BoolArg("Bias", false);
-                    b.In = ExprArg("In", null);
-                    b.AlphaIn = RealArg("AlphaIn", 0.5);
-                    b.AlphaOut = RealArg("AlphaOut", 0.5);
-                    b.OctBatchNorm = BoolArg("BatchNorm", false);
-                    b.OctReLU = BoolArg("ReLU", false);
-                    if (b.OctReLU && !b.OctBatchNorm)
-                    {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, b.LocationOf("ReLU"), where, "ReLU",
-                            "needs BatchNorm = true (the pair is d-li14's Conv_BN_ACT); for a ReLU straight after the convolution, declare [ReLU] in a stage of its own"));
-                        ok = false;
-                    }
-                    break;
-                case LayerKind.SeparableConv:
-                case LayerKind.DSPP:
-                case LayerKind.MDSPP:
-                case LayerKind.ASPPv2:
-                    ok = BindPyramid(spec, layer, b, args, where, diagnostics) && ok;
-                    break;
-                case LayerKind.WTConv:
-                    b.Out = ExprArg("outChannels", null);
-                    b.Kernel = ExprArg("Kernel", 5);
-                    b.Stride = ExprArg("Stride", 1);
-                    b.Bias = BoolArg("Bias", true);
-                    b.Levels = ExprArg("Levels", 1);
-                    if (args.TryGetValue("Wavelet", out var wavelet) && wavelet.Value.Kind == ArgKind.String && wavelet.Value.Text is not null)
-                        b.WaveletName = wavelet.Value.Text;
-                    break;
             }
             return ok ? b : null;
         }
 
-        private static bool IsIdentifier(string text)
+        internal static bool IsIdentifier(string text)
         {
             if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] == '_')) return false;
             foreach (char c in text)
@@ -360,7 +203,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>The names an expression may use: in_channels, then the [Param] fields in declaration order.</summary>
-        private static List<string> KnownNames(DeclarationSpec spec)
+        internal static List<string> KnownNames(DeclarationSpec spec)
         {
             var known = new List<string> { Expr.InChannels };
             foreach (var p in spec.Params) known.Add(p.Name);
@@ -377,7 +220,7 @@ namespace NetDsl.Generator.Inference
         /// With <paramref name="allowReal"/> (alphas, block arguments) a double literal is accepted and an expression may
         /// use double [Param]s; elsewhere sizes are integers and a double parameter is reported.
         /// </remarks>
-        private static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false)
+        internal static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false)
         {
             switch (arg.Value.Kind)
             {

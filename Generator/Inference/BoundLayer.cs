@@ -3,41 +3,15 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Inference
 {
-    /// <summary>The layer vocabulary. The name of each member is the attribute's name without "Attribute".</summary>
+    /// <summary>
+    /// What an attribute on a Stage field is: a layer (its <see cref="Layers.LayerRule"/> says everything about it), or a
+    /// piece of composition, which the pipeline itself handles. The name of each composition member is the attribute's
+    /// name without "Attribute".
+    /// </summary>
     public enum LayerKind
     {
-        Conv,
-        ConvTranspose,
-        BatchNorm,
-        ReLU,
-        ReLU6,
-        LeakyReLU,
-        GELU,
-        Sigmoid,
-        SiLU,
-        Tanh,
-        MaxPool,
-        AvgPool,
-        AdaptiveAvgPool,
-        AdaptiveMaxPool,
-        GlobalAvgPool,
-        GlobalMaxPool,
-        Flatten,
-        Linear,
-        Dropout,
-        Upsample,
-        Identity,
-        Downsample,
-        WTConv,
-        OctConv,
-        SPP,
-        ASPP,
-        DeepLabHead,
-        FCNHead,
-        SeparableConv,
-        DSPP,
-        MDSPP,
-        ASPPv2,
+        /// <summary>A layer of the catalogue (<see cref="BoundLayer.Rule"/>).</summary>
+        Layer,
         Use,
         Shortcut,
         Add,
@@ -93,7 +67,16 @@ namespace NetDsl.Generator.Inference
             Location = location;
         }
 
+        /// <summary>A layer of the catalogue.</summary>
+        public BoundLayer(Layers.LayerRule rule, LocationInfo? location) : this(LayerKind.Layer, location) => Rule = rule;
+
         public LayerKind Kind { get; }
+
+        /// <summary>The layer's rule, or null for composition (<see cref="Kind"/> other than Layer).</summary>
+        public Layers.LayerRule? Rule { get; }
+
+        /// <summary>The attribute's name without "Attribute" (for messages and the stage's description).</summary>
+        public string Name => Rule?.Name ?? Kind.ToString();
         public LocationInfo? Location { get; }
         public Dictionary<string, LocationInfo?> ArgLocations { get; } = new Dictionary<string, LocationInfo?>();
 
@@ -170,8 +153,7 @@ namespace NetDsl.Generator.Inference
             ArgLocations.TryGetValue(argument, out var location) && location is not null ? location : Location;
 
         /// <summary>True for layers without parameters or state that act element-wise.</summary>
-        public bool IsActivation => Kind is LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.LeakyReLU or LayerKind.GELU
-            or LayerKind.Sigmoid or LayerKind.SiLU or LayerKind.Tanh;
+        public bool IsActivation => Rule is { IsActivation: true };
     }
 
     /// <summary>A stage after binding: its form and its layers.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Inference
@@ -54,7 +55,7 @@ namespace NetDsl.Generator.Inference
                     case StageForm.Sequence:
                         foreach (var layer in stage.Layers)
                         {
-                            if (layer.Kind == LayerKind.OctConv) return layer.AlphaIn ?? Plain;
+                            if (layer.Rule is { IsOctave: true }) return layer.AlphaIn ?? Plain;
                             if (!OctaveTyping.IsPerFrequency(layer)) return Plain;
                         }
                         break;
@@ -103,61 +104,14 @@ namespace NetDsl.Generator.Inference
                         {
                             var before = c;
                             if (record) LayerAlpha[layer] = alpha;
-                            if (layer.Kind != LayerKind.OctConv && !OctaveTyping.IsPerFrequency(layer)) alpha = Plain;
-                            switch (layer.Kind)
+                            if (layer.Rule is { IsOctave: true }) alpha = layer.AlphaOut ?? Plain;
+                            else if (!OctaveTyping.IsPerFrequency(layer)) alpha = Plain;
+                            if (layer.Rule is { } rule)
                             {
-                                case LayerKind.Conv:
-                                    c = layer.Out!;
-                                    stride = Mul(stride, layer.Stride);
-                                    break;
-                                case LayerKind.OctConv:
-                                    c = layer.Out!;
-                                    stride = Mul(stride, layer.Stride);
-                                    alpha = layer.AlphaOut ?? Plain;
-                                    break;
-                                case LayerKind.ConvTranspose:
-                                    c = layer.Out!;
-                                    stride = layer.Stride is { IsConstant: true } s && s.Equals(Expr.Num(1)) ? stride : null;
-                                    break;
-                                case LayerKind.Linear:
-                                    c = layer.Out!;
-                                    break;
-                                case LayerKind.Downsample:
-                                    if (layer.Out is not null && !layer.Out.Equals(Expr.Num(0))) c = layer.Out;
-                                    stride = Mul(stride, Expr.Num(2));
-                                    break;
-                                case LayerKind.WTConv:
-                                    stride = Mul(stride, layer.Stride);
-                                    break;
-                                case LayerKind.ASPP:
-                                case LayerKind.DeepLabHead:
-                                case LayerKind.FCNHead:
-                                    c = layer.Out!;
-                                    break;
-                                case LayerKind.SeparableConv:
-                                    c = layer.Out!;
-                                    stride = Mul(stride, layer.Stride);
-                                    break;
-                                case LayerKind.DSPP:
-                                case LayerKind.MDSPP:
-                                case LayerKind.ASPPv2:
-                                    c = ShapeInference.PyramidChannels(layer, c);
-                                    break;
-                                case LayerKind.SPP:
-                                    c = Expr.Mul(c, Expr.Num(layer.Bins.Sum(n => n * n)));
-                                    stride = null;
-                                    break;
-                                case LayerKind.MaxPool:
-                                case LayerKind.AvgPool:
-                                    stride = Mul(stride, layer.Stride is { IsConstant: true } z && z.Equals(Expr.Num(0)) ? layer.Kernel : layer.Stride);
-                                    break;
-                                case LayerKind.Upsample:
-                                case LayerKind.AdaptiveAvgPool:
-                                case LayerKind.AdaptiveMaxPool:
-                                case LayerKind.GlobalAvgPool:
-                                case LayerKind.GlobalMaxPool:
-                                    stride = null;
-                                    break;
+                                var state = new ChannelState { Channels = c, Stride = stride };
+                                rule.Flow(layer, ref state);
+                                c = state.Channels;
+                                stride = state.Stride;
                             }
                             if (record)
                             {
@@ -275,6 +229,5 @@ namespace NetDsl.Generator.Inference
             return map;
         }
 
-        private static Expr? Mul(Expr? a, Expr? b) => a is null || b is null ? null : Expr.Mul(a, b);
     }
 }

@@ -219,7 +219,7 @@ namespace NetDsl.Generator.Inference
                 {
                     stop = stage.Form == StageForm.Use
                         ? $"'{stage.Name}' (a use of {ShortName(stage.Layers[0].BlockName)} without [Param] int stride and dilation, or with a stride the block does not take as its stride argument)"
-                        : $"'{stage.Name}' ({string.Join(" · ", stage.Layers.Select(l => l.Kind))}: only block uses with stride and dilation parameters can be dilated)";
+                        : $"'{stage.Name}' ({string.Join(" · ", stage.Layers.Select(l => l.Name))}: only block uses with stride and dilation parameters can be dilated)";
                     break;
                 }
                 current /= factor;

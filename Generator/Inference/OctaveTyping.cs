@@ -23,7 +23,7 @@ namespace NetDsl.Generator.Inference
                 {
                     foreach (var layer in stage.Layers)
                     {
-                        if (layer.Kind == LayerKind.OctConv) return true;
+                        if (layer.Rule is { IsOctave: true }) return true;
                         if (layer.Kind == LayerKind.Use && layer.BlockName is not null && resolve(layer.BlockName) is { } block &&
                             IsOctave(block, resolve, visiting))
                             return true;
@@ -46,14 +46,13 @@ namespace NetDsl.Generator.Inference
                     var use = stage.Layers[0];
                     return use.BlockName is not null && resolve(use.BlockName) is { } block && IsOctave(block, resolve);
                 case StageForm.Sequence:
-                    return stage.Layers.Exists(l => l.Kind == LayerKind.OctConv);
+                    return stage.Layers.Exists(l => l.Rule is { IsOctave: true });
                 default:
                     return false;
             }
         }
 
         /// <summary>Layers that act on each frequency of a pair (and on a plain tensor alike).</summary>
-        public static bool IsPerFrequency(BoundLayer layer) =>
-            layer.IsActivation || layer.Kind is LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Identity;
+        public static bool IsPerFrequency(BoundLayer layer) => layer.Rule is { IsPerFrequency: true };
     }
 }

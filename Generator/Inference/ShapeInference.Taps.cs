@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
+using Value = NetDsl.Generator.Layers.LayerValue;
 
 namespace NetDsl.Generator.Inference
 {

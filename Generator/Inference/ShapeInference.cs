@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
+using Value = NetDsl.Generator.Layers.LayerValue;
 
 namespace NetDsl.Generator.Inference
 {
@@ -79,22 +81,7 @@ namespace NetDsl.Generator.Inference
             public long ModulusW { get; }
         }
 
-        /// <summary>A tensor in the flow, with what the receptive-field and shortcut logic need.</summary>
-        private struct Value
-        {
-            public TensorShape Shape;
-            public double Rf;
-            public double Jump;
-            public bool Global;
-            /// <summary>Product of the strides since the declaration's input; 0 when not an integer stride.</summary>
-            public long PathStride;
-            /// <summary>A flat tensor whose features came from more than one pixel.</summary>
-            public bool FlatFromSpatial;
-            /// <summary>Low-frequency fraction of an octave value (the alpha_out that made it); 0 for a plain tensor.</summary>
-            public double Alpha;
-        }
-
-        private sealed class Scope
+        internal sealed class Scope
         {
             public Scope(BoundDeclaration declaration, Dictionary<string, long> env, Dictionary<string, double> realEnv, string prefix, int depth,
                 List<string> stack, bool top, bool octave)
@@ -209,9 +196,16 @@ namespace NetDsl.Generator.Inference
             return bound;
         }
 
-        private string Fmt(TensorShape shape) => shape.Format(_modH, _modW);
+        internal string Fmt(TensorShape shape) => shape.Format(_modH, _modW);
 
-        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] args)
+        internal long ModH => _modH;
+        internal long ModW => _modW;
+
+        internal void AddRow(SummaryRow row) => _result.Rows.Add(row);
+
+        internal void AddMacTerm(MacTerm term) => _result.MacTerms.Add(term);
+
+        internal void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, LocationInfo? location, params object?[] args)
         {
             var info = DiagnosticInfo.Create(descriptor, location, args);
             if (!_result.Diagnostics.Contains(info)) _result.Diagnostics.Add(info);
@@ -291,7 +285,7 @@ namespace NetDsl.Generator.Inference
             return v;
         }
 
-        private void Record(Scope scope, BoundLayer layer, TensorShape input, TensorShape output, Action<LayerFacts>? extra = null)
+        internal void Record(Scope scope, BoundLayer layer, TensorShape input, TensorShape output, Action<LayerFacts>? extra = null)
         {
             if (!scope.Top) return;
             if (!_result.Facts.TryGetValue(layer, out var facts))
@@ -304,7 +298,7 @@ namespace NetDsl.Generator.Inference
             extra?.Invoke(facts);
         }
 
-        private bool TryEval(Scope scope, BoundLayer layer, string argument, Expr? expr, string where, out long value)
+        internal bool TryEval(Scope scope, BoundLayer layer, string argument, Expr? expr, string where, out long value)
         {
             value = 0;
             if (expr is null) return false;
@@ -318,13 +312,13 @@ namespace NetDsl.Generator.Inference
             return true;
         }
 
-        private bool Check(bool condition, BoundLayer layer, string argument, string where, string message)
+        internal bool Check(bool condition, BoundLayer layer, string argument, string where, string message)
         {
             if (!condition) Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf(argument), where, message);
             return condition;
         }
 
-        private bool RequireMap(Value v, BoundLayer layer, string where, string what)
+        internal bool RequireMap(Value v, BoundLayer layer, string where, string what)
         {
             if (v.Shape.Rank == Rank.Map) return true;
             Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
@@ -345,483 +339,15 @@ namespace NetDsl.Generator.Inference
             if (shape.IsOctave && !AcceptsOctave(layer))
             {
                 Report(DiagnosticDescriptors.OctaveMixing, layer.Location, where,
-                    $"[{layer.Kind}] is a plain layer but receives the octave pair {Fmt(shape)}; end the octave part first with an octave conv of AlphaOut = 0");
+                    $"[{layer.Name}] is a plain layer but receives the octave pair {Fmt(shape)}; end the octave part first with an octave conv of AlphaOut = 0");
                 return null;
             }
-            if (shape.IsOctave && layer.Kind == LayerKind.BatchNorm) return ApplyOctaveBatchNorm(scope, layer, v, row, where);
-            switch (layer.Kind)
+            if (layer.Rule is not { } rule)
             {
-                case LayerKind.OctConv:
-                    return ApplyOctConv(scope, layer, v, row, where);
-                case LayerKind.Conv:
-                case LayerKind.ConvTranspose:
-                    return ApplyConv(scope, layer, v, row, where);
-                case LayerKind.BatchNorm:
-                {
-                    if (shape.Rank == Rank.Flat && shape.Channels < 0)
-                    {
-                        Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
-                        return null;
-                    }
-                    if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
-                        Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, "BatchNorm", expected, shape.Channels);
-                    if (!Check(layer.Eps > 0, layer, "Eps", where, $"BatchNorm eps must be positive, got {layer.Eps.ToString(CultureInfo.InvariantCulture)}")) return null;
-                    if (!Check(layer.Momentum >= 0 && layer.Momentum <= 1, layer, "Momentum", where, $"BatchNorm momentum must be within [0, 1], got {layer.Momentum.ToString(CultureInfo.InvariantCulture)}")) return null;
-                    row.Kind = (shape.Rank == Rank.Map ? "BatchNorm2d(" : "BatchNorm1d(") + shape.Channels.ToString(CultureInfo.InvariantCulture) + ")";
-                    row.Params = 2 * shape.Channels;
-                    Record(scope, layer, shape, shape);
-                    return v;
-                }
-                case LayerKind.ReLU:
-                case LayerKind.ReLU6:
-                case LayerKind.GELU:
-                case LayerKind.Sigmoid:
-                case LayerKind.SiLU:
-                case LayerKind.Tanh:
-                case LayerKind.Identity:
-                    row.Kind = layer.Kind.ToString() + "()";
-                    Record(scope, layer, shape, shape);
-                    return v;
-                case LayerKind.LeakyReLU:
-                    row.Kind = "LeakyReLU(" + layer.Slope.ToString("R", CultureInfo.InvariantCulture) + ")";
-                    Record(scope, layer, shape, shape);
-                    return v;
-                case LayerKind.Dropout:
-                    if (!Check(layer.P >= 0 && layer.P <= 1, layer, "P", where, $"Dropout probability must be within [0, 1], got {layer.P.ToString(CultureInfo.InvariantCulture)}")) return null;
-                    if (layer.Channelwise && !RequireMap(v, layer, where, "Dropout2d")) return null;
-                    row.Kind = (layer.Channelwise ? "Dropout2d(" : "Dropout(") + layer.P.ToString("R", CultureInfo.InvariantCulture) + ")";
-                    Record(scope, layer, shape, shape);
-                    return v;
-                case LayerKind.MaxPool:
-                case LayerKind.AvgPool:
-                    return ApplyPool(scope, layer, v, row, where);
-                case LayerKind.AdaptiveAvgPool:
-                case LayerKind.AdaptiveMaxPool:
-                case LayerKind.GlobalAvgPool:
-                case LayerKind.GlobalMaxPool:
-                {
-                    if (!RequireMap(v, layer, where, layer.Kind.ToString())) return null;
-                    long size = 1;
-                    if (layer.Size is not null)
-                    {
-                        if (!TryEval(scope, layer, "size", layer.Size, where, out size)) return null;
-                        if (!Check(size >= 1, layer, "size", where, $"adaptive pooling output size must be positive, got {size}")) return null;
-                    }
-                    bool avg = layer.Kind is LayerKind.AdaptiveAvgPool or LayerKind.GlobalAvgPool;
-                    row.Kind = (avg ? "AdaptiveAvgPool2d(" : "AdaptiveMaxPool2d(") + size.ToString(CultureInfo.InvariantCulture) + ")";
-                    var result = v;
-                    result.Shape = new TensorShape(shape.Channels, Dim.Known(size), Dim.Known(size));
-                    if (size == 1) result.Global = true;
-                    else result.PathStride = 0;
-                    Record(scope, layer, shape, result.Shape);
-                    return result;
-                }
-                case LayerKind.Flatten:
-                {
-                    var result = v;
-                    if (shape.Rank == Rank.Map)
-                    {
-                        long features = shape.Height.IsKnown && shape.Width.IsKnown ? shape.Channels * shape.Height.Offset * shape.Width.Offset : -1;
-                        result.Shape = TensorShape.Flat(features);
-                        result.FlatFromSpatial = !(shape.Height.IsKnown && shape.Width.IsKnown && shape.Height.Offset == 1 && shape.Width.Offset == 1);
-                        if (features >= 0) result.FlatFromSpatial = result.FlatFromSpatial && true;
-                    }
-                    row.Kind = "Flatten()";
-                    Record(scope, layer, shape, result.Shape);
-                    return result;
-                }
-                case LayerKind.Linear:
-                    return ApplyLinear(scope, layer, v, row, where);
-                case LayerKind.Upsample:
-                    return ApplyUpsample(scope, layer, v, row, where);
-                case LayerKind.Downsample:
-                    return ApplyDownsample(scope, layer, v, row, where);
-                case LayerKind.WTConv:
-                    return ApplyWTConv(scope, layer, v, row, where);
-                case LayerKind.ASPP:
-                case LayerKind.DeepLabHead:
-                case LayerKind.FCNHead:
-                    return ApplySegmentationHead(scope, layer, v, row, where);
-                case LayerKind.SeparableConv:
-                    return ApplySeparableConv(scope, layer, v, row, where);
-                case LayerKind.DSPP:
-                case LayerKind.MDSPP:
-                    return ApplySpeedPyramid(scope, layer, v, row, where);
-                case LayerKind.ASPPv2:
-                    return ApplyDeepLabV2Aspp(scope, layer, v, row, where);
-                case LayerKind.SPP:
-                {
-                    if (!RequireMap(v, layer, where, "SPP")) return null;
-                    var bad = layer.Bins.FirstOrDefault(n => n < 1);
-                    if (!Check(layer.Bins.All(n => n >= 1), layer, "bins", where, $"SPP bins must be positive, got {bad}")) return null;
-                    if (!CheckSppLevels(layer, where, shape)) return null;
-                    long cells = layer.Bins.Sum(n => n * n);
-                    var result = v;
-                    result.Shape = TensorShape.Flat(shape.Channels * cells);
-                    result.Global = true;
-                    result.PathStride = 0;
-                    result.FlatFromSpatial = false;
-                    row.Kind = $"SPP({(layer.PoolMode == 0 ? "max" : "avg")}, bins {string.Join("/", layer.Bins)}: {shape.Channels}·{cells} = {shape.Channels * cells} features)";
-                    Record(scope, layer, shape, result.Shape);
-                    return result;
-                }
-                default:
-                    Report(DiagnosticDescriptors.InvalidComposition, layer.Location, where, $"[{layer.Kind}] cannot be part of a layer sequence");
-                    return null;
-            }
-        }
-
-        private Value? ApplyConv(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            bool transpose = layer.Kind == LayerKind.ConvTranspose;
-            string name = transpose ? "ConvTranspose2d" : "Conv2d";
-            if (!RequireMap(v, layer, where, name)) return null;
-            var shape = v.Shape;
-            long cin = shape.Channels;
-            long outputPadding = 0;
-            if (!TryEval(scope, layer, "outChannels", layer.Out, where, out var cout)) return null;
-            if (!TryEval(scope, layer, "Kernel", layer.Kernel, where, out var k)) return null;
-            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
-            if (!TryEval(scope, layer, "Padding", layer.Padding, where, out var p)) return null;
-            if (!TryEval(scope, layer, "Dilation", layer.Dilation, where, out var d)) return null;
-            if (!TryEval(scope, layer, "Groups", layer.Groups, where, out var g)) return null;
-            if (transpose && !TryEval(scope, layer, "OutputPadding", layer.OutputPadding, where, out outputPadding)) return null;
-            if (!Check(cout >= 1, layer, "outChannels", where, $"{name} output channels must be positive, got {cout}")) return null;
-            if (!Check(k >= 1, layer, "Kernel", where, $"{name} kernel size must be positive, got {k}")) return null;
-            if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
-            if (!Check(p >= 0, layer, "Padding", where, $"{name} padding must not be negative, got {p}")) return null;
-            if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
-            if (!Check(g >= 1, layer, "Groups", where, $"{name} groups must be positive, got {g}")) return null;
-            if (transpose && !Check(outputPadding >= 0 && outputPadding < Math.Max(s, d), layer, "OutputPadding", where,
-                    $"{name} output padding must be smaller than the stride or the dilation, got {outputPadding}")) return null;
-
-            if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != cin)
-                Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, name, expected, cin);
-            if (cin % g != 0 || cout % g != 0)
-            {
-                Report(DiagnosticDescriptors.GroupsNotDividing, layer.LocationOf("Groups"), where, g, cin, cout);
+                Report(DiagnosticDescriptors.InvalidComposition, layer.Location, where, $"[{layer.Kind}] cannot be part of a layer sequence");
                 return null;
             }
-            if (layer.PaddingSame && s != 1)
-            {
-                Report(DiagnosticDescriptors.SamePaddingStride, layer.LocationOf("Padding"), where);
-                return null;
-            }
-
-            Dim? h, w;
-            if (transpose)
-            {
-                h = TransposeDim(shape.Height, k, s, p, outputPadding, d, true, layer, where);
-                w = h is null ? null : TransposeDim(shape.Width, k, s, p, outputPadding, d, false, layer, where);
-            }
-            else if (layer.PaddingSame)
-            {
-                h = shape.Height;
-                w = shape.Width;
-            }
-            else
-            {
-                h = WindowDim(shape.Height, k, s, p, d, false, true, layer, where, name);
-                w = h is null ? null : WindowDim(shape.Width, k, s, p, d, false, false, layer, where, name);
-            }
-            if (h is null || w is null) return null;
-
-            if (!transpose && k > 1 && d > 1)
-                ReportDegenerateDilation(layer, "Dilation", where, shape, d, "it");
-
-            var outShape = new TensorShape(cout, h.Value, w.Value);
-            long weights = transpose ? cin * (cout / g) * k * k : cout * (cin / g) * k * k;
-            row.Params = weights + (layer.Bias ? cout : 0);
-            if (transpose)
-                row.Macs = MacsOver(weights, shape.Height, shape.Width);
-            else
-                row.Macs = MacsOver(weights, h.Value, w.Value);
-
-            string pad = layer.PaddingSame ? "same" : p.ToString(CultureInfo.InvariantCulture);
-            row.Kind = $"{name}({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (pad != "0" ? $", p={pad}" : "") +
-                (d != 1 ? $", d={d}" : "") + (g != 1 ? $", g={g}" : "") + (outputPadding != 0 ? $", op={outputPadding}" : "") + (layer.Bias ? "" : ", bias=False") + ")";
-
-            var result = v;
-            result.Shape = outShape;
-            long extent = ShapeMath.EffectiveKernel(k, d);
-            if (transpose)
-            {
-                result.Jump = v.Jump / s;
-                result.Rf = v.Rf + (extent - 1) * result.Jump;
-                result.PathStride = s == 1 ? v.PathStride : 0;
-            }
-            else
-            {
-                result.Rf = v.Rf + (extent - 1) * v.Jump;
-                result.Jump = v.Jump * s;
-                result.PathStride = v.PathStride * s;
-            }
-            Record(scope, layer, shape, outShape);
-            return result;
-        }
-
-        private Value? ApplyPool(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            bool max = layer.Kind == LayerKind.MaxPool;
-            string name = max ? "MaxPool2d" : "AvgPool2d";
-            if (!RequireMap(v, layer, where, name)) return null;
-            if (!TryEval(scope, layer, "kernel", layer.Kernel, where, out var k)) return null;
-            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
-            if (!TryEval(scope, layer, "Padding", layer.Padding, where, out var p)) return null;
-            long d = 1;
-            if (max && !TryEval(scope, layer, "Dilation", layer.Dilation, where, out d)) return null;
-            if (s == 0) s = k;
-            if (!Check(k >= 1, layer, "kernel", where, $"{name} kernel size must be positive, got {k}")) return null;
-            if (!Check(s >= 1, layer, "Stride", where, $"{name} stride must be positive, got {s}")) return null;
-            if (!Check(d >= 1, layer, "Dilation", where, $"{name} dilation must be positive, got {d}")) return null;
-            long extent = ShapeMath.EffectiveKernel(k, d);
-            // PyTorch compares the padding with half the kernel size, not with the dilated extent.
-            if (!Check(p >= 0 && 2 * p <= k, layer, "Padding", where,
-                    $"{name} padding must be between 0 and half the kernel ({k / 2}), got {p}")) return null;
-
-            var shape = v.Shape;
-            var h = WindowDim(shape.Height, k, s, p, d, layer.CeilMode, true, layer, where, name);
-            var w = h is null ? null : WindowDim(shape.Width, k, s, p, d, layer.CeilMode, false, layer, where, name);
-            if (h is null || w is null) return null;
-            row.Kind = $"{name}(k={k}" + (s != k ? $", s={s}" : "") + (p != 0 ? $", p={p}" : "") + (d != 1 ? $", d={d}" : "") +
-                (layer.CeilMode ? ", ceil_mode=True" : "") + (!max && !layer.CountIncludePad ? ", count_include_pad=False" : "") + ")";
-            var result = v;
-            result.Shape = new TensorShape(shape.Channels, h.Value, w.Value);
-            result.Rf = v.Rf + (extent - 1) * v.Jump;
-            result.Jump = v.Jump * s;
-            result.PathStride = v.PathStride * s;
-            Record(scope, layer, shape, result.Shape);
-            return result;
-        }
-
-        private Value? ApplyLinear(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            var shape = v.Shape;
-            if (shape.Rank != Rank.Flat)
-            {
-                Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
-                    $"Linear needs a flattened [N, F] input but receives {Fmt(shape)}; add [Flatten] (after global pooling) before it");
-                return null;
-            }
-            if (!TryEval(scope, layer, "outFeatures", layer.Out, where, out var outFeatures)) return null;
-            if (!Check(outFeatures >= 1, layer, "outFeatures", where, $"Linear out-features must be positive, got {outFeatures}")) return null;
-            if (shape.Channels < 0)
-            {
-                Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
-                return null;
-            }
-            if (scope.IsBlock && v.FlatFromSpatial)
-            {
-                Report(DiagnosticDescriptors.BlockNeedsFlatWidth, layer.Location, where);
-                return null;
-            }
-            if (layer.In is not null && TryEval(scope, layer, "In", layer.In, where, out var expected) && expected != shape.Channels)
-            {
-                Report(DiagnosticDescriptors.LinearInFeatures, layer.LocationOf("In"), where, expected, shape.Channels, Fmt(shape));
-                return null;
-            }
-            row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ")";
-            row.Params = shape.Channels * outFeatures + (layer.Bias ? outFeatures : 0);
-            row.Macs = MacsOver(shape.Channels * outFeatures, Dim.Known(1), Dim.Known(1));
-            var result = v;
-            result.Shape = TensorShape.Flat(outFeatures);
-            result.Global = true;
-            result.FlatFromSpatial = false;
-            Record(scope, layer, shape, result.Shape);
-            return result;
-        }
-
-        private Value? ApplyUpsample(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            if (!RequireMap(v, layer, where, "Upsample")) return null;
-            if (!TryEval(scope, layer, "Scale", layer.Scale, where, out var scale)) return null;
-            if (!TryEval(scope, layer, "Height", layer.UpHeight, where, out var height)) return null;
-            if (!TryEval(scope, layer, "Width", layer.UpWidth, where, out var width)) return null;
-            bool byScale = scale != 0;
-            bool bySize = height != 0 || width != 0;
-            if (!Check(byScale != bySize, layer, byScale ? "Scale" : "Height", where,
-                    "Upsample needs either Scale or both Height and Width, not both and not neither")) return null;
-            var shape = v.Shape;
-            var result = v;
-            string mode = layer.UpsampleMode == 1 ? "bilinear" : "nearest";
-            if (byScale)
-            {
-                if (!Check(scale >= 1, layer, "Scale", where, $"Upsample scale must be positive, got {scale}")) return null;
-                result.Shape = new TensorShape(shape.Channels, new Dim(shape.Height.Coef * scale, shape.Height.Offset * scale), new Dim(shape.Width.Coef * scale, shape.Width.Offset * scale));
-                result.Jump = v.Jump / scale;
-                result.PathStride = scale == 1 ? v.PathStride : 0;
-                row.Kind = $"Upsample(scale={scale}, {mode})";
-            }
-            else
-            {
-                if (!Check(height >= 1 && width >= 1, layer, "Height", where,
-                        $"Upsample size must be positive, got {height}x{width}")) return null;
-                result.Shape = new TensorShape(shape.Channels, Dim.Known(height), Dim.Known(width));
-                result.PathStride = 0;
-                row.Kind = $"Upsample(size={height}x{width}, {mode})";
-            }
-            Record(scope, layer, shape, result.Shape);
-            return result;
-        }
-
-        private static readonly string[] DownsampleNames = { "MaxPool", "AvgPool", "StridedConv", "Hwd" };
-
-        /// <summary>A 2x downsampler of a chosen kind (seed 000): pooling, strided conv, or Haar wavelet downsampling.</summary>
-        private Value? ApplyDownsample(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            if (!RequireMap(v, layer, where, "Downsample")) return null;
-            if (!Check(layer.DownsampleKind >= 0 && layer.DownsampleKind <= 3, layer, "kind", where, $"unknown downsampler kind {layer.DownsampleKind}")) return null;
-            var shape = v.Shape;
-            long cin = shape.Channels;
-            if (!TryEval(scope, layer, "Out", layer.Out, where, out var cout)) return null;
-            if (!Check(cout >= 0, layer, "Out", where, $"Downsample output channels must be positive (or 0 to keep them), got {cout}")) return null;
-            int kind = layer.DownsampleKind;
-            string name = DownsampleNames[kind];
-            if (cout == 0) cout = cin;
-            if (kind <= 1 && cout != cin)
-            {
-                Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("Out"), where,
-                    $"a {name} downsampler keeps the channels ({cin}); drop Out or use StridedConv / Hwd to change them");
-                return null;
-            }
-
-            var result = v;
-            Dim? h, w;
-            long window;
-            switch (kind)
-            {
-                case 0:
-                case 1:
-                    window = 2;
-                    h = WindowDim(shape.Height, 2, 2, 0, 1, false, true, layer, where, name);
-                    w = h is null ? null : WindowDim(shape.Width, 2, 2, 0, 1, false, false, layer, where, name);
-                    if (h is null || w is null) return null;
-                    row.Kind = $"Downsample({name}: {(kind == 0 ? "MaxPool2d" : "AvgPool2d")}(k=2))";
-                    break;
-                case 2:
-                    window = 3;
-                    h = WindowDim(shape.Height, 3, 2, 1, 1, false, true, layer, where, name);
-                    w = h is null ? null : WindowDim(shape.Width, 3, 2, 1, 1, false, false, layer, where, name);
-                    if (h is null || w is null) return null;
-                    row.Params = 9 * cin * cout + cout;
-                    row.Macs = MacsOver(9 * cin * cout, h.Value, w.Value);
-                    row.Kind = $"Downsample(StridedConv: Conv2d({cin}→{cout}, k=3, s=2, p=1){(layer.WithReLU ? " · ReLU" : "")})";
-                    break;
-                default:
-                    window = 2;
-                    // One Haar level: ceil(H/2), odd sizes zero-padded at the bottom/right (pytorch_wavelets' mode='zero').
-                    ReportOddSizes(layer, where, "Hwd", shape, "it is zero-padded at the bottom/right first, as pytorch_wavelets' mode='zero' does, so the last row/column of bands pairs a pixel with a zero");
-                    h = HalveCeil(shape.Height, true);
-                    w = HalveCeil(shape.Width, false);
-                    row.Params = 4 * cin * cout + 3 * cout;
-                    row.Macs = MacsOver(4 * cin * cout, h.Value, w.Value);
-                    row.Kind = $"Downsample(Hwd: Haar DWT → Conv2d({4 * cin}→{cout}, k=1) · BatchNorm2d · ReLU)";
-                    break;
-            }
-            result.Shape = new TensorShape(cout, h!.Value, w!.Value);
-            result.Rf = v.Rf + (window - 1) * v.Jump;
-            result.Jump = v.Jump * 2;
-            result.PathStride = v.PathStride * 2;
-            Record(scope, layer, shape, result.Shape);
-            return result;
-        }
-
-        /// <summary>WTConv2d: depthwise conv plus a cascade of wavelet levels (ECCV 2024), channels in == out.</summary>
-        private Value? ApplyWTConv(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            if (!RequireMap(v, layer, where, "WTConv")) return null;
-            var shape = v.Shape;
-            long c = shape.Channels;
-            if (!TryEval(scope, layer, "outChannels", layer.Out, where, out var cout)) return null;
-            if (!TryEval(scope, layer, "Kernel", layer.Kernel, where, out var k)) return null;
-            if (!TryEval(scope, layer, "Stride", layer.Stride, where, out var s)) return null;
-            if (!TryEval(scope, layer, "Levels", layer.Levels, where, out var levels)) return null;
-            if (!Check(k >= 1, layer, "Kernel", where, $"WTConv kernel size must be positive, got {k}")) return null;
-            if (!Check(s >= 1, layer, "Stride", where, $"WTConv stride must be positive, got {s}")) return null;
-            if (!Check(levels >= 1, layer, "Levels", where, $"WTConv needs at least one wavelet level, got {levels}")) return null;
-            if (cout != c)
-            {
-                Report(DiagnosticDescriptors.WTConvChannels, layer.LocationOf("outChannels"), where, cout, c);
-                return null;
-            }
-            if (!WaveletCatalog.Contains(layer.WaveletName))
-            {
-                Report(DiagnosticDescriptors.UnknownWavelet, layer.LocationOf("Wavelet"), where, layer.WaveletName, string.Join(", ", WaveletCatalog.Names));
-                return null;
-            }
-            int f = WaveletCatalog.FilterLength(layer.WaveletName);
-
-            // The cascade: each level halves the previous LL (odd sizes padded, then cropped on the way back up).
-            var levelDims = new List<(Dim H, Dim W)>();
-            Dim lh = shape.Height, lw = shape.Width;
-            for (long level = 1; level <= levels; level++)
-            {
-                if (lh.IsKnown && lw.IsKnown && lh.Offset == 1 && lw.Offset == 1)
-                {
-                    Report(DiagnosticDescriptors.WaveletLevelsTooDeep, layer.LocationOf("Levels"), where, level, levels,
-                        $"{shape.Height.Format("H", _modH)}x{shape.Width.Format("W", _modW)}", level - 1);
-                    return null;
-                }
-                lh = HalveCeil(lh, true);
-                lw = HalveCeil(lw, false);
-                levelDims.Add((lh, lw));
-                if (lh.IsKnown && lw.IsKnown && (lh.Offset < k || lw.Offset < k))
-                    Report(DiagnosticDescriptors.WaveletBandBelowKernel, layer.LocationOf("Levels"), where, level, $"{lh.Offset}x{lw.Offset}", k);
-            }
-            ReportOddSizes(layer, where, "WTConv", shape, "each level pads it to even at the bottom/right and crops the result back, as the reference does");
-
-            // Parameters as the reference counts them, with the fixed wavelet filters apart (buffers here).
-            long basePerChannel = k * k + (layer.Bias ? 1 : 0);
-            long trainable = c * basePerChannel + c + levels * (4 * c * k * k + 4 * c);
-            long fixedFilters = 2 * 4 * c * f * f;
-            row.IsContainer = true;
-            row.Kind = $"WTConv2d({c}, k={k}" + (s != 1 ? $", s={s}" : "") + $", levels={levels}, {layer.WaveletName}" + (layer.Bias ? "" : ", bias=False") +
-                $"; +{fixedFilters.ToString("N0", CultureInfo.InvariantCulture)} fixed filter values)";
-
-            string path = row.Path;
-            var inputText = Fmt(shape);
-            void Child(string name, string kind, long parameters, long? macs, double? rf) =>
-                _result.Rows.Add(new SummaryRow(path + "." + name, row.Depth + 1, kind)
-                {
-                    InputShape = inputText,
-                    OutputShape = Fmt(shape),
-                    Params = parameters,
-                    Macs = macs,
-                    ReceptiveField = rf,
-                });
-            double baseRf = v.Rf + (k - 1) * v.Jump;
-            Child("base_conv", $"Conv2d({c}→{c}, k={k}, p=same, g={c}{(layer.Bias ? "" : ", bias=False")})", c * basePerChannel, MacsOver(c * k * k, shape.Height, shape.Width), baseRf);
-            Child("base_scale", $"scale ({c}), init 1.0", c, 0, baseRf);
-            double rf = baseRf;
-            for (int i = 0; i < levelDims.Count; i++)
-            {
-                long scale = 1L << (i + 1);
-                // Level l: analysis filters (f taps) at strides 1..2^(l-1), a k x k conv at stride 2^l, synthesis back.
-                double levelRf = v.Rf + v.Jump * ((k - 1) * scale + scale - 1 + 2 * (f - 2) * (scale - 1));
-                rf = Math.Max(rf, levelRf);
-                var (dh, dw) = levelDims[i];
-                string size = dh.Format("H", _modH) + "x" + dw.Format("W", _modW);
-                double ownRf = (k - 1) * scale + scale + 2 * (f - 2) * (scale - 1);
-                Child("wavelet_convs." + i.ToString(CultureInfo.InvariantCulture),
-                    $"level {i + 1}: Conv2d({4 * c}→{4 * c}, k={k}, g={4 * c}, bias=False) on {size} sub-bands, sees {ownRf.ToString("0.##", CultureInfo.InvariantCulture)} px",
-                    4 * c * k * k, MacsOver(4 * c * k * k, dh, dw), levelRf);
-                Child("wavelet_scale." + i.ToString(CultureInfo.InvariantCulture), $"scale ({4 * c}), init 0.1", 4 * c, 0, levelRf);
-            }
-
-            var result = v;
-            if (s != 1)
-            {
-                // Stride by subsampling the result (AvgPool2d(1, s)): ceil(H/s).
-                var h = WindowDim(shape.Height, 1, s, 0, 1, false, true, layer, where, "WTConv");
-                var w = h is null ? null : WindowDim(shape.Width, 1, s, 0, 1, false, false, layer, where, "WTConv");
-                if (h is null || w is null) return null;
-                result.Shape = new TensorShape(c, h.Value, w.Value);
-            }
-            result.Rf = rf;
-            result.Jump = v.Jump * s;
-            result.PathStride = v.PathStride * s;
-            Record(scope, layer, shape, result.Shape);
-            return result;
+            return rule.Infer(new LayerInference(this, scope, layer, v, row, where));
         }
 
         /// <summary>
@@ -831,23 +357,22 @@ namespace NetDsl.Generator.Inference
         private void TrackDilatedRun(Scope scope, BoundLayer layer, string where)
         {
             var run = scope.DilatedRun;
-            if (layer.Kind is LayerKind.Conv or LayerKind.SeparableConv)
+            long k = 0, s = 0, d = 0;
+            var role = layer.Rule?.Gridding(layer, scope.Env, out k, out s, out d) ?? GriddingRole.EndsRun;
+            if (role == GriddingRole.PerPixel) return;
+            if (role == GriddingRole.EndsRun)
             {
-                long k = layer.Kernel?.Evaluate(scope.Env, out _) ?? 0;
-                long s = layer.Stride?.Evaluate(scope.Env, out _) ?? 0;
-                long d = layer.Dilation?.Evaluate(scope.Env, out _) ?? 1;
-                if (k == 1 && s == 1) return;
-                if (s != 1 || k % 2 == 0)
-                {
-                    FlushDilatedRun(scope);
-                    return;
-                }
-                if (run.Count > 0 && run[0].Kernel != k) FlushDilatedRun(scope);
-                run.Add((k, d, layer, where));
+                FlushDilatedRun(scope);
                 return;
             }
-            if (layer.IsActivation || layer.Kind is LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Identity) return;
-            FlushDilatedRun(scope);
+            if (k == 1 && s == 1) return;
+            if (s != 1 || k % 2 == 0)
+            {
+                FlushDilatedRun(scope);
+                return;
+            }
+            if (run.Count > 0 && run[0].Kernel != k) FlushDilatedRun(scope);
+            run.Add((k, d, layer, where));
         }
 
         /// <summary>
@@ -892,74 +417,8 @@ namespace NetDsl.Generator.Inference
             run.Clear();
         }
 
-        /// <summary>torchvision's ASPP, DeepLabHead and FCNHead: same spatial size, known parameter formulas.</summary>
-        private Value? ApplySegmentationHead(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
-        {
-            string name = layer.Kind.ToString();
-            if (!RequireMap(v, layer, where, name)) return null;
-            var shape = v.Shape;
-            long cin = shape.Channels;
-            if (!TryEval(scope, layer, layer.Kind == LayerKind.ASPP ? "Out" : layer.Kind == LayerKind.DeepLabHead ? "numClasses" : "channels", layer.Out, where, out var cout)) return null;
-            if (!Check(cout >= 1, layer, "Out", where, $"{name} output channels must be positive, got {cout}")) return null;
-            var rates = layer.Bins;
-            long pixels = 0;
-            long perPixel, parameters;
-            double rf = v.Rf;
-            if (layer.Kind == LayerKind.FCNHead)
-            {
-                if (!Check(cin >= 4, layer, "channels", where, $"FCNHead needs at least 4 input channels (it reduces to in/4), got {cin}")) return null;
-                long inter = cin / 4;
-                parameters = cin * inter * 9 + 2 * inter + inter * cout + cout;
-                perPixel = cin * inter * 9 + inter * cout;
-                rf += 2 * v.Jump;
-                row.Kind = $"FCNHead({cin}→{inter}→{cout})";
-            }
-            else
-            {
-                if (!Check(rates.Count >= 1 && rates.All(r => r >= 1), layer, "rates", where, "ASPP needs at least one positive atrous rate")) return null;
-                var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-                if (repeated.Count > 0)
-                {
-                    Report(DiagnosticDescriptors.AsppRatesNotDistinct, layer.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
-                    return null;
-                }
-                long aspp = layer.Kind == LayerKind.ASPP ? cout : 256;
-                long branches = rates.Count + 2;
-                parameters = (cin * aspp + 2 * aspp) * 2 + rates.Count * (cin * aspp * 9 + 2 * aspp) + branches * aspp * aspp + 2 * aspp;
-                perPixel = cin * aspp + rates.Count * cin * aspp * 9 + branches * aspp * aspp;
-                // The image-pooling branch's 1x1 conv runs once per sample.
-                _result.MacTerms.Add(new MacTerm(cin * aspp, Dim.Known(1), Dim.Known(1)));
-                pixels = cin * aspp;
-                foreach (var rate in rates)
-                    ReportDegenerateDilation(layer, layer.Kind == LayerKind.ASPP ? "rates" : "numClasses", where, shape, rate, "that ASPP branch");
-                rf = v.Rf + 2 * rates.Max() * v.Jump;
-                if (layer.Kind == LayerKind.DeepLabHead)
-                {
-                    parameters += 256 * 256 * 9 + 2 * 256 + 256 * cout + cout;
-                    perPixel += 256 * 256 * 9 + 256 * cout;
-                    rf += 2 * v.Jump;
-                    row.Kind = $"DeepLabHead({cin}→{cout}, ASPP rates {string.Join("/", rates)})";
-                }
-                else
-                {
-                    row.Kind = $"ASPP({cin}→{cout}, rates {string.Join("/", rates)})";
-                }
-                // Image pooling makes the receptive field global.
-                rf = double.PositiveInfinity;
-            }
-            row.Params = parameters;
-            var macs = MacsOver(perPixel, shape.Height, shape.Width);
-            row.Macs = macs is null ? null : macs + pixels;
-            var result = v;
-            result.Shape = new TensorShape(cout, shape.Height, shape.Width);
-            if (double.IsPositiveInfinity(rf)) result.Global = true;
-            else result.Rf = rf;
-            Record(scope, layer, shape, result.Shape);
-            return result;
-        }
-
         /// <summary>NDSL0032: a 3x3 (or larger) kernel dilated at least as far as the map reaches only padding with its outer taps.</summary>
-        private void ReportDegenerateDilation(BoundLayer layer, string argument, string where, TensorShape shape, long rate, string subject)
+        internal void ReportDegenerateDilation(BoundLayer layer, string argument, string where, TensorShape shape, long rate, string subject)
         {
             var axes = new List<string>();
             if (shape.Height.IsKnown && rate >= shape.Height.Offset) axes.Add($"height {shape.Height.Offset}");
@@ -970,7 +429,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>ceil(x / 2): one wavelet level (odd sizes padded to even first).</summary>
-        private Dim HalveCeil(Dim x, bool isHeight)
+        internal Dim HalveCeil(Dim x, bool isHeight)
         {
             if (x.IsKnown) return Dim.Known(ShapeMath.CeilDiv(x.Offset, 2));
             if (x.Coef % 2 != 0)
@@ -978,7 +437,7 @@ namespace NetDsl.Generator.Inference
             return new Dim(x.Coef / 2, ShapeMath.CeilDiv(x.Offset, 2));
         }
 
-        private void ReportOddSizes(BoundLayer layer, string where, string stage, TensorShape shape, string what)
+        internal void ReportOddSizes(BoundLayer layer, string where, string stage, TensorShape shape, string what)
         {
             var odd = new List<string>();
             // A symbolic size is odd for every input when its coefficient is even and its offset odd.
@@ -992,7 +451,7 @@ namespace NetDsl.Generator.Inference
         /// Output size of a sliding window (conv or pool) along one axis; reports kernel-too-large for known
         /// sizes and collects min-size constraints (and raises the modulus) for symbolic ones.
         /// </summary>
-        private Dim? WindowDim(Dim x, long k, long s, long p, long d, bool ceilMode, bool isHeight, BoundLayer layer, string where, string name)
+        internal Dim? WindowDim(Dim x, long k, long s, long p, long d, bool ceilMode, bool isHeight, BoundLayer layer, string where, string name)
         {
             long extent = ShapeMath.EffectiveKernel(k, d);
             string axis = isHeight ? "height" : "width";
@@ -1002,7 +461,7 @@ namespace NetDsl.Generator.Inference
                 if (!ceilMode && x.Offset + 2 * p < extent)
                 {
                     // Conv's kernel is the named Kernel argument, a pooling layer's the positional "kernel".
-                    string kernelArgument = layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool ? "kernel" : "Kernel";
+                    string kernelArgument = layer.Rule?.KernelArgument ?? "Kernel";
                     Report(DiagnosticDescriptors.KernelTooLarge, layer.LocationOf(kernelArgument) ?? layer.Location, where, name, extent,
                         axis, x.Offset + 2 * p, $"{x.Offset} + 2*{p}");
                     return null;
@@ -1030,7 +489,7 @@ namespace NetDsl.Generator.Inference
             return result;
         }
 
-        private Dim? TransposeDim(Dim x, long k, long s, long p, long op, long d, bool isHeight, BoundLayer layer, string where)
+        internal Dim? TransposeDim(Dim x, long k, long s, long p, long op, long d, bool isHeight, BoundLayer layer, string where)
         {
             if (x.IsKnown)
             {
@@ -1051,13 +510,13 @@ namespace NetDsl.Generator.Inference
         /// Multiply-adds of a layer doing <paramref name="perPixel"/> per position of an h x w map: a number when the
         /// sizes are known, null otherwise; either way the term is kept so the total can be evaluated at any size.
         /// </summary>
-        private long? MacsOver(long perPixel, Dim h, Dim w)
+        internal long? MacsOver(long perPixel, Dim h, Dim w)
         {
             _result.MacTerms.Add(new MacTerm(perPixel, h, w));
             return h.IsKnown && w.IsKnown ? perPixel * h.Offset * w.Offset : (long?)null;
         }
 
-        private void RequireT(bool isHeight, long minT)
+        internal void RequireT(bool isHeight, long minT)
         {
             if (isHeight) _minTH = Math.Max(_minTH, minT);
             else _minTW = Math.Max(_minTW, minT);
