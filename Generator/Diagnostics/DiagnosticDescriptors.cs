@@ -255,6 +255,21 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: output stride {1} {2}",
             "OutputStride trades the last strides of the declaration for dilation, from the last strided stage backwards, and only block uses with stride and dilation parameters can be dilated; the result must be a power of 2 that this path can reach.");
 
+        public static readonly DiagnosticDescriptor BroadcastMismatch = Error("NDSL0075",
+            "Shapes do not broadcast",
+            "{0}: cannot multiply {1} and {2}: {3}",
+            "An element-wise multiply ([Mul], [Scale]) broadcasts as PyTorch does: aligned from the last dimension, each pair of sizes must be equal or one of them 1, and the result must keep the current tensor's shape.");
+
+        public static readonly DiagnosticDescriptor NormalizedDimension = Error("NDSL0076",
+            "Normalisation over the wrong dimension",
+            "{0}: {1}",
+            "BatchNorm, GroupNorm and LayerNorm2d normalise dimension 1 of an NCHW map; LayerNorm normalises the last dimension, which is the channels only on a channels-last map ([Permute(0, 2, 3, 1)] first) or a flat tensor. A norm that would normalise the width or the height is reported.");
+
+        public static readonly DiagnosticDescriptor InvalidPermutation = Error("NDSL0077",
+            "Invalid permutation",
+            "{0}: Permute({1}) {2}",
+            "[Permute] takes a permutation of the tensor's dimensions that keeps the batch first; on a map the channels end up second (NCHW) or last (NHWC), which is what the layers after it can take.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -266,6 +281,7 @@ namespace NetDsl.Generator.Diagnostics
             OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
             PyramidBinTooLarge, PyramidWindowZero, PyramidBinUneven, PyramidBinsNotDistinct,
             UnknownTap, InvalidOutputs, CannotDilate, OutputStrideUnreachable,
+            BroadcastMismatch, NormalizedDimension, InvalidPermutation,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

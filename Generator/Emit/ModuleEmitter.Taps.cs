@@ -69,7 +69,11 @@ namespace NetDsl.Generator.Emit
                 case StageForm.Add:
                     return "x + " + string.Join(" + ", stage.Layers[0].From.Select(OutputVariable));
                 case StageForm.Concat:
-                    return $"cat(new[] {{ x, {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))} }}, 1)";
+                    return stage.Layers[0].EarlierFirst
+                        ? $"cat(new[] {{ {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))}, x }}, 1)"
+                        : $"cat(new[] {{ x, {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))} }}, 1)";
+                case StageForm.Mul:
+                    return "x * " + string.Join(" * ", stage.Layers[0].From.Select(OutputVariable));
                 case StageForm.Parallel:
                 {
                     var calls = Enumerable.Range(0, stage.Branches.Count).Select(i => $"{field}[{i}].call(x)").ToList();

@@ -38,7 +38,8 @@ namespace NetDsl.Generator.Emit
                 l => _flow.LayerInput.TryGetValue(l, out var channels) ? channels : null,
                 l => _inference is not null && _inference.Facts.TryGetValue(l, out var facts) ? facts : null,
                 IsFlatInput,
-                l => _flow.LayerAlpha.TryGetValue(l, out var alpha) ? alpha : null);
+                l => _flow.LayerAlpha.TryGetValue(l, out var alpha) ? alpha : null,
+                l => _flow.ChannelsLastInput.Contains(l));
             var spec = declaration.Spec;
             var input = spec.Kind == DeclarationKind.Network ? Expr.Num(spec.InChannels) : Expr.Var(Expr.InChannels);
             if (inference is not null)
@@ -48,7 +49,8 @@ namespace NetDsl.Generator.Emit
             {
                 foreach (var layer in stage.Layers)
                 {
-                    foreach (var name in layer.From) _referenced.Add(name);
+                    foreach (var name in layer.From)
+                        if (name != BoundLayer.InputName) _referenced.Add(name);
                 }
             }
         }
@@ -124,6 +126,7 @@ namespace NetDsl.Generator.Emit
             else if (HasOutputs) WriteOutputs();
             if ((!IsNetwork && !OctaveModule) || HasOutputs) _w.WriteLine();
             WriteDispose();
+            WriteParameterMove();
             _w.WriteLine();
             WriteStagesAndToString();
             if (IsNetwork)
@@ -173,7 +176,7 @@ namespace NetDsl.Generator.Emit
                 foreach (var l in stage.Layers)
                 {
                     if (ReferenceEquals(l, layer)) return false;
-                    if (l.Rule is { Flattens: true }) return true;
+                    if (l.Rule is { Flattens: true } && !_flow.ChannelsLastInput.Contains(l)) return true; // Linear on a channels-last map keeps it a map
                 }
             }
             return false;
@@ -189,7 +192,8 @@ namespace NetDsl.Generator.Emit
                 _fieldTypes[stage] = type;
                 bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
                 _w.WriteLine($"// {stage.Name}: {StageComment(stage)}");
-                _w.WriteLine($"private readonly {type}{(optional ? "?" : "")} {FieldName(stage)};");
+                // A parameter stage's field is replaced when the module moves (see _toEpilog below).
+                _w.WriteLine($"private {(ParameterLayer(stage) is null ? "readonly " : "")}{type}{(optional ? "?" : "")} {FieldName(stage)};");
                 _w.WriteLine();
             }
         }
@@ -246,7 +250,16 @@ namespace NetDsl.Generator.Emit
                 var stage = _declaration.Stages[i];
                 if (!_fieldTypes.ContainsKey(stage)) continue;
                 bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
-                string register = $"register_module(\"{ComponentName(stage, i)}\", {FieldName(stage)});";
+                if (NamedBranches(stage))
+                {
+                    // Named branches are the module's own children (GoogLeNet's branch1 .. branch4), not the list's.
+                    for (int b = 0; b < stage.Branches.Count; b++)
+                        _w.WriteLine($"register_module(\"{stage.Branches[b].BranchName}\", {FieldName(stage)}[{b}]);");
+                    continue;
+                }
+                string register = ParameterLayer(stage) is null
+                    ? $"register_module(\"{ComponentName(stage, i)}\", {FieldName(stage)});"
+                    : $"register_parameter(\"{ComponentName(stage, i)}\", {FieldName(stage)});";
                 _w.WriteLine(optional ? $"if ({FieldName(stage)} is not null) {register}" : register);
             }
             _w.CloseBrace();
@@ -279,6 +292,7 @@ namespace NetDsl.Generator.Emit
                 case StageForm.Shortcut: return "Shortcut";
                 case StageForm.Add: return "Add(" + string.Join(", ", stage.Layers[0].From) + ")";
                 case StageForm.Concat: return "Concat(" + string.Join(", ", stage.Layers[0].From) + ")";
+                case StageForm.Mul: return "Mul(" + string.Join(", ", stage.Layers[0].From) + ")";
                 case StageForm.Parallel: return (stage.JoinLayer!.JoinMode == 0 ? "Concat" : "Sum") + " of " + string.Join(", ", stage.Branches.Select(b => Display(b.BlockName!)));
                 default: return stage.Form.ToString();
             }
@@ -328,7 +342,7 @@ namespace NetDsl.Generator.Emit
                         _w.WriteLine($"{field} = {(IsOctaveStage(stage) ? "new OctaveSequential" : "nn.Sequential")}(");
                         _w.Indentation++;
                         for (int i = 0; i < use.Repeat; i++)
-                            _w.WriteLine($"(\"{i}\", {BlockFactory(use, copies[i], i == 0)}){(i + 1 < use.Repeat ? "," : ");")}");
+                            _w.WriteLine($"(\"{use.CopyName(i)}\", {BlockFactory(use, copies[i], i == 0)}){(i + 1 < use.Repeat ? "," : ");")}");
                         _w.Indentation--;
                     }
                     break;
@@ -466,7 +480,8 @@ namespace NetDsl.Generator.Emit
                     case StageForm.Use:
                     {
                         string arg = flow.Read(octave);
-                        _w.WriteLine($"{flow.Assign(octave)}{field}.call({arg}); {comment}");
+                        string call = ParameterLayer(stage) is { } parameter ? parameter.Rule!.Forward(parameter, arg, field, _emission) : $"{field}.call({arg})";
+                        _w.WriteLine($"{flow.Assign(octave)}{call}; {comment}");
                         break;
                     }
                     case StageForm.Shortcut:
@@ -494,7 +509,15 @@ namespace NetDsl.Generator.Emit
                     {
                         string current = flow.Read(false);
                         var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false));
-                        _w.WriteLine($"{flow.Assign(false)}cat(new[] {{ {current}, {string.Join(", ", terms)} }}, 1); {comment}");
+                        string parts = stage.Layers[0].EarlierFirst ? string.Join(", ", terms) + ", " + current : current + ", " + string.Join(", ", terms);
+                        _w.WriteLine($"{flow.Assign(false)}cat(new[] {{ {parts} }}, 1); {comment}");
+                        break;
+                    }
+                    case StageForm.Mul:
+                    {
+                        string current = flow.Read(false);
+                        var terms = stage.Layers[0].From.Select(OutputVariable);
+                        _w.WriteLine($"{flow.Assign(false)}{current} * {string.Join(" * ", terms)}; {comment}");
                         break;
                     }
                     case StageForm.Parallel:
@@ -568,7 +591,12 @@ namespace NetDsl.Generator.Emit
             }
         }
 
-        private static string OutputVariable(string stage) => stage + "_out";
+        /// <summary>The variable holding an earlier stage's output (or the declaration's input) in forward.</summary>
+        private static string OutputVariable(string stage) => stage == BoundLayer.InputName ? "input" : stage + "_out";
+
+        /// <summary>A parallel stage whose branches all have names: they are registered on this module under them.</summary>
+        private static bool NamedBranches(BoundStage stage) =>
+            stage.Form == StageForm.Parallel && stage.Branches.Count > 0 && stage.Branches.All(b => b.BranchName is not null);
 
         /// <summary>Layers whose output is a new tensor (not their input, an in-place update of it, or a view).</summary>
         private static bool Allocates(BoundLayer layer) => layer.Rule is not { } rule || rule.Allocates(layer);
@@ -589,6 +617,38 @@ namespace NetDsl.Generator.Emit
             }
             _w.CloseBrace();
             _w.WriteLine("base.Dispose(disposing);");
+            _w.CloseBrace();
+        }
+
+        /// <summary>The layer of a stage that holds a learnable tensor ([Scale]), or null.</summary>
+        private static BoundLayer? ParameterLayer(BoundStage stage) =>
+            stage.Form == StageForm.Sequence && stage.Layers.Count == 1 && stage.Layers[0].Rule is { IsParameter: true } ? stage.Layers[0] : null;
+
+        /// <summary>
+        /// For modules with parameter stages: TorchSharp's own move (to(dtype / device)) would store each moved parameter
+        /// in the field named like it, which is the user's Stage field; this moves them into their own fields instead.
+        /// </summary>
+        private void WriteParameterMove()
+        {
+            var stages = _declaration.Stages.Where(s => ParameterLayer(s) is not null).ToList();
+            if (stages.Count == 0) return;
+            _w.WriteLine();
+            _w.WriteLine("/// <summary>Moves the learnable tensors of the parameter stages with the module (TorchSharp would store them in the");
+            _w.WriteLine("/// Stage fields of the same names).</summary>");
+            _w.WriteLine("protected override void _toEpilog(global::TorchSharp.torch.ScalarType? dtype, global::TorchSharp.torch.Device? device, bool non_blocking)");
+            _w.OpenBrace();
+            foreach (var stage in stages) _w.WriteLine($"_internal_params.Remove(\"{stage.Name}\");");
+            _w.WriteLine("base._toEpilog(dtype, device, non_blocking);");
+            foreach (var stage in stages)
+            {
+                string field = FieldName(stage);
+                _w.WriteLine($"if (ReplaceParameter(dtype, device, {field}, out var moved_{stage.Name}))");
+                _w.OpenBrace();
+                _w.WriteLine($"{field}.Dispose();");
+                _w.WriteLine($"{field} = moved_{stage.Name}!;");
+                _w.CloseBrace();
+                _w.WriteLine($"register_parameter(\"{stage.Name}\", {field});");
+            }
             _w.CloseBrace();
         }
 

@@ -55,9 +55,23 @@ namespace NetDsl.Generator.Inference
                         "a parallel stage needs one or more [Branch] attributes and exactly one [Join], and nothing else"));
                     return null;
                 }
+                int named = layers.Count(l => l.BranchName is not null);
+                if (named != 0 && named != branches)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, layers.First(l => l.Kind == LayerKind.Branch && l.BranchName is null).Location ?? stage.Location, where,
+                        "name every branch of the stage (they become children of the enclosing module) or none (the stage's list \"0\", \"1\", ...)"));
+                    return null;
+                }
+                var twice = layers.Where(l => l.BranchName is not null).GroupBy(l => l.BranchName).FirstOrDefault(g => g.Count() > 1);
+                if (twice is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, twice.Last().LocationOf("Name") ?? stage.Location, where,
+                        $"two branches are named '{twice.Key}'; module names must be distinct"));
+                    return null;
+                }
                 return StageForm.Parallel;
             }
-            foreach (var kind in new[] { LayerKind.Use, LayerKind.Shortcut, LayerKind.Add, LayerKind.Concat })
+            foreach (var kind in new[] { LayerKind.Use, LayerKind.Shortcut, LayerKind.Add, LayerKind.Concat, LayerKind.Mul })
             {
                 var special = layers.FirstOrDefault(l => l.Kind == kind);
                 if (special is null) continue;
@@ -72,8 +86,17 @@ namespace NetDsl.Generator.Inference
                     LayerKind.Use => StageForm.Use,
                     LayerKind.Shortcut => StageForm.Shortcut,
                     LayerKind.Add => StageForm.Add,
+                    LayerKind.Mul => StageForm.Mul,
                     _ => StageForm.Concat,
                 };
+            }
+            var parameter = layers.FirstOrDefault(l => l.Rule is { IsParameter: true });
+            if (parameter is not null && (layers.Count != 1 || spec.SequentialBlock))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, parameter.Location ?? stage.Location, where, layers.Count != 1
+                    ? $"[{parameter.Name}] is a learnable tensor registered under the stage's name, not a module of a sequence; declare it in a stage of its own"
+                    : $"[{parameter.Name}] is a learnable tensor, and a Sequential block holds modules only; declare it in a block that is not Sequential"));
+                return null;
             }
             var octave = layers.FirstOrDefault(l => l.Rule is { IsOctave: true });
             var plain = layers.FirstOrDefault(l => l.Rule is not { IsOctave: true } && !OctaveTyping.IsPerFrequency(l));
@@ -149,6 +172,37 @@ namespace NetDsl.Generator.Inference
                         }
                     }
                     b.Repeat = IntArg("Repeat", 1);
+                    if (args.TryGetValue("Name", out var branchName) && branchName.Value.Kind == ArgKind.String)
+                    {
+                        if (kind != LayerKind.Branch || !IsIdentifier(branchName.Value.Text ?? ""))
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, branchName.Location ?? layer.Location, where, "Name",
+                                $"must be a module name (letters, digits, '_'), not \"{branchName.Value.Text}\""));
+                            ok = false;
+                        }
+                        else b.BranchName = branchName.Value.Text;
+                    }
+                    if (args.TryGetValue("Names", out var names) && names.Value.Kind == ArgKind.String && names.Value.Text is { } pattern)
+                    {
+                        string? problem = null;
+                        try
+                        {
+                            var first = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, 0, 1);
+                            var second = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, 1, 2);
+                            if (first == second) problem = "names every copy alike; use {0} (from 0) or {1} (from 1)";
+                            else if (!IsIdentifier(first) && !first.All(char.IsDigit)) problem = $"gives \"{first}\", not a module name";
+                        }
+                        catch (FormatException)
+                        {
+                            problem = "is not a name pattern ({0}: the copy's index from 0, {1}: from 1)";
+                        }
+                        if (problem is not null)
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, names.Location ?? layer.Location, where, "Names", problem));
+                            ok = false;
+                        }
+                        else b.CopyNames = pattern;
+                    }
                     b.Dilate = BoolArg("Dilate", false);
                     if (b.FirstBlockArgs is not null && b.Repeat == 1 && ok)
                     {
@@ -162,6 +216,8 @@ namespace NetDsl.Generator.Inference
                     break;
                 case LayerKind.Add:
                 case LayerKind.Concat:
+                case LayerKind.Mul:
+                    b.EarlierFirst = BoolArg("EarlierFirst", false);
                     if (args.TryGetValue("from", out var from))
                     {
                         var items = from.Value.Kind == ArgKind.Array ? from.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { from.Value };

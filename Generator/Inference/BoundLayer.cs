@@ -16,6 +16,8 @@ namespace NetDsl.Generator.Inference
         Shortcut,
         Add,
         Concat,
+        /// <summary>[Mul]: element-wise multiply with earlier outputs or the input, broadcast (squeeze-excitation).</summary>
+        Mul,
         Branch,
         Join,
         /// <summary>[Tap]: a stage modifier (the stage reads an earlier stage's output), not a layer.</summary>
@@ -37,6 +39,8 @@ namespace NetDsl.Generator.Inference
         Add,
         /// <summary>Channel concat with earlier stages' outputs.</summary>
         Concat,
+        /// <summary>Element-wise multiply with earlier stages' outputs or the input, broadcast.</summary>
+        Mul,
         /// <summary>Parallel branches (blocks) joined by concat or sum.</summary>
         Parallel,
     }
@@ -112,6 +116,14 @@ namespace NetDsl.Generator.Inference
         public bool WithReLU { get; set; } = true;
         /// <summary>SPP: bins per side of each pyramid level.</summary>
         public List<long> Bins { get; } = new List<long>();
+        /// <summary>Permute: the permutation.</summary>
+        public List<long> Dims { get; } = new List<long>();
+        /// <summary>StochasticDepth: the drop probability (a real expression).</summary>
+        public Expr? Probability { get; set; }
+        /// <summary>An enum-valued mode of the kind (StochasticDepth: NetDsl.StochasticDepthMode; Scale: NetDsl.ScaleShape).</summary>
+        public int Mode { get; set; }
+        /// <summary>Scale: the initial value of the learnable tensor.</summary>
+        public double Init { get; set; } = 1.0;
         /// <summary>SPP: 0 max, 1 average (NetDsl.PoolMode).</summary>
         public int PoolMode { get; set; }
         /// <summary>WTConv: number of wavelet levels.</summary>
@@ -140,6 +152,21 @@ namespace NetDsl.Generator.Inference
         public bool Dilate { get; set; }
         /// <summary>Use, after <see cref="DilationRewrite"/>: what the rewrite did, for the summary ("stride 2 → dilation 2").</summary>
         public string? DilationNote { get; set; }
+        /// <summary>Concat: the earlier tensors first, the current one last (DenseNet's order).</summary>
+        public bool EarlierFirst { get; set; }
+        /// <summary>Branch: its own module name (GoogLeNet's branch1), or null.</summary>
+        public string? BranchName { get; set; }
+        /// <summary>Use: the pattern of the copies' names ("denselayer{1}"), or null for "0", "1", ...</summary>
+        public string? CopyNames { get; set; }
+
+        /// <summary>The name of copy <paramref name="index"/> of a repeated use.</summary>
+        public string CopyName(int index) => CopyNames is null
+            ? index.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Format(System.Globalization.CultureInfo.InvariantCulture, CopyNames, index, index + 1);
+
+        /// <summary>The name the skip connections use for the declaration's input (NetDsl.From.Input).</summary>
+        public const string InputName = "(input)";
+
         /// <summary>Tap: the module path of the tapped stage.</summary>
         public string? TapPath { get; set; }
         /// <summary>Output: the output's name.</summary>

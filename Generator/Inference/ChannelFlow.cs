@@ -34,6 +34,9 @@ namespace NetDsl.Generator.Inference
         /// </summary>
         public Dictionary<BoundLayer, Expr> LayerAlpha { get; } = new Dictionary<BoundLayer, Expr>();
 
+        /// <summary>The layers that receive a channels-last map (after a permute).</summary>
+        public HashSet<BoundLayer> ChannelsLastInput { get; } = new HashSet<BoundLayer>();
+
         /// <summary>For shortcuts: the main path's alpha, the projection's alpha_out.</summary>
         public Dictionary<BoundLayer, Expr> ShortcutAlphaOut { get; } = new Dictionary<BoundLayer, Expr>();
 
@@ -90,6 +93,8 @@ namespace NetDsl.Generator.Inference
             Expr c = input;
             Expr? stride = Expr.Num(1);
             Expr alpha = inputAlpha;
+            bool channelsLast = false;
+            outputs[BoundLayer.InputName] = input;
             foreach (var stage in declaration.Stages)
             {
                 if (stage.Tap?.TapPath is { } tapped)
@@ -106,12 +111,14 @@ namespace NetDsl.Generator.Inference
                             if (record) LayerAlpha[layer] = alpha;
                             if (layer.Rule is { IsOctave: true }) alpha = layer.AlphaOut ?? Plain;
                             else if (!OctaveTyping.IsPerFrequency(layer)) alpha = Plain;
+                            if (record && channelsLast) ChannelsLastInput.Add(layer);
                             if (layer.Rule is { } rule)
                             {
-                                var state = new ChannelState { Channels = c, Stride = stride };
+                                var state = new ChannelState { Channels = c, Stride = stride, ChannelsLast = channelsLast };
                                 rule.Flow(layer, ref state);
                                 c = state.Channels;
                                 stride = state.Stride;
+                                channelsLast = state.ChannelsLast;
                             }
                             if (record)
                             {
@@ -160,6 +167,20 @@ namespace NetDsl.Generator.Inference
                         break;
                     case StageForm.Add:
                         break;
+                    case StageForm.Mul:
+                    {
+                        // A gate of one channel takes the other operand's channels (broadcast).
+                        var layer = stage.Layers[0];
+                        var before = c;
+                        foreach (var name in layer.From)
+                            if (c.Equals(Expr.Num(1)) && outputs.TryGetValue(name, out var other)) c = other;
+                        if (record)
+                        {
+                            LayerInput[layer] = before;
+                            LayerOutput[layer] = c;
+                        }
+                        break;
+                    }
                     case StageForm.Concat:
                     {
                         alpha = Plain;

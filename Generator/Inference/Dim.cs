@@ -103,6 +103,19 @@ namespace NetDsl.Generator.Inference
 
         public static TensorShape Flat(long features) => new TensorShape(features);
 
+        private TensorShape(TensorShape map, bool channelsLast)
+            : this(map.Channels, map.Height, map.Width, map.LowChannels, map.LowHeight, map.LowWidth)
+        {
+            ChannelsLast = channelsLast;
+        }
+
+        /// <summary>This map in the other memory order: [N, H, W, C] (after a permute to channels-last) or back.</summary>
+        public TensorShape InLayout(bool channelsLast) => Rank == Rank.Map ? new TensorShape(this, channelsLast) : this;
+
+        /// <summary>A map permuted to [N, H, W, C] (torchvision's Permute([0, 2, 3, 1])): layers that act on the last
+        /// dimension (LayerNorm, Linear) then act on the channels; convolutions and pooling need it permuted back.</summary>
+        public bool ChannelsLast { get; }
+
         public Rank Rank { get; }
         public long Channels { get; }
         public Dim Height { get; }
@@ -117,9 +130,9 @@ namespace NetDsl.Generator.Inference
 
         public bool IsKnown => Height.IsKnown && Width.IsKnown && Channels >= 0;
 
-        public bool SameSpatial(TensorShape other) => Rank == other.Rank && Height == other.Height && Width == other.Width;
+        public bool SameSpatial(TensorShape other) => Rank == other.Rank && ChannelsLast == other.ChannelsLast && Height == other.Height && Width == other.Width;
 
-        public bool Equals(TensorShape other) => Rank == other.Rank && Channels == other.Channels && Height == other.Height && Width == other.Width
+        public bool Equals(TensorShape other) => Rank == other.Rank && ChannelsLast == other.ChannelsLast && Channels == other.Channels && Height == other.Height && Width == other.Width
             && LowChannels == other.LowChannels && LowHeight == other.LowHeight && LowWidth == other.LowWidth;
 
         public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
@@ -129,6 +142,7 @@ namespace NetDsl.Generator.Inference
         public string Format(long modH, long modW)
         {
             if (Rank == Rank.Flat) return "[N, " + (Channels >= 0 ? Channels.ToString(CultureInfo.InvariantCulture) : "?") + "]";
+            if (ChannelsLast) return "[N, " + Height.Format("H", modH) + ", " + Width.Format("W", modW) + ", " + Channels.ToString(CultureInfo.InvariantCulture) + "]";
             string high = "[N, " + Channels.ToString(CultureInfo.InvariantCulture) + ", " + Height.Format("H", modH) + ", " + Width.Format("W", modW) + "]";
             if (!IsOctave) return high;
             return "(" + high + ", [N, " + LowChannels.ToString(CultureInfo.InvariantCulture) + ", " + LowHeight.Format("H", modH) + ", " + LowWidth.Format("W", modW) + "])";

@@ -217,6 +217,7 @@ namespace NetDsl.Generator.Inference
             var declarationInput = input;
             declarationInput.PathStride = 1;
             var v = declarationInput;
+            outputs[BoundLayer.InputName] = declarationInput;
             for (int index = 0; index < scope.Declaration.Stages.Count; index++)
             {
                 var stage = scope.Declaration.Stages[index];
@@ -264,6 +265,7 @@ namespace NetDsl.Generator.Inference
                         break;
                     case StageForm.Add:
                     case StageForm.Concat:
+                    case StageForm.Mul:
                         next = ApplySkip(scope, stage.Layers[0], v, outputs, row, where);
                         break;
                     case StageForm.Parallel:
@@ -320,9 +322,10 @@ namespace NetDsl.Generator.Inference
 
         internal bool RequireMap(Value v, BoundLayer layer, string where, string what)
         {
-            if (v.Shape.Rank == Rank.Map) return true;
-            Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
-                $"{what} needs an [N, C, H, W] feature map but receives the flat {Fmt(v.Shape)}");
+            if (v.Shape.Rank == Rank.Map && !v.Shape.ChannelsLast) return true;
+            Report(DiagnosticDescriptors.RankMismatch, layer.Location, where, v.Shape.Rank == Rank.Map
+                ? $"{what} needs an [N, C, H, W] feature map but receives the channels-last {Fmt(v.Shape)}; permute it back first with [Permute(0, 3, 1, 2)]"
+                : $"{what} needs an [N, C, H, W] feature map but receives the flat {Fmt(v.Shape)}");
             return false;
         }
 
@@ -638,7 +641,7 @@ namespace NetDsl.Generator.Inference
                 row.IsContainer = true;
                 for (int i = 0; i < layer.Repeat && current is not null; i++)
                 {
-                    string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
+                    string childPath = path + "." + layer.CopyName(i);
                     var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };
                     _result.Rows.Add(child);
                     var given = i == 0 ? firstArgs : args;
@@ -772,13 +775,14 @@ namespace NetDsl.Generator.Inference
         private Value? ApplySkip(Scope scope, BoundLayer layer, Value v, Dictionary<string, Value> outputs, SummaryRow row, string where)
         {
             bool add = layer.Kind == LayerKind.Add;
+            if (layer.Kind == LayerKind.Mul) return ApplyMul(scope, layer, v, outputs, row, where);
             var result = v;
             var shapes = new List<TensorShape> { v.Shape };
             foreach (var name in layer.From)
             {
                 if (!outputs.TryGetValue(name, out var other))
                 {
-                    var earlier = outputs.Keys.ToList();
+                    var earlier = outputs.Keys.Where(k => k != BoundLayer.InputName).ToList();
                     Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
                         earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
                     return null;
@@ -810,9 +814,69 @@ namespace NetDsl.Generator.Inference
                 result.Rf = Math.Max(result.Rf, other.Rf);
                 result.Global |= other.Global;
             }
-            row.Kind = (add ? "Add(" : "Concat(") + "·, " + string.Join(", ", layer.From) + ")";
+            row.Kind = (add ? "Add(" : "Concat(") + (layer.EarlierFirst ? string.Join(", ", layer.From.Select(SkipName)) + ", ·" : "·, " + string.Join(", ", layer.From.Select(SkipName))) + ")";
             Record(scope, layer, v.Shape, result.Shape);
             return result;
+        }
+
+        private static string SkipName(string name) => name == BoundLayer.InputName ? "input" : name;
+
+        /// <summary>
+        /// [Mul]: the current tensor times earlier outputs (or the input), broadcast as PyTorch does: per dimension equal
+        /// sizes or a 1. The result takes the larger of each pair (squeeze-excitation: [N, C, 1, 1] gate times the
+        /// [N, C, H, W] input gives the input's shape).
+        /// </summary>
+        private Value? ApplyMul(Scope scope, BoundLayer layer, Value v, Dictionary<string, Value> outputs, SummaryRow row, string where)
+        {
+            var result = v;
+            foreach (var name in layer.From)
+            {
+                if (!outputs.TryGetValue(name, out var other))
+                {
+                    var earlier = outputs.Keys.Where(k => k != BoundLayer.InputName).ToList();
+                    Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
+                        earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
+                    return null;
+                }
+                var a = result.Shape;
+                var b = other.Shape;
+                string? why = null;
+                if (a.IsOctave || b.IsOctave) why = "octave pairs are not multiplied; merge the pair first (AlphaOut = 0)";
+                else if (a.Rank != b.Rank) why = "a map and a flat tensor do not line up";
+                else if (a.ChannelsLast != b.ChannelsLast) why = "one is channels-last, the other NCHW; permute one of them";
+                long channels = 0;
+                Dim h = default, w = default;
+                if (why is null && !Broadcast(a.Channels, b.Channels, out channels)) why = $"{a.Channels} and {b.Channels} channels (each must equal the other or be 1)";
+                if (why is null && a.Rank == Rank.Map && !BroadcastDim(a.Height, b.Height, out h)) why = $"heights {a.Height.Format("H", _modH)} and {b.Height.Format("H", _modH)} (each must equal the other or be 1)";
+                if (why is null && a.Rank == Rank.Map && !BroadcastDim(a.Width, b.Width, out w)) why = $"widths {a.Width.Format("W", _modW)} and {b.Width.Format("W", _modW)} (each must equal the other or be 1)";
+                if (why is not null)
+                {
+                    Report(DiagnosticDescriptors.BroadcastMismatch, layer.Location, where, Fmt(a), Fmt(b) + $" (from '{SkipName(name)}')", why);
+                    return null;
+                }
+                var shape = a.Rank == Rank.Map ? new TensorShape(channels, h, w).InLayout(a.ChannelsLast) : TensorShape.Flat(channels);
+                // The larger operand carries the spatial facts (receptive field, stride) of the result.
+                if (!shape.Equals(a)) result = other;
+                result.Shape = shape;
+                result.Rf = Math.Max(v.Rf, other.Rf);
+                result.Global = v.Global && other.Global;
+            }
+            row.Kind = "Mul(·, " + string.Join(", ", layer.From.Select(SkipName)) + ")";
+            Record(scope, layer, v.Shape, result.Shape);
+            return result;
+        }
+
+        private static bool Broadcast(long a, long b, out long result)
+        {
+            result = a == 1 ? b : a;
+            return a == b || a == 1 || b == 1;
+        }
+
+        private static bool BroadcastDim(Dim a, Dim b, out Dim result)
+        {
+            bool aOne = a.IsKnown && a.Offset == 1, bOne = b.IsKnown && b.Offset == 1;
+            result = aOne ? b : a;
+            return a == b || aOne || bOne;
         }
 
         private Value? ApplyParallel(Scope scope, BoundStage stage, Value v, SummaryRow row, string path, string where)
@@ -841,7 +905,10 @@ namespace NetDsl.Generator.Inference
                 }
                 var args = BlockArguments(scope, branch, block, where);
                 if (args is null) return null;
-                string childPath = path + "." + i.ToString(CultureInfo.InvariantCulture);
+                // Named branches are children of the declaration's module (GoogLeNet's inception3a.branch1), not of the stage.
+                string childPath = branch.BranchName is { } own && branches.TrueForAll(b => b.BranchName is not null)
+                    ? scope.Prefix + own
+                    : path + "." + i.ToString(CultureInfo.InvariantCulture);
                 var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(child);
                 var output = RunBlock(scope, block, args, v, childPath + ".", scope.Depth + 2, child, firstCopy: true);

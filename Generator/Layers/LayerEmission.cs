@@ -14,9 +14,12 @@ namespace NetDsl.Generator.Layers
         private readonly Func<BoundLayer, LayerFacts?> _facts;
         private readonly Func<BoundLayer, bool> _flatInput;
         private readonly Func<BoundLayer, Expr?> _alpha;
+        private readonly Func<BoundLayer, bool> _channelsLast;
 
-        internal LayerEmission(Func<BoundLayer, Expr?> input, Func<BoundLayer, LayerFacts?> facts, Func<BoundLayer, bool> flatInput, Func<BoundLayer, Expr?> alpha)
+        internal LayerEmission(Func<BoundLayer, Expr?> input, Func<BoundLayer, LayerFacts?> facts, Func<BoundLayer, bool> flatInput, Func<BoundLayer, Expr?> alpha,
+            Func<BoundLayer, bool> channelsLast)
         {
+            _channelsLast = channelsLast;
             _input = input;
             _facts = facts;
             _flatInput = flatInput;
@@ -35,6 +38,9 @@ namespace NetDsl.Generator.Layers
 
         /// <summary>Whether the layer receives a flat [N, F] tensor.</summary>
         public bool IsFlatInput(BoundLayer layer) => _flatInput(layer);
+
+        /// <summary>Whether the layer receives a channels-last [N, H, W, C] map.</summary>
+        public bool IsChannelsLast(BoundLayer layer) => Facts(layer) is { } facts ? facts.Input.ChannelsLast : _channelsLast(layer);
 
         /// <summary>The low-frequency fraction of the layer's input (a real expression; 0 for a plain tensor).</summary>
         public Expr Alpha(BoundLayer layer) => _alpha(layer) ?? Expr.Real(0);

@@ -30,8 +30,8 @@ namespace NetDsl.Generator.Layers
         /// <summary>The attribute's name without "Attribute", as the parser reports it (e.g. "Conv").</summary>
         public abstract string Name { get; }
 
-        /// <summary>Reads the attribute's arguments into the bound layer, applying the attribute's defaults; false when an
-        /// argument was reported.</summary>
+        /// <summary>Reads the attribute's arguments into the bound layer, applying the attribute's defaults; an argument it
+        /// reports turns <see cref="LayerBinding.Ok"/> false.</summary>
         public abstract void Bind(LayerBinding a, BoundLayer b);
 
         /// <summary>The shape rule: the output value, or null after reporting why the layer cannot take its input.</summary>
@@ -51,6 +51,13 @@ namespace NetDsl.Generator.Layers
 
         /// <summary>The construction when the layer runs on an octave pair (default: the plain module, once per frequency).</summary>
         public virtual string ConstructOctave(BoundLayer layer, LayerEmission e) => "new PerFrequency(" + Construct(layer, e) + ")";
+
+        /// <summary>A learnable tensor registered directly under the stage's name (a parameter, not a module): the stage holds
+        /// it alone, and <see cref="Forward"/> says how it is applied.</summary>
+        public virtual bool IsParameter => false;
+
+        /// <summary>The forward expression of a stage made of this one layer held in <paramref name="field"/>.</summary>
+        public virtual string Forward(BoundLayer layer, string input, string field, LayerEmission e) => field + ".call(" + input + ")";
 
         /// <summary>Element-wise without parameters or state (ReLU, GELU, ...).</summary>
         public virtual bool IsActivation => false;
@@ -90,5 +97,8 @@ namespace NetDsl.Generator.Layers
 
         /// <summary>The path stride is no longer an integer (upsampling, adaptive pooling).</summary>
         public void LoseStride() => Stride = null;
+
+        /// <summary>Whether the value is a channels-last [N, H, W, C] map (after a permute).</summary>
+        public bool ChannelsLast;
     }
 }

@@ -37,6 +37,12 @@ namespace NetDsl
         /// The block needs <c>[Param] int stride</c> (first-copy-only when repeated) and <c>[Param] int dilation</c>.
         /// </summary>
         public bool Dilate { get; set; }
+
+        /// <summary>
+        /// The names of the copies of a repeated use, as a pattern: <c>{0}</c> is the copy's index from 0, <c>{1}</c> from 1
+        /// (torchvision's DenseNet: <c>Names = "denselayer{1}"</c>). Default: "0", "1", ... as nn.Sequential names them.
+        /// </summary>
+        public string? Names { get; set; }
     }
 
     /// <summary>How a shortcut that changes shape is handled.</summary>
@@ -60,6 +66,14 @@ namespace NetDsl
         public Projection Projection { get; set; } = Projection.Auto;
     }
 
+    /// <summary>Names a skip connection can take besides earlier stages.</summary>
+    public static class From
+    {
+        /// <summary>The input of the enclosing block (or network): <c>[Mul(From.Input)]</c> gates it (squeeze-excitation),
+        /// <c>[Concat(From.Input, EarlierFirst = true)]</c> appends new features to it (DenseNet).</summary>
+        public const string Input = "(input)";
+    }
+
     /// <summary>Skip connection: adds the outputs of earlier named stages to the current tensor (same shape).</summary>
     public sealed class AddAttribute : LayerAttribute
     {
@@ -74,6 +88,21 @@ namespace NetDsl
     public sealed class ConcatAttribute : LayerAttribute
     {
         public ConcatAttribute(params string[] from) => From = from;
+        public string[] From { get; }
+
+        /// <summary>Put the named earlier tensors first and the current one last (torchvision's DenseNet:
+        /// <c>torch.cat([x, new_features], 1)</c>), so that weights land on the reference's channels.</summary>
+        public bool EarlierFirst { get; set; }
+    }
+
+    /// <summary>
+    /// Element-wise multiply of the current tensor with earlier stages' outputs or <see cref="From.Input"/>, broadcast as
+    /// PyTorch broadcasts (checked at compile time): squeeze-excitation's <c>scale * input</c> multiplies an
+    /// [N, C, H, W] map by an [N, C, 1, 1] gate.
+    /// </summary>
+    public sealed class MulAttribute : LayerAttribute
+    {
+        public MulAttribute(params string[] from) => From = from;
         public string[] From { get; }
     }
 
@@ -101,6 +130,13 @@ namespace NetDsl
 
         public Type Block { get; }
         public object[] Args { get; }
+
+        /// <summary>
+        /// The branch's own module name (GoogLeNet's <c>branch1</c> .. <c>branch4</c>). When every branch of a stage is
+        /// named, the branches are registered directly on the enclosing module under these names and the stage's name is
+        /// no part of the keys; otherwise they are the stage's ModuleList "0", "1", ...
+        /// </summary>
+        public string? Name { get; set; }
     }
 
     /// <summary>Joins the <see cref="BranchAttribute"/>s of a stage.</summary>

@@ -58,6 +58,16 @@ namespace NetDsl.Generator.Layers
         public override string Name => "ReLU6";
     }
 
+    public sealed class HardswishRule : InplaceActivationRule
+    {
+        public override string Name => "Hardswish";
+    }
+
+    public sealed class HardsigmoidRule : InplaceActivationRule
+    {
+        public override string Name => "Hardsigmoid";
+    }
+
     /// <summary>[LeakyReLU]: negative slope and Inplace.</summary>
     public sealed class LeakyReLURule : ActivationRule
     {

@@ -20,10 +20,12 @@ namespace NetDsl.Generator.Layers
         {
             var (layer, v, row, where) = (c.Layer, c.Input, c.Row, c.Where);
             var shape = v.Shape;
+            if (shape.Rank == Rank.Map && shape.ChannelsLast) return OnChannels(c);
             if (shape.Rank != Rank.Flat)
             {
                 c.Report(DiagnosticDescriptors.RankMismatch, layer.Location, where,
-                    $"Linear needs a flattened [N, F] input but receives {c.Fmt(shape)}; add [Flatten] (after global pooling) before it");
+                    $"Linear needs a flattened [N, F] input but receives {c.Fmt(shape)}; add [Flatten] (after global pooling) before it, " +
+                    "or [Permute(0, 2, 3, 1)] to apply it to the channels of every pixel (torchvision's ConvNeXt block)");
                 return null;
             }
             if (!c.TryEval("outFeatures", layer.Out, out var outFeatures)) return null;
@@ -50,6 +52,27 @@ namespace NetDsl.Generator.Layers
             result.Shape = TensorShape.Flat(outFeatures);
             result.Global = true;
             result.FlatFromSpatial = false;
+            c.Record(shape, result.Shape);
+            return result;
+        }
+
+        /// <summary>Linear on the last dimension of a channels-last map: the channels of every pixel (weight (out, C)).</summary>
+        private static LayerValue? OnChannels(LayerInference c)
+        {
+            var (layer, v, row, where) = (c.Layer, c.Input, c.Row, c.Where);
+            var shape = v.Shape;
+            if (!c.TryEval("outFeatures", layer.Out, out var outFeatures)) return null;
+            if (!c.Check(outFeatures >= 1, "outFeatures", $"Linear out-features must be positive, got {outFeatures}")) return null;
+            if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != shape.Channels)
+            {
+                c.Report(DiagnosticDescriptors.LinearInFeatures, layer.LocationOf("In"), where, expected, shape.Channels, c.Fmt(shape));
+                return null;
+            }
+            row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ") per pixel";
+            row.Params = shape.Channels * outFeatures + (layer.Bias ? outFeatures : 0);
+            row.Macs = c.MacsOver(shape.Channels * outFeatures, shape.Height, shape.Width);
+            var result = v;
+            result.Shape = new TensorShape(outFeatures, shape.Height, shape.Width).InLayout(true);
             c.Record(shape, result.Shape);
             return result;
         }

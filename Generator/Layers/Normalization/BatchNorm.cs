@@ -23,6 +23,12 @@ namespace NetDsl.Generator.Layers
         {
             var (layer, v, row, where) = (c.Layer, c.Input, c.Row, c.Where);
             var shape = v.Shape;
+            if (shape.ChannelsLast)
+            {
+                c.Report(DiagnosticDescriptors.NormalizedDimension, layer.Location, where,
+                    $"BatchNorm normalises dimension 1 of an NCHW map, but the channels-last {c.Fmt(shape)} has its height there; use [LayerNorm] on a channels-last map, or permute back first ([Permute(0, 3, 1, 2)])");
+                return null;
+            }
             if (!shape.IsOctave && shape.Rank == Rank.Flat && shape.Channels < 0)
             {
                 c.Report(DiagnosticDescriptors.SymbolicFlatten, layer.Location, where, "C*H*W");
