@@ -21,7 +21,7 @@ namespace NetDsl
         /// <item>the device: the device of the module's parameters;</item>
         /// <item>the memory layout: a non-contiguous input (channels-last, <c>x.permute(0, 3, 1, 2)</c> of an NHWC tensor, a
         /// strided view) is returned as a contiguous NCHW copy (LibTorch's strided 1x1 convolutions have crashed the process
-        /// on channels-last inputs). A contiguous input is returned as it is: nothing is allocated or copied.</item>
+        /// on channels-last inputs). A contiguous input is returned as it is: no tensor is allocated or copied.</item>
         /// </list>
         /// </summary>
         /// <exception cref="ArgumentNullException">The input is null.</exception>
