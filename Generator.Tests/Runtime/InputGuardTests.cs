@@ -192,6 +192,18 @@ public class InputGuardTests
         AssertMentions(ex, "ResNet50", "[1, 224, 224, 3]", "it needs 3 channels", "input.permute(0, 3, 1, 2)");
     }
 
+    [Fact]
+    public void A_null_or_disposed_input_is_a_clear_exception()
+    {
+        using var net = new DeeperCnnMaxPool();
+        var ex = Assert.Throws<ArgumentNullException>(() => net.call(null!));
+        Assert.Contains("DeeperCnnMaxPool: the input tensor is null", ex.Message);
+        var x = torch.randn(2, 1, 128, 128);
+        x.Dispose();
+        var disposed = Assert.Throws<ObjectDisposedException>(() => net.call(x));
+        Assert.Contains("DeeperCnnMaxPool: the input tensor has been disposed", disposed.Message);
+    }
+
     /// <summary>The guard as a generated network calls it, for a symbolic [N, channels, H, W] input.</summary>
     private static Tensor Check(nn.Module module, Tensor x, long channels) =>
         InputGuard.Check(module, x, "Guarded", $"[N, {channels}, H, W]", channels, height: 0, width: 0,

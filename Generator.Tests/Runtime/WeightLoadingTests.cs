@@ -327,6 +327,38 @@ public sealed class WeightLoadingTests : IDisposable
         Assert.Contains("torch.save", ex.Message);
     }
 
+    [Theory]
+    [InlineData("", "it ends inside the number of entries")]
+    [InlineData("hello, world", "it announces 104 entries")]
+    public void A_file_of_something_else_is_an_invalid_data_error(string content, string why)
+    {
+        string path = Path.Combine(_directory, "other.bin");
+        File.WriteAllText(path, content);
+        using var net = new DeeperCnnMaxPool();
+        var before = Snapshot(net);
+        var ex = Assert.Throws<InvalidDataException>(() => net.LoadWeights(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains(why, ex.Message);
+        AssertUnchanged(before, net);
+    }
+
+    [Fact]
+    public void An_entry_with_an_unknown_dtype_code_is_named()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write((byte)1);      // one entry
+            writer.Write("conv.weight");
+            writer.Write((byte)42);     // no such dtype
+            writer.Write((byte)1);      // one dimension
+            writer.Write((byte)3);      // of size 3
+        }
+        stream.Position = 0;
+        var ex = Assert.Throws<InvalidDataException>(() => WeightsFile.Read(stream, "handmade"));
+        Assert.Contains("handmade: cannot read the weights: entry 'conv.weight' has dtype code 42", ex.Message);
+    }
+
     [Fact]
     public void A_missing_file_is_a_file_not_found_error()
     {

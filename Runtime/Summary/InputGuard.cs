@@ -25,6 +25,7 @@ namespace NetDsl
         /// </list>
         /// </summary>
         /// <exception cref="ArgumentNullException">The input is null.</exception>
+        /// <exception cref="ObjectDisposedException">The input has been disposed.</exception>
         /// <exception cref="ArgumentException">The shape, the dtype or the device does not fit; the message names the network,
         /// the expected and the actual value.</exception>
         public static torch.Tensor Check(torch.nn.Module module, torch.Tensor input, string network, string expected, long channels, long height, long width,
@@ -44,6 +45,7 @@ namespace NetDsl
             long heightMultiple, long minHeight, long widthMultiple, long minWidth)
         {
             if (input is null) throw new ArgumentNullException(nameof(input), $"{network}: the input tensor is null");
+            if (input.IsInvalid) throw new ObjectDisposedException(nameof(input), $"{network}: the input tensor has been disposed");
             // Sizes one by one: nothing is allocated unless the input is wrong.
             long rank = input.Dimensions;
             if (rank != 4)
