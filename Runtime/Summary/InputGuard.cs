@@ -33,7 +33,7 @@ namespace NetDsl
         {
             if (module is null) throw new ArgumentNullException(nameof(module));
             CheckShape(input, network, expected, channels, height, width, heightMultiple, minHeight, widthMultiple, minWidth);
-            CheckDType(module, input, network);
+            CheckDTypeAndDevice(module, input, network);
             return input.is_contiguous() ? input : input.contiguous();
         }
 
@@ -65,7 +65,7 @@ namespace NetDsl
             CheckAxis(input, input.size(3), width, widthMultiple, minWidth, "width", network, expected);
         }
 
-        private static void CheckDType(torch.nn.Module module, torch.Tensor input, string network)
+        private static void CheckDTypeAndDevice(torch.nn.Module module, torch.Tensor input, string network)
         {
             var dtype = input.dtype;
             var reference = ReferenceTensor(module);
