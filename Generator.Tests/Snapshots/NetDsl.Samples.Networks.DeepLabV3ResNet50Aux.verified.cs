@@ -58,8 +58,8 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the main path (the stages up to upsample) and returns output "out"; <see cref="forward_all"/> also runs the side heads.</summary>
         public override Tensor forward(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _backbone.call(x); // backbone: [N, 2048, 28, 28]
             x = _classifier.call(x); // classifier: [N, 21, 28, 28]
@@ -92,8 +92,8 @@ namespace NetDsl.Samples.Networks
         /// </summary>
         public Outputs forward_all(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var taps = new global::NetDsl.Taps(scope, "backbone.layer3");
             var x = input;
             x = taps.Run("backbone", _backbone, x); // backbone: [N, 2048, 28, 28]; keeps backbone.layer3 [N, 1024, 28, 28]
@@ -125,12 +125,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { backbone, classifier, upsample, aux_classifier, aux_upsample };
 
-        /// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>
-        private static void CheckInput(Tensor input)
-        {
-            global::NetDsl.InputGuard.Check(input, "DeepLabV3ResNet50Aux", "[N, 3, 224, 224]", channels: 3, height: 224, width: 224,
+        /// <summary>
+        /// Checks the input before any native call: the shape [N, 3, 224, 224] (N at least 1), a floating dtype equal to the
+        /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input
+        /// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.
+        /// </summary>
+        private Tensor CheckInput(Tensor input) =>
+            global::NetDsl.InputGuard.Check(this, input, "DeepLabV3ResNet50Aux", "[N, 3, 224, 224]", channels: 3, height: 224, width: 224,
                 heightMultiple: 1, minHeight: 1, widthMultiple: 1, minWidth: 1);
-        }
 
         /// <summary>
         /// What the compiler inferred, per module: output shape, parameters, multiply-adds, receptive field.

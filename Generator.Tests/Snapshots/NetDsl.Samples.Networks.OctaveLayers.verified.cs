@@ -93,8 +93,8 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             var o = _split.call(x); // split: ([N, 24, H, W], [N, 8, H/2, W/2])
             o = _bn.call(o); // bn: ([N, 24, H, W], [N, 8, H/2, W/2])
@@ -132,12 +132,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { split, bn, relu, conv, residual, dropout, down, merge, pool, flatten, fc };
 
-        /// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>
-        private static void CheckInput(Tensor input)
-        {
-            global::NetDsl.InputGuard.Check(input, "OctaveLayers", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
+        /// <summary>
+        /// Checks the input before any native call: the shape [N, 3, H, W] (N at least 1), a floating dtype equal to the
+        /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input
+        /// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.
+        /// </summary>
+        private Tensor CheckInput(Tensor input) =>
+            global::NetDsl.InputGuard.Check(this, input, "OctaveLayers", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
                 heightMultiple: 4, minHeight: 4, widthMultiple: 4, minWidth: 4);
-        }
 
         /// <summary>
         /// What the compiler inferred, per module: output shape, parameters, multiply-adds, receptive field.

@@ -110,8 +110,8 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 64, 112, 112]
             x = _bn1.call(x); // bn1: [N, 64, 112, 112]
@@ -149,12 +149,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { conv1, bn1, relu, maxpool, layer1, layer2, layer3, layer4, avgpool, flatten, fc };
 
-        /// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>
-        private static void CheckInput(Tensor input)
-        {
-            global::NetDsl.InputGuard.Check(input, "ResNet50", "[N, 3, 224, 224]", channels: 3, height: 224, width: 224,
+        /// <summary>
+        /// Checks the input before any native call: the shape [N, 3, 224, 224] (N at least 1), a floating dtype equal to the
+        /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input
+        /// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.
+        /// </summary>
+        private Tensor CheckInput(Tensor input) =>
+            global::NetDsl.InputGuard.Check(this, input, "ResNet50", "[N, 3, 224, 224]", channels: 3, height: 224, width: 224,
                 heightMultiple: 1, minHeight: 1, widthMultiple: 1, minWidth: 1);
-        }
 
         /// <summary>
         /// What the compiler inferred, per module: output shape, parameters, multiply-adds, receptive field.

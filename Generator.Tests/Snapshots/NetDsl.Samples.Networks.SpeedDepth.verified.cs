@@ -475,8 +475,8 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 32, 96, 128]
             x = _conv1_bn.call(x); // conv1_bn: [N, 32, 96, 128]
@@ -646,12 +646,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { conv1, conv1_bn, conv1_relu, conv_dw_1, conv_dw_1_bn, conv_dw_1_relu, conv_pw_1, conv_pw_1_bn, conv_pw_1_relu, conv_dw_2, conv_dw_2_bn, conv_dw_2_relu, conv_pw_2, conv_pw_2_bn, conv_pw_2_relu, conv_dw_3, conv_dw_3_bn, conv_dw_3_relu, conv_pw_3, conv_pw_3_bn, conv_pw_3_relu, conv_dw_4, conv_dw_4_bn, conv_dw_4_relu, conv_pw_4, conv_pw_4_bn, conv_pw_4_relu, conv_dw_5, conv_dw_5_bn, conv_dw_5_relu, conv_pw_5, conv_pw_5_bn, conv_pw_5_relu, conv_dw_6, conv_dw_6_bn, conv_dw_6_relu, conv_pw_6, conv_pw_6_bn, conv_pw_6_relu, conv_dw_7, conv_dw_7_bn, conv_dw_7_relu, conv_pw_7, conv_pw_7_bn, conv_pw_7_relu, dspp, conv_dw_12, conv_dw_12_bn, conv_dw_12_relu, conv_pw_12, conv_pw_12_bn, conv_pw_12_relu, conv_dw_13, conv_dw_13_bn, conv_dw_13_relu, conv_pw_13, conv_pw_13_bn, conv_pw_13_relu, conv_Init_decoder, up1_upconv, up1_concat, up1_concat_relu, up1_sep_conv, up1_sep_conv_relu, up2, up2_upconv_final, up2_concat, up2_concat_relu, up2_sep_conv, up2_sep_conv_relu, up3, up3_upconv_final, up3_concat, up3_concat_relu, up3_sep_conv, up3_sep_conv_relu, convDepthF };
 
-        /// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>
-        private static void CheckInput(Tensor input)
-        {
-            global::NetDsl.InputGuard.Check(input, "SpeedDepth", "[N, 3, 192, 256]", channels: 3, height: 192, width: 256,
+        /// <summary>
+        /// Checks the input before any native call: the shape [N, 3, 192, 256] (N at least 1), a floating dtype equal to the
+        /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input
+        /// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.
+        /// </summary>
+        private Tensor CheckInput(Tensor input) =>
+            global::NetDsl.InputGuard.Check(this, input, "SpeedDepth", "[N, 3, 192, 256]", channels: 3, height: 192, width: 256,
                 heightMultiple: 1, minHeight: 1, widthMultiple: 1, minWidth: 1);
-        }
 
         /// <summary>
         /// What the compiler inferred, per module: output shape, parameters, multiply-adds, receptive field.

@@ -75,8 +75,8 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            CheckInput(input);
             using var scope = NewDisposeScope();
+            input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _features1.call(x); // features1: [N, 64, H/2, W/2]
             x = _features2.call(x); // features2: [N, 128, H/4, W/4]
@@ -104,12 +104,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { features1, features2, features3, spp, fc1, fc2 };
 
-        /// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>
-        private static void CheckInput(Tensor input)
-        {
-            global::NetDsl.InputGuard.Check(input, "SppNet", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
+        /// <summary>
+        /// Checks the input before any native call: the shape [N, 3, H, W] (N at least 1), a floating dtype equal to the
+        /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input
+        /// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.
+        /// </summary>
+        private Tensor CheckInput(Tensor input) =>
+            global::NetDsl.InputGuard.Check(this, input, "SppNet", "[N, 3, H, W]", channels: 3, height: 0, width: 0,
                 heightMultiple: 1, minHeight: 16, widthMultiple: 1, minWidth: 16);
-        }
 
         /// <summary>
         /// What the compiler inferred, per module: output shape, parameters, multiply-adds, receptive field.

@@ -133,8 +133,8 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("/// </summary>");
             _w.WriteLine("public Outputs forward_all(Tensor input)");
             _w.OpenBrace();
-            _w.WriteLine("CheckInput(input);");
             _w.WriteLine("using var scope = NewDisposeScope();");
+            _w.WriteLine(CheckInputLine);
             if (taps.Count > 0)
                 _w.WriteLine($"var taps = new global::NetDsl.Taps(scope, {string.Join(", ", taps.Select(Literal))});");
             _w.WriteLine("var x = input;");

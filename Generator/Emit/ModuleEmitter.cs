@@ -457,8 +457,8 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine($"/// <summary>{ForwardSummary()}</summary>");
             _w.WriteLine($"public override {value} forward({value} input)");
             _w.OpenBrace();
-            if (IsNetwork) _w.WriteLine("CheckInput(input);");
             _w.WriteLine("using var scope = NewDisposeScope();");
+            if (IsNetwork) _w.WriteLine(CheckInputLine);
             _w.WriteLine("var x = input;");
             // The running value: x, of the module's own type. A network whose stages work on octave pairs keeps those in o
             // (OctaveTensor) and returns to x where a plain stage follows; an octave block calls a plain stage on x.ToTensor().
@@ -669,18 +669,25 @@ namespace NetDsl.Generator.Emit
             }
         }
 
+        /// <summary>The first statement of a network's forward and forward_all (after the dispose scope, which owns a copy).</summary>
+        internal const string CheckInputLine = "input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)";
+
         private void WriteGuard()
         {
             var spec = _declaration.Spec;
             var r = _inference!;
-            _w.WriteLine("/// <summary>Checks the input against the shape the network was compiled for, before any native call.</summary>");
-            _w.WriteLine("private static void CheckInput(Tensor input)");
-            _w.OpenBrace();
+            _w.WriteLine("/// <summary>");
+            _w.WriteLine($"/// Checks the input before any native call: the shape {Shape(r.Input)} (N at least 1), a floating dtype equal to the");
+            _w.WriteLine("/// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input");
+            _w.WriteLine("/// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.");
+            _w.WriteLine("/// </summary>");
+            _w.WriteLine("private Tensor CheckInput(Tensor input) =>");
+            _w.Indentation++;
             string h = spec.Height > 0 ? spec.Height.ToString(CultureInfo.InvariantCulture) : "0";
             string w = spec.Width > 0 ? spec.Width.ToString(CultureInfo.InvariantCulture) : "0";
-            _w.WriteLine($"global::NetDsl.InputGuard.Check(input, \"{spec.ClassName}\", {Literal(Shape(r.Input))}, channels: {spec.InChannels}, height: {h}, width: {w},");
+            _w.WriteLine($"global::NetDsl.InputGuard.Check(this, input, \"{spec.ClassName}\", {Literal(Shape(r.Input))}, channels: {spec.InChannels}, height: {h}, width: {w},");
             _w.WriteLine($"    heightMultiple: {r.HeightMultiple}, minHeight: {r.MinHeight}, widthMultiple: {r.WidthMultiple}, minWidth: {r.MinWidth});");
-            _w.CloseBrace();
+            _w.Indentation--;
         }
 
         private string Shape(TensorShape shape) => _inference!.Format(shape);

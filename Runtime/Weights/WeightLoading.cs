@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using TorchSharp;
+
+namespace NetDsl
+{
+    /// <summary>What a successful load copied.</summary>
+    public sealed class WeightLoadSummary
+    {
+        internal WeightLoadSummary(WeightReport report, int parameters, int buffers, long elements, string? source)
+        {
+            Report = report;
+            Parameters = parameters;
+            Buffers = buffers;
+            Elements = elements;
+            Source = source;
+        }
+
+        /// <summary>The comparison the load was made from (in a non-strict load, its missing and unexpected keys).</summary>
+        public WeightReport Report { get; }
+
+        /// <summary>Tensors copied: every matched key.</summary>
+        public int Loaded => Report.Matched.Count;
+
+        /// <summary>Of those, parameters.</summary>
+        public int Parameters { get; }
+
+        /// <summary>Of those, buffers (running_mean, running_var, num_batches_tracked, ...).</summary>
+        public int Buffers { get; }
+
+        /// <summary>Values copied, all tensors together.</summary>
+        public long Elements { get; }
+
+        /// <summary>Keys whose values were converted to the module's dtype.</summary>
+        public IReadOnlyList<WeightConversion> Conversions => Report.Conversions;
+
+        /// <summary>Keys of the module the weights lack, left as they were (a non-strict load only).</summary>
+        public IReadOnlyList<string> Missing => Report.Missing.ToList();
+
+        /// <summary>Keys of the weights the module lacks, ignored (a non-strict load only).</summary>
+        public IReadOnlyList<string> Unexpected => Report.Unexpected.ToList();
+
+        /// <summary>The file the weights came from, if any.</summary>
+        public string? Source { get; }
+
+        public override string ToString()
+        {
+            string from = Source is null ? "" : " from " + Source;
+            string text = $"{Report.Module}: loaded {Loaded} tensors{from} ({Parameters} parameters, {Buffers} buffers; " +
+                          $"{Elements.ToString("N0", CultureInfo.InvariantCulture)} values)";
+            if (Conversions.Count > 0)
+                text += "; converted " + string.Join(", ", Conversions.GroupBy(c => (c.From, c.To))
+                    .Select(g => $"{g.Count()} from {TorchNames.DType(g.Key.From)} to {TorchNames.DType(g.Key.To)}"));
+            var missing = Missing;
+            if (missing.Count > 0) text += $"; {missing.Count} missing left as they were ({Few(missing)})";
+            var unexpected = Unexpected;
+            if (unexpected.Count > 0) text += $"; {unexpected.Count} unexpected ignored ({Few(unexpected)})";
+            return text;
+        }
+
+        private static string Few(IReadOnlyList<string> keys) =>
+            string.Join(", ", keys.Take(5).Select(k => "'" + k + "'")) + (keys.Count > 5 ? ", ..." : "");
+    }
+
+    /// <summary>
+    /// Loads weights into any TorchSharp module, every generated network included, comparing first: every missing key,
+    /// every unexpected key and every shape or dtype mismatch is reported together in a <see cref="WeightLoadException"/>,
+    /// thrown before any weight is changed (nothing is ever half-loaded). Values are converted to the module's dtype and
+    /// device; parameters and persistent buffers (running_mean, num_batches_tracked) are keys alike.
+    /// </summary>
+    public static class WeightLoading
+    {
+        /// <summary>
+        /// Copies <paramref name="weights"/> into the module's parameters and buffers.
+        /// </summary>
+        /// <param name="module">The module (a generated network, a block, any TorchSharp module).</param>
+        /// <param name="weights">Key to tensor, e.g. another module's state_dict() or <see cref="WeightsFile.Read(string)"/>.</param>
+        /// <param name="strict">True (the default): the keys must be exactly the module's. False: missing keys are left as
+        /// they are and unexpected keys are ignored (both listed in the summary); shape and dtype mismatches still fail.</param>
+        /// <returns>What was loaded.</returns>
+        /// <exception cref="WeightLoadException">The weights do not fit; the module is unchanged.</exception>
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights, bool strict = true) =>
+            Load(module, weights, strict, source: null);
+
+        /// <summary>
+        /// Reads a file written by TorchSharp's <c>module.save(path)</c> (every entry, before anything is compared), then
+        /// loads it as <see cref="LoadWeights(torch.nn.Module, IEnumerable{KeyValuePair{string, torch.Tensor}}, bool)"/> does.
+        /// </summary>
+        /// <exception cref="FileNotFoundException">There is no such file.</exception>
+        /// <exception cref="InvalidDataException">The file is not in that format or ends early; the module is unchanged.</exception>
+        /// <exception cref="WeightLoadException">The weights do not fit; the module is unchanged.</exception>
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, string path, bool strict = true)
+        {
+            if (module is null) throw new ArgumentNullException(nameof(module));
+            var weights = WeightsFile.Read(path);
+            try { return Load(module, weights, strict, path); }
+            finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+        }
+
+        /// <summary>Reads a <c>module.save</c> record from a stream (left open), then loads it.</summary>
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, Stream stream, bool strict = true)
+        {
+            if (module is null) throw new ArgumentNullException(nameof(module));
+            var weights = WeightsFile.Read(stream);
+            try { return Load(module, weights, strict, "the weights stream"); }
+            finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+        }
+
+        /// <summary>Compares the module's state_dict with the weights without loading anything.</summary>
+        public static WeightReport CompareWeights(this torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights) =>
+            WeightComparison.Compare(module, weights);
+
+        private static WeightLoadSummary Load(torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights, bool strict, string? source)
+        {
+            if (module is null) throw new ArgumentNullException(nameof(module));
+            if (weights is null) throw new ArgumentNullException(nameof(weights));
+            var given = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
+            foreach (var entry in weights)
+            {
+                if (entry.Value is null) throw new ArgumentException($"the weights' entry '{entry.Key}' is null", nameof(weights));
+                if (!given.TryAdd(entry.Key, entry.Value)) throw new ArgumentException($"the weights list the key '{entry.Key}' twice", nameof(weights));
+            }
+            var empty = given.Where(kv => kv.Value.device_type == DeviceType.META).Select(kv => "'" + kv.Key + "'").ToList();
+            if (empty.Count > 0)
+                throw new ArgumentException($"the weights' entries {string.Join(", ", empty.Take(5))}{(empty.Count > 5 ? ", ..." : "")} are on the meta device, " +
+                    "which holds shapes but no values: nothing to load", nameof(weights));
+            var targets = module.state_dict();
+            var report = WeightComparison.Compare(WeightComparison.Signatures(targets), WeightComparison.Signatures(given), WeightComparison.ModuleName(module));
+            if (!report.Allows(strict)) throw new WeightLoadException(report, strict, source);
+
+            // Convert every source first (the step that can fail: memory, devices), then copy: nothing is half-loaded.
+            var staged = new List<(torch.Tensor Target, torch.Tensor Value, bool Owned)>(report.Matched.Count);
+            try
+            {
+                using (torch.no_grad())
+                {
+                    foreach (var key in report.Matched)
+                    {
+                        var target = targets[key];
+                        var value = given[key];
+                        bool same = value.dtype == target.dtype && value.device_type == target.device_type && value.device_index == target.device_index;
+                        staged.Add((target, same ? value : value.to(target.dtype, target.device), !same));
+                    }
+                    foreach (var (target, value, _) in staged) target.copy_(value);
+                }
+            }
+            finally
+            {
+                foreach (var (_, value, owned) in staged)
+                    if (owned) value.Dispose();
+            }
+
+            var parameterKeys = new HashSet<string>(module.named_parameters().Select(p => p.name), StringComparer.Ordinal);
+            int parameters = report.Matched.Count(parameterKeys.Contains);
+            long elements = report.Matched.Sum(k => targets[k].numel());
+            return new WeightLoadSummary(report, parameters, report.Matched.Count - parameters, elements, source);
+        }
+    }
+}
