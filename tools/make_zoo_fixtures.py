@@ -7,20 +7,28 @@ logits on the same weights.
                           key <TAB> shape <TAB> param|buffer after a '#' header with the versions and total_params, for
                           convnext_tiny/small/base, efficientnet_b0, densenet121/169/201, mobilenet_v2,
                           googlenet(aux_logits=False, init_weights=False), resnet18/34/50/101/152, resnet50(num_classes=10)
-  <name>.json             output fixtures for convnext_tiny, efficientnet_b0, densenet121, mobilenet_v2, googlenet,
-                          resnet18 and resnet50_10 (resnet50(num_classes=10)): the state_dict listing, the weights
-                          recipe by key, the input (by recipe), every logit (10 significant digits) with their sum,
-                          sum of squares, min, max and argmax, and the sum / sum of squares of the output of every
-                          module up to depth 2 ("checkpoints", to find where a port goes wrong), in float64, eval mode
+  <name>.json             output fixtures for convnext_tiny, efficientnet_b0, densenet121, mobilenet_v2, resnet18 and
+                          resnet50_10 (resnet50(num_classes=10)) on 1x3x64x64, googlenet on 1x3x96x96 (at 64 its
+                          inception5 maps are 2x2 and branch4's 3x3 max pool makes them constant), resnet50 on
+                          1x3x224x224 (for the existing 224x224 sample, run end to end by Generator.Tests/Zoo): the
+                          state_dict listing, the weights recipe by key, the input (by recipe), every logit
+                          (10 significant digits) with their sum, sum of squares, min, max and argmax, the classifier's
+                          input ("features", the pooled vector), and the sum / sum of squares of the output of every
+                          module up to depth 2 ("checkpoints", in call order, to find where a port goes wrong);
+                          float64, eval mode; the norm layers' eps ("norms")
 
 Weights follow tools/make_pyramid_fixtures.py (its helpers are imported): every trainable parameter and every BatchNorm
 running statistic is value[i] = offset + amp * sin(freq * (i + 1) + phase) by state_dict key (i = row-major flat index,
 float64), each key's (amp, freq, phase, offset) written in the file; num_batches_tracked and fixed (requires_grad=False)
 parameters keep their values. The amplitudes are make_pyramid_fixtures.recipe_for's (conv / linear 1.7/sqrt(fan_in),
-norm weights 1 +- 0.3, biases +- 0.2, running_mean +- 0.3, running_var 1 +- 0.5) with the changes in `recipe_for`
-below for layer scales, SE / scale modules and the classifiers (chosen so the activations stay O(1) through the deep
-nets: the script checks the logits). Inputs are amp * sin(freq * (i + 1) + phase). Dropout and StochasticDepth are
-the identity in eval mode. Run:
+norm weights 1 +- 0.3, biases +- 0.2) with layer scales 0.5 +- 0.25 and WTConv's scales as in
+make_wavelet_module_fixtures.py (`recipe_for` below), and the BatchNorm statistics calibrated on the input
+(`calibrate`): with the plain recipe ResNet-50's activations grow about 3x a block. Such a sine is rank 2 in every
+reshaping (sin(a r + b c + p) = sin(a r + p) cos(b c) + cos(a r + p) sin(b c)), so the logits over the classes are two
+sinusoids (the weight's and the bias'): they check the classifier's input only through two projections, which is why the features are stored too.
+Inputs are amp * sin(freq * (i + 1) + phase). Dropout and StochasticDepth are the identity in eval mode. The script
+asserts that the logits' RMS is in [0.1, 100], that they differ across classes and that no checkpoint's RMS leaves
+(1e-3, 1e3). Run (names as arguments restrict the run to those fixtures):
     /usr/bin/python3 tools/make_zoo_fixtures.py            # the torchvision fixtures
     /usr/bin/python3 tools/wtconvnext_port.py              # the WTConvNeXt ones (same helpers)
 """
@@ -217,9 +225,9 @@ def norm_settings(model):
     return {k: sorted(v) for k, v in sorted(found.items())}
 
 
-def checkpoint_names(model):
-    """Modules up to depth 2 (their output is a tensor), in forward order when hooked."""
-    return [n for n, _ in model.named_modules() if n and n.count(".") <= 1]
+def checkpoint_names(model, depth=2):
+    """Modules whose names have at most `depth` components (layer1.0: 2); hooked, they report in call order."""
+    return [n for n, _ in model.named_modules() if n and n.count(".") < depth]
 
 
 def classifier_name(model):
@@ -227,13 +235,13 @@ def classifier_name(model):
     return [n for n, m in model.named_modules() if isinstance(m, nn.Linear)][-1]
 
 
-def run(model, x):
-    """Forward x, recording (name, shape, sum, sum of squares) of every module output up to depth 2, in call order,
+def run(model, x, depth=2):
+    """Forward x, recording (name, shape, sum, sum of squares) of every module output up to `depth`, in call order,
     and the input of the classifier (the pooled features: the logits are a rank-2 function of them, see main)."""
     records, handles, features = [], [], []
     modules = dict(model.named_modules())
     handles.append(modules[classifier_name(model)].register_forward_pre_hook(lambda _m, inp: features.append(inp[0])))
-    for name in checkpoint_names(model):
+    for name in checkpoint_names(model, depth):
         def hook(_m, _inp, out, name=name):
             if isinstance(out, torch.Tensor):
                 records.append({"module": name, "shape": list(out.shape), "sum": float(out.sum()),
@@ -249,7 +257,8 @@ def run(model, x):
     return y, records, features[0]
 
 
-def write_output(name, factory, builder, input_names, generator="tools/make_zoo_fixtures.py", versions=None, notes=None):
+def write_output(name, factory, builder, input_names, generator="tools/make_zoo_fixtures.py", versions=None, notes=None,
+                 depth=2):
     """Build (float32 for the listing and count, float64 for the run), fill by key, run in eval mode, write zoo/<name>.json."""
     torch.manual_seed(0)
     reference = factory()
@@ -260,7 +269,7 @@ def write_output(name, factory, builder, input_names, generator="tools/make_zoo_
     cases = []
     for input_name in input_names:
         x = P.make_input(input_name)
-        y, records, features = run(model, x)
+        y, records, features = run(model, x, depth)
         assert y.dim() == 2 and y.shape[0] == 1, (name, y.shape)
         spread = float(y.max() - y.min())
         rms = math.sqrt(float((y * y).mean()))
@@ -276,7 +285,7 @@ def write_output(name, factory, builder, input_names, generator="tools/make_zoo_
                       "sum": float(y.sum()), "sum_of_squares": float((y * y).sum()), "min": float(y.min()),
                       "max": float(y.max()), "argmax": int(y.argmax()),
                       "classifier": classifier_name(model), "features_shape": list(features.shape),
-                      "features": P.nums(features, DIGITS), "checkpoints": records})
+                      "features": P.nums(features, DIGITS), "checkpoint_depth": depth, "checkpoints": records})
         stage_rms = [math.sqrt(r["sum_of_squares"] / math.prod(r["shape"])) for r in records if "." not in r["module"]]
         print(f"  {name} on {input_name}: logits {list(y.shape)} in [{float(y.min()):.4g}, {float(y.max()):.4g}], "
               f"rms {rms:.4g}, argmax {int(y.argmax())}; top-level rms {', '.join('%.3g' % v for v in stage_rms)}")

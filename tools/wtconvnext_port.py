@@ -18,6 +18,19 @@ The module tree, and so the state_dict keys, are timm's:
     stages.N.blocks.M.gamma (C), .norm (LayerNorm, channels last), .mlp.fc1, .mlp.fc2 (Linear)
     head.norm (LayerNorm2d), head.fc (Linear)
 
+Before writing, the script checks the timm layers against an independent implementation: with plain 7x7 depthwise
+convs in place of WTConv2d (wtconvnext.py's `wtconv_class` hook) the port is ConvNeXt-T, and torchvision's
+convnext_tiny with its weights copied by the key map gives the same float64 logits (bit for bit, on Debian's 1.13);
+the parameter counts equal ConvNeXt's plus wavelets.md's per-block WTConv change for T, S and B, and T's is 30,595,624;
+every wt_filter / iwt_filter equals the official create_2d_wavelet_filter (db1).
+
+Fixtures, written with tools/make_zoo_fixtures.py's helpers (imported):
+    zoo/wtconvnext_{tiny,small,base}_state_dict.tsv   key, shape, param | fixed | buffer; the header has the trainable
+                                                      and fixed counts before total_params
+    zoo/wtconvnext_tiny.json                          the keyed recipe (fixed filters keep their Haar values), float64,
+                                                      eval mode, on 1x3x64x64 and 1x3x128x128 (see `notes` in the file),
+                                                      module sums to depth 5 (each block's conv_dw, norm, mlp)
+
 Run (writes the listings and the output fixture; prints the parameter counts):
     /usr/bin/python3 tools/wtconvnext_port.py
 """
@@ -157,13 +170,14 @@ class WTConvNeXtBlock(nn.Module):
     (Identity: in == out and stride 1 in every WTConvNeXt)."""
 
     def __init__(self, in_chs, out_chs=None, kernel_size=5, stride=1, mlp_ratio=4, conv_bias=True,
-                 ls_init_value=1e-6, norm_layer=LayerNorm, drop_path=0., wt_levels=0):
+                 ls_init_value=1e-6, norm_layer=LayerNorm, drop_path=0., wt_levels=0, wtconv_class=None):
         super().__init__()
         out_chs = out_chs or in_chs
         assert in_chs == out_chs and stride == 1  # the Downsample shortcut is never built in these networks
         self.use_conv_mlp = False
-        self.conv_dw = WTConv2d(in_chs, out_chs, kernel_size=kernel_size, stride=stride, bias=conv_bias,
-                                wt_levels=wt_levels)
+        conv_class = wtconv_class if wtconv_class is not None else WTConv2d
+        self.conv_dw = conv_class(in_chs, out_chs, kernel_size=kernel_size, stride=stride, bias=conv_bias,
+                                  wt_levels=wt_levels)
         self.norm = norm_layer(out_chs)
         self.mlp = Mlp(out_chs, int(mlp_ratio * out_chs), act_layer=GELU)
         self.gamma = nn.Parameter(ls_init_value * torch.ones(out_chs)) if ls_init_value is not None else None
@@ -187,7 +201,7 @@ class WTConvNeXtStage(nn.Module):
     stride > 1, else Identity; then `depth` blocks."""
 
     def __init__(self, in_chs, out_chs, kernel_size=5, stride=2, depth=2, drop_path_rates=None, ls_init_value=1.0,
-                 conv_bias=True, norm_layer=LayerNorm2d, norm_layer_cl=LayerNorm, wt_levels=0):
+                 conv_bias=True, norm_layer=LayerNorm2d, norm_layer_cl=LayerNorm, wt_levels=0, wtconv_class=None):
         super().__init__()
         if in_chs != out_chs or stride > 1:
             self.downsample = nn.Sequential(
@@ -202,7 +216,7 @@ class WTConvNeXtStage(nn.Module):
         for i in range(depth):
             blocks.append(WTConvNeXtBlock(in_chs, out_chs, kernel_size=kernel_size, drop_path=drop_path_rates[i],
                                           ls_init_value=ls_init_value, conv_bias=conv_bias, norm_layer=norm_layer_cl,
-                                          wt_levels=wt_levels))
+                                          wt_levels=wt_levels, wtconv_class=wtconv_class))
             in_chs = out_chs
         self.blocks = nn.Sequential(*blocks)
 
@@ -216,7 +230,7 @@ class WTConvNeXt(nn.Module):
 
     def __init__(self, in_chans=3, num_classes=1000, depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_sizes=5,
                  ls_init_value=1e-6, patch_size=4, head_init_scale=1., conv_bias=True, drop_rate=0.,
-                 drop_path_rate=0., wt_levels=(5, 4, 3, 2)):
+                 drop_path_rate=0., wt_levels=(5, 4, 3, 2), wtconv_class=None):
         super().__init__()
         kernel_sizes = (kernel_sizes,) * 4 if isinstance(kernel_sizes, int) else tuple(kernel_sizes)
         norm_layer, norm_layer_cl = LayerNorm2d, LayerNorm
@@ -236,7 +250,7 @@ class WTConvNeXt(nn.Module):
             stages.append(WTConvNeXtStage(prev_chs, dims[i], kernel_size=kernel_sizes[i], stride=stride,
                                           depth=depths[i], drop_path_rates=dp_rates[i], ls_init_value=ls_init_value,
                                           conv_bias=conv_bias, norm_layer=norm_layer, norm_layer_cl=norm_layer_cl,
-                                          wt_levels=wt_levels[i]))
+                                          wt_levels=wt_levels[i], wtconv_class=wtconv_class))
             prev_chs = dims[i]
         self.stages = nn.Sequential(*stages)
         self.num_features = self.head_hidden_size = prev_chs
@@ -296,6 +310,61 @@ def official_filters(wave, channels):
     return dec[:, None].repeat(channels, 1, 1, 1), rec[:, None].repeat(channels, 1, 1, 1)
 
 
+# --------------------------------------------------------------------------------------------- checks
+
+
+class DepthwiseConv(nn.Conv2d):
+    """A `wtconv_class` (wtconvnext.py's hook for other WTConv backends) that is ConvNeXt's plain depthwise conv:
+    with it and kernel 7 the port is timm's ConvNeXt, which check_against_torchvision compares with torchvision's."""
+
+    def __init__(self, in_chs, out_chs, kernel_size, stride, bias, wt_levels):
+        super().__init__(in_chs, out_chs, kernel_size, stride=stride, padding=kernel_size // 2, groups=in_chs, bias=bias)
+
+
+def torchvision_to_timm(key):
+    """torchvision convnext key -> timm key: features.0.* = stem.*, features.2i.* = stages.i.downsample.*,
+    features.2i+1.j.block.{0,2,3,5} = stages.i.blocks.j.{conv_dw, norm, mlp.fc1, mlp.fc2}, layer_scale = gamma,
+    classifier.{0,2} = head.{norm, fc}."""
+    parts = key.split(".")
+    if parts[0] == "classifier":
+        return ".".join(["head", {"0": "norm", "2": "fc"}[parts[1]]] + parts[2:])
+    index = int(parts[1])
+    if index == 0:
+        return ".".join(["stem"] + parts[2:])
+    if index % 2 == 0:
+        return ".".join(["stages", str(index // 2), "downsample"] + parts[2:])
+    stage, block = (index - 1) // 2, parts[2]
+    if parts[3] == "layer_scale":
+        return f"stages.{stage}.blocks.{block}.gamma"
+    inner = {"0": "conv_dw", "2": "norm", "3": "mlp.fc1", "5": "mlp.fc2"}[parts[4]]
+    return ".".join(["stages", str(stage), "blocks", block, inner] + parts[5:])
+
+
+def check_against_torchvision(make_input):
+    """The timm layers as written here against an independent implementation: the port with plain 7x7 depthwise convs
+    is ConvNeXt-T; torchvision's convnext_tiny, weights copied by the key map (layer_scale (C, 1, 1) -> gamma (C)),
+    gives the same logits in float64. Returns the largest difference."""
+    import torchvision
+    import make_zoo_fixtures as Z
+    reference = torchvision.models.convnext_tiny().double()
+    Z.fill(reference)
+    reference.eval()
+    port = WTConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), kernel_sizes=7, wtconv_class=DepthwiseConv).double()
+    port.eval()
+    source = reference.state_dict()
+    target = port.state_dict()
+    assert sum(p.numel() for p in port.parameters()) == sum(p.numel() for p in reference.parameters())
+    mapped = {torchvision_to_timm(k): v for k, v in source.items()}
+    assert sorted(mapped) == sorted(target), sorted(set(mapped) ^ set(target))
+    port.load_state_dict({k: v.reshape(target[k].shape) for k, v in mapped.items()})
+    x = make_input("n1c3h64w64")
+    with torch.no_grad():
+        expected = reference(x)
+        diff = float((port(x) - expected).abs().max())
+    assert diff < 1e-10 and float(expected.abs().mean()) > 0.1, (diff, float(expected.abs().mean()))
+    return diff
+
+
 # --------------------------------------------------------------------------------------------- fixtures
 
 
@@ -311,6 +380,8 @@ def main():
 
     torch.set_default_dtype(torch.float32)
     torch.manual_seed(0)
+    diff = check_against_torchvision(Z.P.make_input)
+    print(f"port with plain 7x7 depthwise convs = torchvision convnext_tiny (float64, max |diff| {diff:.1e})")
     anchors = {"tiny": ("convnext_tiny", (3, 3, 9, 3), (96, 192, 384, 768)),
                "small": ("convnext_small", (3, 3, 27, 3), (96, 192, 384, 768)),
                "base": ("convnext_base", (3, 3, 27, 3), (128, 256, 512, 1024))}
@@ -336,7 +407,9 @@ def main():
                    notes="WTConv level cascade at 64x64: stage 0 (16x16, 5 levels) halves to 1x1 at its fourth level "
                          "and its fifth level pads that 1x1 map to 2x2 (the odd-size pad and crop); at 128x128 every "
                          "level of every stage sees an even size of 2 or more. wt_filter / iwt_filter are not in "
-                         "'weights': they keep their Haar values (fixed, requires_grad=False)")
+                         "'weights': they keep their Haar values (fixed, requires_grad=False). Checkpoints to depth 5 (name components): "
+                         "every block's conv_dw (the WTConv2d), norm and mlp",
+                   depth=5)
 
 
 if __name__ == "__main__":
