@@ -9,7 +9,7 @@ NormMlpClassifierHead (global_pool, norm, flatten, pre_logits, drop, fc), `adapt
 SelectAdaptivePool2d('avg'), `create_conv2d.py` / `padding.py` (an int padding is passed through)). The WTConv2d is
 the official `wtconv/wtconv2d.py` with `wtconv/util/wavelet.py`, already written out in
 tools/make_wavelet_module_fixtures.py and imported from there (checked there against pywt and here against the
-official filter formula).
+official filter formula; its filters take the default dtype, float32 while the port is built, the official torch.float).
 
 The module tree, and so the state_dict keys, are timm's:
     stem.0 (Conv2d 4x4 s4), stem.1 (LayerNorm2d)
@@ -36,7 +36,6 @@ Run (writes the listings and the output fixture; prints the parameter counts):
 """
 import os
 import sys
-from functools import partial
 
 import pywt
 import torch
