@@ -29,7 +29,12 @@ public partial class DiagnosticTests
 
     private static readonly string[] Net = { "Net.g.cs" };
 
-    public static readonly IReadOnlyDictionary<string, Case> Cases = new Dictionary<string, Case>
+    /// <summary>Every case: the ones below and those of the other parts of this class (one dictionary per area).</summary>
+    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(ModernLayerCases).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    private static Dictionary<string, Case>? s_cases;
+
+    private static readonly Dictionary<string, Case> CoreCases = new Dictionary<string, Case>
     {
         // ---------------------------------------------------------------- declarations
         ["NDSL0001 network not partial"] = new("NDSL0001", "'Net' must be declared partial", Net,

@@ -33,7 +33,7 @@ public class LayerRuleTests
     public void Traits_are_those_the_pipeline_relies_on()
     {
         var perFrequency = LayerCatalog.All.Values.Where(r => r.IsPerFrequency).Select(r => r.Name).OrderBy(n => n, StringComparer.Ordinal);
-        Assert.Equal(new[] { "BatchNorm", "Dropout", "GELU", "Identity", "LeakyReLU", "ReLU", "ReLU6", "SiLU", "Sigmoid", "Tanh" }, perFrequency);
+        Assert.Equal(new[] { "BatchNorm", "Dropout", "GELU", "Hardsigmoid", "Hardswish", "Identity", "LeakyReLU", "ReLU", "ReLU6", "SiLU", "Sigmoid", "Tanh" }, perFrequency);
         Assert.Equal(new[] { "OctConv" }, LayerCatalog.All.Values.Where(r => r.IsOctave).Select(r => r.Name));
         Assert.Equal(new[] { "Flatten", "Linear" }, LayerCatalog.All.Values.Where(r => r.Flattens).Select(r => r.Name).OrderBy(n => n));
         Assert.Equal(new[] { "AvgPool", "MaxPool" }, LayerCatalog.All.Values.Where(r => r.KernelArgument == "kernel").Select(r => r.Name).OrderBy(n => n));
@@ -81,6 +81,16 @@ public class LayerRuleTests
         { "SeparableConv", "[SeparableConv(16, Stride = 2, Padding = 1)]", "[N, 16, 8, 8]", "new global::NetDsl.Pyramids.SeparableConv2d(8, 16, kernel_size: 3, stride: 2, padding: 1)" },
         { "DSPP", "[DSPP(Filters = 4, Bins = new[] { 2, 4 })]", "[N, 16, 16, 16]", "new global::NetDsl.Pyramids.DSPP(8, new long[] { 2, 4 }, filters: 4)" },
         { "MDSPP", "[MDSPP(Filters = 8, Bins = new[] { 1, 2, 4, 8 })]", "[N, 16, 16, 16]", "new global::NetDsl.Pyramids.MDSPP(8, new long[] { 1, 2, 4, 8 }, filters: 8)" },
+        { "LayerNorm", "[Permute(0, 2, 3, 1)] Stage last; [LayerNorm(Eps = 1e-6)]", "[N, 16, 16, 8]", "nn.LayerNorm(new long[] { 8 }, eps: 1E-06)" },
+        { "LayerNorm2d", "[LayerNorm2d(Eps = 1e-6)]", "[N, 8, 16, 16]", "new global::NetDsl.Normalization.LayerNorm2d(8, eps: 1E-06)" },
+        { "GroupNorm", "[GroupNorm(4)]", "[N, 8, 16, 16]", "nn.GroupNorm(4, 8)" },
+        { "Permute", "[Permute(0, 2, 3, 1)]", "[N, 16, 16, 8]", "new global::NetDsl.Layout.Permute(0, 2, 3, 1)" },
+        { "Linear", "[Permute(0, 2, 3, 1)] Stage last; [Linear(32)]", "[N, 16, 16, 32]", "nn.Linear(8, 32)" },
+        { "Hardswish", "[Hardswish(Inplace = true)]", "[N, 8, 16, 16]", "nn.Hardswish(inplace: true)" },
+        { "Hardsigmoid", "[Hardsigmoid]", "[N, 8, 16, 16]", "nn.Hardsigmoid()" },
+        { "Scale", "[Scale(Init = 1e-6)]", "[N, 8, 16, 16]", "nn.Parameter(full(new long[] { 8, 1, 1 }, 1E-06))" },
+        { "StochasticDepth", "[StochasticDepth(0.1, Mode = StochasticDepthMode.Batch)]", "[N, 8, 16, 16]",
+            "new global::NetDsl.Regularization.StochasticDepth(0.1, global::NetDsl.StochasticDepthMode.Batch)" },
         { "ASPPv2", "[ASPPv2(3, 1, 2, Hidden = 4)]", "[N, 3, 16, 16]", "new global::NetDsl.Pyramids.DeepLabV2ASPP(8, 3, new long[] { 1, 2 }, hidden_channels: 4)" },
     };
 

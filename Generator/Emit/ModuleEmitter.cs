@@ -241,7 +241,7 @@ namespace NetDsl.Generator.Emit
             }
             foreach (var stage in _declaration.Stages)
             {
-                string module = _fieldTypes.ContainsKey(stage) ? FieldName(stage) : "null";
+                string module = _fieldTypes.ContainsKey(stage) && ParameterLayer(stage) is null ? FieldName(stage) : "null";
                 _w.WriteLine($"{stage.Name} = new global::NetDsl.Stage(\"{stage.Name}\", {Literal(StageKind(stage))}, {StageShapeExpression(stage)}, {module});");
             }
             _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");

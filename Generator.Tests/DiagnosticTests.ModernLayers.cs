@@ -1,0 +1,243 @@
+using System.Collections.Generic;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>The cases of the layers of today's CNNs: layouts, norms over the channels, broadcast multiplies, names.</summary>
+public partial class DiagnosticTests
+{
+    private static readonly Dictionary<string, Case> ModernLayerCases = new Dictionary<string, Case>
+    {
+        ["NDSL0075 squeeze-excitation gate of the wrong width"] = new("NDSL0075", "se.scale: cannot multiply [N, 4, 1, 1] and [N, 8, 16, 16] (from 'input'): 4 and 8 channels", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Se
+            {
+                [GlobalAvgPool] Stage avgpool;
+                [Conv(2, Kernel = 1)] Stage fc1;
+                [ReLU] Stage activation;
+                [Conv(4, Kernel = 1)] Stage fc2;
+                [Sigmoid] Stage scale_activation;
+                [[|Mul(From.Input)|]] Stage scale;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Se))] Stage se;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Se
+            {
+                [GlobalAvgPool] Stage avgpool;
+                [Conv(2, Kernel = 1)] Stage fc1;
+                [ReLU] Stage activation;
+                [Conv("in_channels", Kernel = 1)] Stage fc2;
+                [Sigmoid] Stage scale_activation;
+                [Mul(From.Input)] Stage scale;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(Se))] Stage se;
+            }
+            """),
+
+        ["NDSL0075 a (C, 1, 1) scale on a channels-last map"] = new("NDSL0075", "Net.layer_scale: cannot multiply [N, 16, 16, 8] and (8, 1, 1)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute(0, 2, 3, 1)] Stage to_last;
+                [[|Scale(Init = 0.5)|]] Stage layer_scale;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute(0, 2, 3, 1)] Stage to_last;
+                [Scale(Init = 0.5, Shape = ScaleShape.Channels)] Stage layer_scale;
+            }
+            """),
+
+        ["NDSL0076 LayerNorm on an NCHW map"] = new("NDSL0076", "Net.norm: LayerNorm normalises the last dimension, but the last dimension of the NCHW map [N, 8, 16, 16] is its width", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [[|LayerNorm(Eps = 1e-6)|]] Stage norm;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [LayerNorm2d(Eps = 1e-6)] Stage norm;
+            }
+            """),
+
+        ["NDSL0076 BatchNorm on a channels-last map"] = new("NDSL0076", "Net.block: BatchNorm normalises dimension 1 of an NCHW map, but the channels-last [N, 16, 16, 8]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute(0, 2, 3, 1), [|BatchNorm|], Permute(0, 3, 1, 2)] Stage block;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute(0, 2, 3, 1), LayerNorm, Permute(0, 3, 1, 2)] Stage block;
+            }
+            """),
+
+        ["NDSL0077 not a permutation"] = new("NDSL0077", "Net.p: Permute(0, 2, 2, 1) is not a permutation of the 4 dimensions", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute([|0, 2, 2, 1|])] Stage p;
+                [Linear(4)] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Permute(0, 2, 3, 1)] Stage p;
+                [Linear(4)] Stage fc;
+            }
+            """),
+
+        ["NDSL0077 channels in the third place"] = new("NDSL0077", "Net.p: Permute(0, 2, 1, 3) puts the channels of [N, 8, 16, 12] third", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 12)]
+            public partial class Net
+            {
+                [Permute([|0, 2, 1, 3|])] Stage p;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 12)]
+            public partial class Net
+            {
+                [Permute(0, 1, 3, 2)] Stage p;
+            }
+            """),
+
+        ["NDSL0017 some branches named, some not"] = new("NDSL0017", "name every branch of the stage", new[] { "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(B), Name = "branch1"), [|Branch(typeof(B))|], Join(Join.Concat)] Stage mix;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Branch(typeof(B), Name = "branch1"), Branch(typeof(B), Name = "branch2"), Join(Join.Concat)] Stage mix;
+            }
+            """),
+
+        ["NDSL0017 a scale inside a sequence"] = new("NDSL0017", "[Scale] is a learnable tensor registered under the stage's name, not a module of a sequence", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 1), [|Scale|]] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+                [Scale] Stage layer_scale;
+            }
+            """),
+
+        ["NDSL0023 repeat names that name every copy alike"] = new("NDSL0023", "argument 'Names' names every copy alike", new[] { "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), Repeat = 2, [|Names = "layer"|])] Stage layers;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 4, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), Repeat = 2, Names = "layer{1}")] Stage layers;
+            }
+            """),
+    };
+}
