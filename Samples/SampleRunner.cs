@@ -43,6 +43,8 @@ public static class SampleRunner
             Check: y => PrintValues(y, new[] { 0.3686, 0.5047, 0.4261 })),
         new Sample("ResNet50", "torchvision's ResNet-50: 25,557,032 parameters, identical state_dict keys",
             ResNet50.Summary, () => new ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("ConvNeXtTiny", "torchvision's convnext_tiny: patchify stem, CNBlocks with a channels-last LayerNorm, Linear and layer_scale, 28,589,128 parameters",
+            ConvNeXtTiny.Summary, () => new ConvNeXtTiny(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("DeepLabV3ResNet50", "torchvision's deeplabv3_resnet50 without aux: OS-8 backbone, DeepLabHead (ASPP 12/24/36), 39,638,869 parameters",
             DeepLabV3ResNet50.Summary, () => new DeepLabV3ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("OctResNet50", "d-li14's Oct-ResNet-50 (alpha 0.5 in layers 1-3, 0 in layer 4): ResNet-50's 25,557,032 parameters, 2.367 G multiply-adds instead of 4.089 G",

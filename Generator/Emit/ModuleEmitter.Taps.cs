@@ -44,7 +44,7 @@ namespace NetDsl.Generator.Emit
             {
                 var stage = _declaration.Stages[i];
                 string name = ComponentName(stage, i);
-                _w.WriteLine(stage.Form is StageForm.Sequence or StageForm.Use
+                _w.WriteLine(stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
                     ? $"x = taps.Run(\"{name}\", {FieldName(stage)}, x);"
                     : $"x = taps.Keep(\"{name}\", {JoinExpression(stage)});");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
@@ -80,7 +80,7 @@ namespace NetDsl.Generator.Emit
                     return stage.JoinLayer!.JoinMode == 0 ? $"cat(new[] {{ {string.Join(", ", calls)} }}, 1)" : string.Join(" + ", calls);
                 }
                 default:
-                    return $"{field}.call(x)";
+                    return ParameterLayer(stage) is { } parameter ? parameter.Rule!.Forward(parameter, "x", field, _emission) : $"{field}.call(x)";
             }
         }
 
