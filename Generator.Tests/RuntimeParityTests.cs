@@ -379,6 +379,7 @@ public partial class RuntimeParityTests
         Assert.Equal(summary.TotalParams, module.parameters().Sum(p => p.numel()));
 
         var modules = module.named_modules().ToDictionary(m => m.name, m => m.module);
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
         int compared = 0;
         foreach (var row in summary.Rows)
         {
@@ -386,6 +387,12 @@ public partial class RuntimeParityTests
             {
                 Assert.True(row.Params == sub.parameters().Sum(p => p.numel()),
                     $"{name}.{row.Path}: summary says {row.Params} parameters, the module has {sub.parameters().Sum(p => p.numel())}");
+                compared++;
+            }
+            else if (parameters.TryGetValue(row.Path, out var numel))
+            {
+                // A parameter stage ([Scale]): the row is the learnable tensor itself (ConvNeXt's layer_scale).
+                Assert.True(row.Params == numel, $"{name}.{row.Path}: summary says {row.Params} parameters, the tensor has {numel}");
                 compared++;
             }
             else
