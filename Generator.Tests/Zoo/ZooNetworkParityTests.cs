@@ -17,11 +17,12 @@ namespace NetDsl.Generator.Tests.Zoo;
 /// </summary>
 public class ZooNetworkParityTests
 {
-    public static TheoryData<string> Networks => new() { "convnext_tiny" };
+    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet" };
 
     private static (nn.Module Net, long CompileTimeParams, string Classifier) Build(string name) => name switch
     {
         "convnext_tiny" => (new ConvNeXtTiny(), ConvNeXtTiny.Summary.TotalParams, "classifier.2"),
+        "googlenet" => (new GoogLeNet(), GoogLeNet.Summary.TotalParams, "fc"),
         _ => throw new ArgumentException(name),
     };
 
