@@ -130,7 +130,7 @@ public partial class DiagnosticTests
             }
             """),
 
-        ["NDSL0002 containing type not partial"] = new("NDSL0002", "its containing type 'Outer' must be partial too", new[] { "Outer.Net.g.cs" },
+        ["NDSL0002 containing type not partial"] = new("NDSL0002", "its containing type 'Outer' must be partial too", new[] { "Outer+Net.g.cs" },
             """
             using NetDsl;
 
@@ -201,7 +201,7 @@ public partial class DiagnosticTests
             }
             """),
 
-        ["NDSL0003 in a nested network"] = new("NDSL0003", "^Outer.Net.conv2: Conv2d expects 4 input channels but receives 8", new[] { "Outer.Net.g.cs" },
+        ["NDSL0003 in a nested network"] = new("NDSL0003", "^Outer.Net.conv2: Conv2d expects 4 input channels but receives 8", new[] { "Outer+Net.g.cs" },
             """
             using NetDsl;
 
@@ -782,7 +782,6 @@ public partial class DiagnosticTests
 
             public partial class Helper
             {
-                [Conv(8, Kernel = 1)] Stage conv;
             }
 
             [Network(InChannels = 3, Height = 8, Width = 8)]
