@@ -29,7 +29,12 @@ public partial class DiagnosticTests
 
     private static readonly string[] Net = { "Net.g.cs" };
 
-    public static readonly IReadOnlyDictionary<string, Case> Cases = new Dictionary<string, Case>
+    private static IReadOnlyDictionary<string, Case>? s_cases;
+
+    /// <summary>Every case: the ones below and those of the other parts of this class (<see cref="NameCases"/>).</summary>
+    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(NameCases).ToDictionary(p => p.Key, p => p.Value);
+
+    private static readonly IReadOnlyDictionary<string, Case> CoreCases = new Dictionary<string, Case>
     {
         // ---------------------------------------------------------------- declarations
         ["NDSL0001 network not partial"] = new("NDSL0001", "'Net' must be declared partial", Net,

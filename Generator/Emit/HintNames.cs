@@ -21,7 +21,14 @@ namespace NetDsl.Generator.Emit
             if (spec.Namespace.Length > 0) name.Append(spec.Namespace).Append('.');
             foreach (var parent in spec.ContainingTypes) name.Append(parent.Substring(parent.LastIndexOf(' ') + 1)).Append('+');
             name.Append(spec.ClassName);
-            return name.Append(Suffix).ToString();
+            // Identifiers may be escaped (@class) or hold letters a file name should not: those become '_'.
+            var hint = new System.Text.StringBuilder(name.Length + Suffix.Length);
+            foreach (char c in name.ToString())
+            {
+                if (c == '@') continue;
+                hint.Append(char.IsLetterOrDigit(c) || c is '.' or '+' or '_' or '-' ? c : '_');
+            }
+            return hint.Append(Suffix).ToString();
         }
 
         /// <summary>

@@ -55,7 +55,9 @@ namespace NetDsl.Generator.Emit
             {
                 if (!_names.Contains(node.Identifier.ValueText) || node.Identifier.Text.StartsWith("@", StringComparison.Ordinal) || !IsReference(node))
                     return base.VisitIdentifierName(node);
-                var qualified = SyntaxFactory.ParseExpression(s_qualified[node.Identifier.ValueText]);
+                // A name (global::TorchSharp.torch.nn) fits every position, types included; base.register_module is an expression.
+                string text = s_qualified[node.Identifier.ValueText];
+                ExpressionSyntax qualified = text.StartsWith("base.", StringComparison.Ordinal) ? SyntaxFactory.ParseExpression(text) : SyntaxFactory.ParseName(text);
                 return qualified.WithTriviaFrom(node);
             }
 

@@ -46,10 +46,19 @@ namespace NetDsl.Generator.Parse
         private static bool IsSecondSighting(GeneratorAttributeSyntaxContext context, DeclarationKind kind, INamedTypeSymbol symbol)
         {
             if (kind == DeclarationKind.Block && HasAttribute(symbol, NetworkAttribute)) return true;
+            if (symbol.DeclaringSyntaxReferences.Length < 2) return false;
+            // The first declaration (in the compiler's order) that carries the marker speaks for the class.
             string marker = kind == DeclarationKind.Network ? NetworkAttribute : BlockAttribute;
-            var first = symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == marker)?.ApplicationSyntaxReference;
-            var mine = context.Attributes.Length > 0 ? context.Attributes[0].ApplicationSyntaxReference : null;
-            return first is not null && mine is not null && (first.SyntaxTree != mine.SyntaxTree || first.Span != mine.Span);
+            var compilation = context.SemanticModel.Compilation;
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is not TypeDeclarationSyntax declaration) continue;
+                var model = declaration.SyntaxTree == context.SemanticModel.SyntaxTree ? context.SemanticModel : compilation.GetSemanticModel(declaration.SyntaxTree);
+                bool marked = declaration.AttributeLists.SelectMany(l => l.Attributes)
+                    .Any(a => model.GetSymbolInfo(a).Symbol?.ContainingType?.ToDisplayString() == marker);
+                if (marked) return declaration != context.TargetNode;
+            }
+            return false;
         }
 
         private static string DisplayName(List<string> containing, string name) =>
