@@ -186,6 +186,46 @@ public class NameTests
     }
 
     [Fact]
+    public void An_octave_block_with_a_stage_named_forward_and_a_keyword_alpha_runs()
+    {
+        const string source = """
+            using NetDsl;
+
+            namespace Oct;
+
+            [Block]
+            public partial class OctBody
+            {
+                [Param] double @fixed = 0.5;
+                [OctConv(8, Kernel = 1, AlphaIn = "fixed", AlphaOut = "fixed")] Stage forward;
+                [BatchNorm] Stage @new;
+                [Shortcut] Stage @override;
+            }
+
+            [Network(InChannels = 8, Height = 8, Width = 8)]
+            public partial class OctNet
+            {
+                [OctConv(8, Kernel = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [Use(typeof(OctBody))] Stage body;
+                [OctConv(8, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;
+            }
+            """;
+        RunLoaded(source, assembly =>
+        {
+            using var net = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(assembly.GetType("Oct.OctNet")!)!;
+            var keys = net.state_dict().Keys.ToList();
+            Assert.Contains(keys, k => k.StartsWith("body.forward.", StringComparison.Ordinal));
+            Assert.Contains(keys, k => k.StartsWith("body.new.", StringComparison.Ordinal));
+            var body = net.named_children().Single(c => c.name == "body").module;
+            Assert.IsAssignableFrom<RenamedForwardModule<NetDsl.Octave.OctaveTensor>>(body);
+            Assert.Equal("OctBody(in_channels=8, fixed=0.5)", body.ToString());
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Assert.Equal(new long[] { 2, 8, 8, 8 }, net.call(randn(2, 8, 8, 8)).shape);
+        });
+    }
+
+    [Fact]
     public void Hint_names_are_unique_for_case_nesting_and_a_marker_on_two_partial_declarations()
     {
         const string source = """

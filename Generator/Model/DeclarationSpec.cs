@@ -60,7 +60,8 @@ namespace NetDsl.Generator.Model
         /// itself: the forward pass is then a method of another name, called by <c>NetDsl.RenamedForwardModule</c>.</summary>
         public bool ForwardTaken { get; init; }
 
-        /// <summary>Whether the user's class declares its own ToString() override (a block then keeps it and gets none generated).</summary>
+        /// <summary>Whether the user's class declares its own ToString() (or a member named ToString, a stage): a block then
+        /// keeps it and gets none generated.</summary>
         public bool HasOwnToString { get; init; }
 
         /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>

@@ -214,7 +214,8 @@ namespace NetDsl.Generator.Parse
                 ReservedNames = ReservedNames(context.SemanticModel.Compilation, symbol),
                 ShadowedNames = ShadowedNames(context.SemanticModel, syntax, symbol),
                 ForwardTaken = symbol.Name == "forward" || symbol.GetMembers("forward").Any(m => m is not IMethodSymbol),
-                HasOwnToString = symbol.GetMembers("ToString").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 0 && !m.IsStatic && !m.IsImplicitlyDeclared),
+                // A ToString() of the user's, or a member named ToString (a stage): no ToString is generated then.
+                HasOwnToString = symbol.GetMembers("ToString").Any(m => !m.IsImplicitlyDeclared && m is not IMethodSymbol { Parameters.Length: > 0 }),
             };
         }
 
