@@ -275,6 +275,31 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0056 own forward(input, taps) in a block"] = new("NDSL0056", "'Twice' declares its own forward(input, taps), which NetDsl generates for it", new[] { "Twice.g.cs" },
+            """
+            using NetDsl;
+            using static TorchSharp.torch;
+
+            [Block]
+            public partial class Twice
+            {
+                [Conv("in_channels * 2", Kernel = 1)] Stage conv;
+                public Tensor [|forward|](Tensor input, Taps taps) => input;
+            }
+            """,
+            """
+            using NetDsl;
+            using static TorchSharp.torch;
+
+            [Block]
+            public partial class Twice
+            {
+                [Conv("in_channels * 2", Kernel = 1)] Stage conv;
+                public Tensor forward(Tensor input, int times) => input * times;
+                public Tensor forward(int value) => tensor(value);
+            }
+            """),
+
         // ---------------------------------------------------------------- NDSL0057
         ["NDSL0057 stage named Summary"] = new("NDSL0057", "'Net': the name 'Summary' is the generated static Summary property (the compile-time summary); rename the stage", Net,
             """

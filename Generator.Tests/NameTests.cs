@@ -226,6 +226,26 @@ public class NameTests
     }
 
     [Fact]
+    public void Global_usings_that_rebind_Tensor_and_nn_are_written_around()
+    {
+        var result = GeneratorHarness.Run(
+            "global using Tensor = System.String;\nglobal using nn = System.Math;\n",
+            """
+            using NetDsl;
+            namespace G;
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net { [Conv(4, Kernel = 3)] Stage conv; [ReLU] Stage relu; }
+            """);
+
+        Assert.Empty(result.GeneratorDiagnostics);
+        var errors = result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        string text = result.Sources["G.Net.g.cs"];
+        Assert.Contains("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)", text);
+        Assert.Contains("_conv = global::TorchSharp.torch.nn.Conv2d(3, 4, kernel_size: 3);", text);
+    }
+
+    [Fact]
     public void Hint_names_are_unique_for_case_nesting_and_a_marker_on_two_partial_declarations()
     {
         const string source = """

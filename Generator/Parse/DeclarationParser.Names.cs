@@ -134,8 +134,8 @@ namespace NetDsl.Generator.Parse
                     string? written = method switch
                     {
                         { MethodKind: MethodKind.Constructor, IsStatic: false } => "its own constructor",
-                        { Name: "forward", Parameters.Length: 1 } => "its own forward",
-                        { Name: "forward", Parameters.Length: 2 } when !network => "its own forward(input, taps)",
+                        { Name: "forward", Parameters.Length: 1 } when method.Parameters[0].Type.Name is "Tensor" or "OctaveTensor" => "its own forward",
+                        { Name: "forward", Parameters.Length: 2 } when !network && method.Parameters[1].Type.ToDisplayString() == "NetDsl.Taps" => "its own forward(input, taps)",
                         { Name: "Dispose", Parameters.Length: 1 } when method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean => "its own Dispose(bool)",
                         { Name: "RegisterComponents", Parameters.Length: 0 } => "its own RegisterComponents()",
                         _ => null,
