@@ -226,6 +226,49 @@ public class NameTests
     }
 
     [Fact]
+    public void Every_keyword_is_a_stage_name_and_a_block_parameter_name()
+    {
+        var keywords = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKinds()
+            .Select(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetText).Distinct().OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var contextual = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetContextualKeywordKinds()
+            .Select(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetText).Where(k => k != "nameof" && k.All(char.IsLetter)).Distinct().OrderBy(k => k, StringComparer.Ordinal).ToList();
+        Assert.Contains("in", keywords);
+        var names = keywords.Concat(contextual).Distinct().ToList();
+        string stages = string.Join("\n", names.Select((k, i) => i % 2 == 0
+            ? $"    [Conv(4, Kernel = 1)] Stage @{k};"
+            : $"    [Add(\"{names[i - 1]}\")] Stage @{k};"));
+        string source = $$"""
+            using NetDsl;
+            namespace Every;
+
+            [Block]
+            public partial class Body
+            {
+                [Param] int @checked;
+                [Param] int @while = 1;
+                [Conv("checked * while", Kernel = 1)] Stage @switch;
+            }
+
+            [Network(InChannels = 4, Height = 4, Width = 4)]
+            public partial class Net
+            {
+            {{stages}}
+                [Use(typeof(Body), 4, 1)] Stage body;
+            }
+            """;
+        RunLoaded(source, assembly =>
+        {
+            using var net = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(assembly.GetType("Every.Net")!)!;
+            var keys = net.state_dict().Keys.ToHashSet();
+            for (int i = 0; i < names.Count; i += 2) Assert.Contains(names[i] + ".weight", keys);
+            Assert.Contains("body.switch.weight", keys);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Assert.Equal(new long[] { 1, 4, 4, 4 }, net.call(randn(1, 4, 4, 4)).shape);
+        });
+    }
+
+    [Fact]
     public void Global_usings_that_rebind_Tensor_and_nn_are_written_around()
     {
         var result = GeneratorHarness.Run(
