@@ -43,6 +43,15 @@ public class NameTests
             [GlobalAvgPool, Flatten] Stage @base;
             [Linear(10)] Stage @this;
         }
+
+        public partial class @event
+        {
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class @do
+            {
+                [Use(typeof(@class), 4)] Stage @if;
+            }
+        }
         """;
 
     // Every stage named like something the generated code writes; skip connections by string (a stage named nameof
@@ -115,6 +124,8 @@ public class NameTests
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Assert.Equal(new long[] { 2, 10 }, net.call(randn(2, 3, 8, 8)).shape);
+            using var nested = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(assembly.GetType("namespace.Keywords.event+do")!)!;
+            Assert.Contains("if.in.weight", nested.state_dict().Keys);
             var block = Activator.CreateInstance(assembly.GetType("namespace.Keywords.class")!, 4, 6, 2)!;
             Assert.Equal("class(in_channels=4, checked=6, event=2)", block.ToString());
             ((IDisposable)block).Dispose();
