@@ -29,12 +29,13 @@ public partial class DiagnosticTests
 
     private static readonly string[] Net = { "Net.g.cs" };
 
-    /// <summary>Every case: the ones below and those of the other parts of this class (one dictionary per area).</summary>
-    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(ModernLayerCases).ToDictionary(kv => kv.Key, kv => kv.Value);
+    private static IReadOnlyDictionary<string, Case>? s_cases;
 
-    private static Dictionary<string, Case>? s_cases;
+    /// <summary>Every case: the ones below and those of the other parts of this class (<see cref="NameCases"/>,
+    /// <see cref="ModernLayerCases"/>).</summary>
+    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(NameCases).Concat(ModernLayerCases).ToDictionary(p => p.Key, p => p.Value);
 
-    private static readonly Dictionary<string, Case> CoreCases = new Dictionary<string, Case>
+    private static readonly IReadOnlyDictionary<string, Case> CoreCases = new Dictionary<string, Case>
     {
         // ---------------------------------------------------------------- declarations
         ["NDSL0001 network not partial"] = new("NDSL0001", "'Net' must be declared partial", Net,
@@ -135,7 +136,7 @@ public partial class DiagnosticTests
             }
             """),
 
-        ["NDSL0002 containing type not partial"] = new("NDSL0002", "its containing type 'Outer' must be partial too", new[] { "Outer.Net.g.cs" },
+        ["NDSL0002 containing type not partial"] = new("NDSL0002", "its containing type 'Outer' must be partial too", new[] { "Outer+Net.g.cs" },
             """
             using NetDsl;
 
@@ -206,7 +207,7 @@ public partial class DiagnosticTests
             }
             """),
 
-        ["NDSL0003 in a nested network"] = new("NDSL0003", "^Outer.Net.conv2: Conv2d expects 4 input channels but receives 8", new[] { "Outer.Net.g.cs" },
+        ["NDSL0003 in a nested network"] = new("NDSL0003", "^Outer.Net.conv2: Conv2d expects 4 input channels but receives 8", new[] { "Outer+Net.g.cs" },
             """
             using NetDsl;
 
@@ -787,7 +788,6 @@ public partial class DiagnosticTests
 
             public partial class Helper
             {
-                [Conv(8, Kernel = 1)] Stage conv;
             }
 
             [Network(InChannels = 3, Height = 8, Width = 8)]

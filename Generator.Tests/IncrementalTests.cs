@@ -176,4 +176,36 @@ public class IncrementalTests
             Assert.Equal(new[] { "App.Dilated.g.cs" }, SourceHints(run, TrackingNames.NetworkSources, IncrementalStepRunReason.Modified));
         }
     }
+
+    [Fact]
+    public void Stray_stage_fields_are_reported_and_an_unrelated_edit_leaves_their_step_cached()
+    {
+        const string stray = """
+            using NetDsl;
+            namespace App;
+            public partial class Body
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+            """;
+        var (driver, compilation) = FirstRun((Networks, "/src/Nets.cs"), (stray, "/src/Body.cs"), (Helper, "/src/Helper.cs"));
+        var first = driver.GetRunResult();
+        Assert.Equal(new[] { "NDSL0058" }, first.Diagnostics.Select(d => d.Id).ToArray());
+        Assert.Equal("/src/Body.cs", first.Diagnostics[0].Location.SourceTree!.FilePath);
+        Assert.Equal(new[] { IncrementalStepRunReason.New }, Reasons(first, TrackingNames.StrayStages));
+
+        var oldTree = compilation.SyntaxTrees.Single(t => t.FilePath == "/src/Helper.cs");
+        var newTree = CSharpSyntaxTree.ParseText(Helper.Replace("2 * x", "x + x"), GeneratorHarness.ParseOptions, "/src/Helper.cs");
+        var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, Reasons(run, TrackingNames.StrayStages));
+        Assert.Equal(new[] { "NDSL0058" }, run.Diagnostics.Select(d => d.Id).ToArray());
+        Assert.All(Reasons(run, TrackingNames.NetworkSources), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+
+        // Marking the class a block ends the warning (and generates it).
+        var marked = CSharpSyntaxTree.ParseText(stray.Replace("public partial class Body", "[Block] public partial class Body"), GeneratorHarness.ParseOptions, "/src/Body.cs");
+        var fixedRun = driver.RunGenerators(compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(t => t.FilePath == "/src/Body.cs"), marked)).GetRunResult();
+        Assert.Empty(fixedRun.Diagnostics);
+        Assert.Contains(fixedRun.Results[0].GeneratedSources, s => s.HintName == "App.Body.g.cs");
+    }
 }

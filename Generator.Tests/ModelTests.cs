@@ -133,4 +133,60 @@ public class ModelTests
         ("same", bool same) => same,
         _ => Equals(attributeValue, boundValue),
     };
+
+    [Fact]
+    public void Each_block_argument_and_Repeat_carry_where_they_were_written()
+    {
+        const string source = """
+            using NetDsl;
+
+            [Block] public partial class B { [Param] int c; [Param] int s = 1; [Conv("c", Kernel = 1, Stride = "s")] Stage conv; }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), 64, -8, Repeat = 100000)] Stage body;
+                [Use(typeof(B), 4, FirstArgs = new[] { 4, 2 }, Repeat = 2)] Stage more;
+            }
+            """;
+        var spec = ParseNetwork(source);
+        string Text(LocationInfo? location) => source.Substring(location!.Span.Start, location.Span.Length);
+
+        var body = spec.Stages[0].Layers[0].Args;
+        var items = body.Single(a => a.Name == "args");
+        Assert.Equal("64, -8", Text(items.Location));
+        Assert.Equal(new[] { "64", "-8" }, items.ItemLocations.Select(Text).ToArray());
+        Assert.Equal("-8", Text(items.LocationOfItem(1)));
+        Assert.Equal("64, -8", Text(items.LocationOfItem(5)));
+        Assert.Equal("Repeat = 100000", Text(body.Single(a => a.Name == "Repeat").Location));
+
+        var first = spec.Stages[1].Layers[0].Args.Single(a => a.Name == "FirstArgs");
+        Assert.Equal(new[] { "4", "2" }, first.ItemLocations.Select(Text).ToArray());
+        Assert.Empty(spec.Stages[1].Layers[0].Args.Single(a => a.Name == "Repeat").ItemLocations);
+    }
+
+    [Fact]
+    public void Reserved_and_shadowed_names_are_the_users_and_what_binds_elsewhere()
+    {
+        var plain = ParseNetwork("""
+            using NetDsl;
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net { [Conv(4, Kernel = 3)] Stage conv; }
+            """);
+        Assert.Empty(plain.ShadowedNames);
+        Assert.Contains("conv", plain.ReservedNames);
+        Assert.Contains("Net", plain.ReservedNames);
+        Assert.Contains("register_module", plain.ReservedNames);   // TorchSharp's Module
+        Assert.False(plain.ForwardTaken);
+
+        var clash = ParseNetwork("""
+            using NetDsl;
+            namespace App;
+            public class Modules { }
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Tensor { [Conv(4, Kernel = 3)] Stage forward; [ReLU] Stage cat; }
+            """);
+        Assert.Equal(new[] { "Modules", "Tensor", "cat" }, clash.ShadowedNames.ToArray());
+        Assert.True(clash.ForwardTaken);
+    }
 }

@@ -381,8 +381,10 @@ public partial class RuntimeParityTests
         var modules = module.named_modules().ToDictionary(m => m.name, m => m.module);
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
         int compared = 0;
-        foreach (var row in summary.Rows)
+        var rows = summary.Rows.ToList();
+        for (int r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             if (modules.TryGetValue(row.Path, out var sub))
             {
                 Assert.True(row.Params == sub.parameters().Sum(p => p.numel()),
@@ -395,11 +397,14 @@ public partial class RuntimeParityTests
                 Assert.True(row.Params == numel, $"{name}.{row.Path}: summary says {row.Params} parameters, the tensor has {numel}");
                 compared++;
             }
-            else
+            else if (row.Params != 0)
             {
-                // Rows without a module are the parameter-free ones (skip concats, identity shortcuts); a row with
+                // Rows without a module are the parameter-free ones (skip concats, identity shortcuts), or groups whose
+                // children are modules of the enclosing one (named branches: inception3a.branch1 ..); otherwise a row with
                 // parameters must name a real module, or its path is not the state_dict prefix it claims to be.
-                Assert.True(row.Params == 0, $"{name}: summary row '{row.Path}' has {row.Params} parameters but no module of that name exists");
+                var children = rows.Skip(r + 1).TakeWhile(c => c.Depth > row.Depth).Where(c => c.Depth == row.Depth + 1).ToList();
+                Assert.True(children.Count > 0 && children.All(c => modules.ContainsKey(c.Path)) && children.Sum(c => c.Params) == row.Params,
+                    $"{name}: summary row '{row.Path}' has {row.Params} parameters but no module of that name exists");
             }
         }
         Assert.True(compared >= summary.Rows.Count / 2, $"{name}: only {compared} of {summary.Rows.Count} rows name a module");

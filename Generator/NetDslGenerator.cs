@@ -24,17 +24,21 @@ namespace NetDsl.Generator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            // A second sighting of a class (its marker on two partial declarations, a block that is also a network) is
+            // dropped here: its first parse reports and generates for it.
             var networks = context.SyntaxProvider.ForAttributeWithMetadataName(
                     DeclarationParser.NetworkAttribute,
                     static (node, _) => node is TypeDeclarationSyntax,
                     static (ctx, ct) => DeclarationParser.Parse(ctx, DeclarationKind.Network, ct))
-                .WithTrackingName(TrackingNames.Networks);
+                .WithTrackingName(TrackingNames.Networks)
+                .Where(static spec => !spec.IsDuplicate);
 
             var blocks = context.SyntaxProvider.ForAttributeWithMetadataName(
                     DeclarationParser.BlockAttribute,
                     static (node, _) => node is TypeDeclarationSyntax,
                     static (ctx, ct) => DeclarationParser.Parse(ctx, DeclarationKind.Block, ct))
-                .WithTrackingName(TrackingNames.Blocks);
+                .WithTrackingName(TrackingNames.Blocks)
+                .Where(static spec => !spec.IsDuplicate);
 
             var allBlocks = blocks.Collect()
                 .Select(static (items, _) => items.OrderBy(b => b.MetadataName, StringComparer.Ordinal).ToEquatableArray())
@@ -48,17 +52,28 @@ namespace NetDsl.Generator
                 .Select(static (pair, ct) => Generate(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.BlockResults);
 
-            Register(context, networkResults, TrackingNames.NetworkSources);
-            Register(context, blockResults, TrackingNames.BlockSources);
+            var networkSources = RegisterDiagnostics(context, networkResults, TrackingNames.NetworkSources);
+            var blockSources = RegisterDiagnostics(context, blockResults, TrackingNames.BlockSources);
+            // All sources leave through one output, so that hint names can be made unique across them (the compiler
+            // compares them ignoring case: classes Net and net in one namespace would otherwise fail the generator).
+            context.RegisterSourceOutput(networkSources.Collect().Combine(blockSources.Collect()), static (spc, pair) =>
+            {
+                foreach (var (hint, text) in HintNames.MakeUnique(pair.Left.Concat(pair.Right)))
+                    spc.AddSource(hint, SourceText.From(text, System.Text.Encoding.UTF8));
+            });
+
+            // Stage fields and layer attributes in a class that is neither a network nor a block (NDSL0058).
+            var stray = context.SyntaxProvider.CreateSyntaxProvider(
+                    static (node, _) => StrayStages.MayHaveStages(node),
+                    static (ctx, ct) => StrayStages.Check(ctx, ct))
+                .Where(static d => d is not null)
+                .WithTrackingName(TrackingNames.StrayStages);
+            context.RegisterSourceOutput(stray.Combine(context.CompilationProvider), static (spc, pair) => spc.ReportDiagnostic(pair.Left!.ToDiagnostic(pair.Right)));
         }
 
-        private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GenerationResult> results, string name)
+        private static IncrementalValuesProvider<GeneratedSource> RegisterDiagnostics(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<GenerationResult> results, string name)
         {
             var sources = results.Select(static (r, _) => r.Source).WithTrackingName(name);
-            context.RegisterSourceOutput(sources, static (spc, source) =>
-            {
-                if (source.Text is not null) spc.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
-            });
             // Diagnostics are reported on the compilation's own syntax trees (the model holds only values), so that
             // #pragma warning disable applies; this output re-runs on every edit, but only walks the diagnostic list.
             var diagnostics = results.Select(static (r, _) => r.Diagnostics).Combine(context.CompilationProvider);
@@ -66,6 +81,7 @@ namespace NetDsl.Generator
             {
                 foreach (var d in pair.Left) spc.ReportDiagnostic(d.ToDiagnostic(pair.Right));
             });
+            return sources;
         }
 
         /// <summary>Infers and emits one declaration. Never throws: failures become NDSL0019.</summary>

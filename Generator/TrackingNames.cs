@@ -10,5 +10,6 @@ namespace NetDsl.Generator
         public const string BlockResults = "NetDsl.BlockResults";
         public const string NetworkSources = "NetDsl.NetworkSources";
         public const string BlockSources = "NetDsl.BlockSources";
+        public const string StrayStages = "NetDsl.StrayStages";
     }
 }

@@ -255,6 +255,25 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: output stride {1} {2}",
             "OutputStride trades the last strides of the declaration for dilation, from the last strided stage backwards, and only block uses with stride and dilation parameters can be dilated; the result must be a power of 2 that this path can reach.");
 
+        public static readonly DiagnosticDescriptor NonFiniteArgument = Error("NDSL0055",
+            "Argument is not a finite number",
+            "{0}: argument '{1}' is {2}; it must be a finite number",
+            "NaN and the infinities are never valid layer settings (a slope, eps, momentum, probability, scale or alpha); the generated code could not even write them as C# literals.");
+
+        public static readonly DiagnosticDescriptor GeneratedMemberWritten = Error("NDSL0056",
+            "Class declares a member NetDsl generates",
+            "'{0}' declares {1}, which NetDsl generates for it; {2}",
+            "The generator writes the module's constructor, forward, Dispose(bool) and RegisterComponents; a second one in the user's part of the class cannot compile. Remove it, or put the code in another class.");
+
+        public static readonly DiagnosticDescriptor GeneratedNameTaken = Error("NDSL0057",
+            "Name taken by a generated member",
+            "'{0}': the name '{1}' is the generated {2}; rename the {3}",
+            "Every generated network has a static Summary and a Stages property, blocks an InChannels property, networks with [Output] stages an Outputs class and forward_all; the overrides Dispose and RegisterComponents are generated too. A member or a class of the same name cannot coexist with them. Private generated names (fields, helpers, locals) never clash: they are chosen around the user's names.");
+
+        public static readonly DiagnosticDescriptor StageFieldsWithoutDeclaration = Warning("NDSL0058",
+            "Stage fields without [Network] or [Block]",
+            "'{0}' has {1} but is marked neither [Network] nor [Block]: Stage fields do nothing without [Network] or [Block]",
+            "Only classes marked [Network] or [Block] are generated; Stage fields and layer attributes elsewhere are ignored, which usually means the class attribute was forgotten.");
         public static readonly DiagnosticDescriptor BroadcastMismatch = Error("NDSL0075",
             "Shapes do not broadcast",
             "{0}: cannot multiply {1} and {2}: {3}",
@@ -281,6 +300,7 @@ namespace NetDsl.Generator.Diagnostics
             OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
             PyramidBinTooLarge, PyramidWindowZero, PyramidBinUneven, PyramidBinsNotDistinct,
             UnknownTap, InvalidOutputs, CannotDilate, OutputStrideUnreachable,
+            NonFiniteArgument, GeneratedMemberWritten, GeneratedNameTaken, StageFieldsWithoutDeclaration,
             BroadcastMismatch, NormalizedDimension, InvalidPermutation,
         };
 

@@ -20,7 +20,8 @@ namespace NetDsl.Generator.Emit
 
         private bool HasOutputs => IsNetwork && _declaration.Stages.Exists(s => s.Output is not null);
 
-        private static string OutputVariableOf(BoundStage stage) => "output_" + stage.Output!.OutputName;
+        /// <summary>The local holding an [Output] stage's tensor in forward_all: "output_aux", or a variant free of the other names.</summary>
+        private string OutputVariableOf(BoundStage stage) => _outputLocals[stage.Name];
 
         /// <summary>Says in the constructor why a use's arguments are not the ones written (the dilation rewrite).</summary>
         private static string DilationComment(BoundLayer use) => use.Dilate
@@ -33,10 +34,11 @@ namespace NetDsl.Generator.Emit
         private void WriteTapForward()
         {
             _w.WriteLine("/// <summary>");
-            _w.WriteLine("/// Runs the stages like <see cref=\"forward(Tensor)\"/> and keeps the outputs <paramref name=\"taps\"/> asks for (a network");
+            _w.WriteLine($"/// Runs the stages like {(_renamedForward is null ? "<see cref=\"forward(Tensor)\"/>" : "<c>forward</c>")} and keeps the outputs <paramref name=\"taps\"/> asks for (a network");
             _w.WriteLine("/// stage's [Tap] into this block, e.g. \"backbone.layer3\"); the kept tensors outlive this call's dispose scope.");
             _w.WriteLine("/// </summary>");
-            _w.WriteLine("public Tensor forward(Tensor input, global::NetDsl.Taps taps)");
+            // A stage named forward takes the name: the interface's method is then implemented explicitly.
+            _w.WriteLine(_renamedForward is null ? "public Tensor forward(Tensor input, global::NetDsl.Taps taps)" : "Tensor global::NetDsl.ITappable.forward(Tensor input, global::NetDsl.Taps taps)");
             _w.OpenBrace();
             _w.WriteLine("using var scope = NewDisposeScope();");
             _w.WriteLine("var x = input;");
@@ -45,8 +47,8 @@ namespace NetDsl.Generator.Emit
                 var stage = _declaration.Stages[i];
                 string name = ComponentName(stage, i);
                 _w.WriteLine(stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
-                    ? $"x = taps.Run(\"{name}\", {FieldName(stage)}, x);"
-                    : $"x = taps.Keep(\"{name}\", {JoinExpression(stage)});");
+                    ? $"x = taps.Run({Literal(name)}, {FieldName(stage)}, x);"
+                    : $"x = taps.Keep({Literal(name)}, {JoinExpression(stage)});");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");
@@ -148,9 +150,9 @@ namespace NetDsl.Generator.Emit
                 var kept = taps.Where(t => t == stage.Name || t.StartsWith(stage.Name + ".", System.StringComparison.Ordinal)).ToList();
                 if (kept.Count > 0) comment += "; keeps " + string.Join(", ", kept.Select(t => t + " " + Shape(r.Taps.First(x => x.Path == t).Shape)));
                 if (stage.Form is StageForm.Sequence or StageForm.Use)
-                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Run(\"{stage.Name}\", {FieldName(stage)}, x);{comment}" : $"x = {FieldName(stage)}.call(x);{comment}");
+                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Run({Literal(stage.Name)}, {FieldName(stage)}, x);{comment}" : $"x = {FieldName(stage)}.call(x);{comment}");
                 else
-                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Keep(\"{stage.Name}\", {JoinExpression(stage)});{comment}" : $"x = {JoinExpression(stage)};{comment}");
+                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Keep({Literal(stage.Name)}, {JoinExpression(stage)});{comment}" : $"x = {JoinExpression(stage)};{comment}");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
                 if (stage.Output is not null)
                 {

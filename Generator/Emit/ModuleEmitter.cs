@@ -28,6 +28,14 @@ namespace NetDsl.Generator.Emit
         private readonly HashSet<string> _referenced = new HashSet<string>(StringComparer.Ordinal);
         private readonly LayerEmission _emission;
 
+        // ---- names (see NameScope): the user's names are reserved, the generated private ones claimed around them
+        private readonly Dictionary<BoundStage, string> _fieldNames = new Dictionary<BoundStage, string>();
+        private readonly Dictionary<string, string> _outLocals = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _outputLocals = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly string _checkInput = "CheckInput";
+        /// <summary>The forward pass's method name when a member of the user's takes "forward" (else null: forward itself).</summary>
+        private readonly string? _renamedForward;
+
         private ModuleEmitter(BoundDeclaration declaration, InferenceResult? inference, IReadOnlyDictionary<string, BoundDeclaration> bound)
         {
             _declaration = declaration;
@@ -53,19 +61,43 @@ namespace NetDsl.Generator.Emit
                         if (name != BoundLayer.InputName) _referenced.Add(name);
                 }
             }
+
+            // Class scope: the user's members, TorchSharp's, and the generated public ones, then the private fields
+            // ("_conv1"; "__c" for a stage c when the user has a member _c) and helpers.
+            var members = new NameScope(spec.ReservedNames);
+            foreach (var name in new[] { "forward", "Stages", "Summary", "InChannels", "Outputs", "forward_all", "Dispose", "RegisterComponents", "ToString" })
+                members.Reserve(name);
+            foreach (var stage in declaration.Stages) members.Reserve(stage.Name);
+            foreach (var stage in declaration.Stages) _fieldNames[stage] = members.Claim("_" + stage.Name);
+            if (IsNetwork) _checkInput = members.Claim("CheckInput");
+            if (spec.ForwardTaken) _renamedForward = members.Claim("Forward");
+            // Locals of the forward passes: they may shadow a user member (forward never reads one), not a field it calls.
+            var locals = new NameScope(_fieldNames.Values);
+            foreach (var name in new[] { _checkInput, "Outputs", "input", "scope", "x", "o", "taps", "outputs" }) locals.Reserve(name);
+            foreach (var stage in declaration.Stages)
+            {
+                if (_referenced.Contains(stage.Name)) _outLocals[stage.Name] = locals.Claim(stage.Name.TrimStart('@') + "_out");
+            }
+            foreach (var stage in declaration.Stages)
+            {
+                if (stage.Output?.OutputName is { } output) _outputLocals[stage.Name] = locals.Claim("output_" + output);
+            }
         }
+
+        /// <summary>A user name written as an identifier (@ for a keyword).</summary>
+        private static string Id(string name) => NameScope.Escape(name);
+
+        /// <summary>The class name as written in C# (constructor, nameof).</summary>
+        private string ClassId => Id(_declaration.Spec.ClassName);
+
+        /// <summary>The module's name passed to TorchSharp's constructor: nameof(Net), or the literal when a member of the user's is named nameof.</summary>
+        private string ModuleNameArgument =>
+            _declaration.Spec.ReservedNames.Contains("nameof") ? Literal(_declaration.Spec.ClassName) : $"nameof({ClassId})";
 
         private bool IsNetwork => _declaration.Spec.Kind == DeclarationKind.Network;
 
-        /// <summary>Hint name: namespace, containing types and class, e.g. "Samples.ResNet50.g.cs".</summary>
-        public static string HintName(DeclarationSpec spec)
-        {
-            var parts = new List<string>();
-            if (spec.Namespace.Length > 0) parts.Add(spec.Namespace);
-            foreach (var parent in spec.ContainingTypes) parts.Add(parent.Substring(parent.LastIndexOf(' ') + 1));
-            parts.Add(spec.ClassName);
-            return string.Join(".", parts) + ".g.cs";
-        }
+        /// <summary>Hint name: see <see cref="HintNames.Of"/>.</summary>
+        public static string HintName(DeclarationSpec spec) => HintNames.Of(spec);
 
         /// <summary>Emits a network, given a successful inference.</summary>
         public static string EmitNetwork(InferenceResult inference, BoundDeclaration network) =>
@@ -88,12 +120,13 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine();
             if (spec.Namespace.Length > 0)
             {
-                _w.WriteLine("namespace " + spec.Namespace);
+                _w.WriteLine("namespace " + NameScope.EscapeDotted(spec.Namespace));
                 _w.OpenBrace();
             }
             foreach (var parent in spec.ContainingTypes)
             {
-                _w.WriteLine("partial " + parent);
+                int space = parent.LastIndexOf(' ');
+                _w.WriteLine("partial " + parent.Substring(0, space + 1) + Id(parent.Substring(space + 1)));
                 _w.OpenBrace();
             }
 
@@ -101,7 +134,8 @@ namespace NetDsl.Generator.Emit
 
             foreach (var _ in spec.ContainingTypes) _w.CloseBrace();
             if (spec.Namespace.Length > 0) _w.CloseBrace();
-            return _w.ToString();
+            // Short names (nn, Tensor, cat, ...) that a name of the user's shadows are written qualified.
+            return Qualifier.Rewrite(_w.ToString(), spec.ShadowedNames);
         }
 
         private void WriteClass()
@@ -113,8 +147,10 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
             string value = OctaveModule ? "OctaveTensor" : "Tensor";
+            // A stage named forward takes the name: the override is then in RenamedForwardModule, calling the generated Forward.
+            string baseType = _renamedForward is null ? $"nn.Module<{value}, {value}>" : $"global::NetDsl.RenamedForwardModule<{value}>";
             // An octave block has no taps overload (its running value is a pair); a tap into one is reported (NDSL0046).
-            _w.WriteLine($"partial class {spec.ClassName} : nn.Module<{value}, {value}>, global::NetDsl.IStagedModule{(IsNetwork || OctaveModule ? "" : ", global::NetDsl.ITappable")}");
+            _w.WriteLine($"partial class {ClassId} : {baseType}, global::NetDsl.IStagedModule{(IsNetwork || OctaveModule ? "" : ", global::NetDsl.ITappable")}");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
@@ -144,7 +180,8 @@ namespace NetDsl.Generator.Emit
         private string ComponentName(BoundStage stage, int index) =>
             _declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name;
 
-        private static string FieldName(BoundStage stage) => "_" + stage.Name;
+        /// <summary>The private field holding a stage's module: "_conv1", or a variant free of the user's names.</summary>
+        private string FieldName(BoundStage stage) => _fieldNames[stage];
 
         private string? FieldType(BoundStage stage)
         {
@@ -217,21 +254,21 @@ namespace NetDsl.Generator.Emit
             if (IsNetwork)
             {
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} with freshly initialised weights (PyTorch's default initialisation).</summary>");
-                _w.WriteLine($"public {spec.ClassName}() : base(nameof({spec.ClassName}))");
+                _w.WriteLine($"public {ClassId}() : base({ModuleNameArgument})");
             }
             else
             {
                 var parameters = new List<string> { "int in_channels" };
                 foreach (var p in spec.Params)
-                    parameters.Add(p.TypeName + " " + p.Name + (p.DefaultExpr is { } d ? " = " + d.ToCSharp() : ""));
+                    parameters.Add(p.TypeName + " " + Id(p.Name) + (p.DefaultExpr is { } d ? " = " + d.ToCSharp() : ""));
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} for an input of <paramref name=\"in_channels\"/> channels.</summary>");
-                _w.WriteLine($"public {spec.ClassName}({string.Join(", ", parameters)}) : base(nameof({spec.ClassName}))");
+                _w.WriteLine($"public {ClassId}({string.Join(", ", parameters)}) : base({ModuleNameArgument})");
             }
             _w.OpenBrace();
             if (!IsNetwork)
             {
                 _w.WriteLine("InChannels = in_channels;");
-                foreach (var p in spec.Params) _w.WriteLine($"this.{p.Name} = {p.Name};");
+                foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
             }
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
@@ -239,10 +276,13 @@ namespace NetDsl.Generator.Emit
                 if (!_fieldTypes.ContainsKey(stage)) continue;
                 WriteStageConstruction(stage);
             }
+            // A stage named like a constructor parameter (in_channels) is reached through this.
+            var ctorParameters = new HashSet<string>(IsNetwork ? Enumerable.Empty<string>() : spec.Params.Select(p => p.Name).Append("in_channels"), StringComparer.Ordinal);
             foreach (var stage in _declaration.Stages)
             {
                 string module = _fieldTypes.ContainsKey(stage) && ParameterLayer(stage) is null ? FieldName(stage) : "null";
-                _w.WriteLine($"{stage.Name} = new global::NetDsl.Stage(\"{stage.Name}\", {Literal(StageKind(stage))}, {StageShapeExpression(stage)}, {module});");
+                string target = (ctorParameters.Contains(stage.Name) ? "this." : "") + Id(stage.Name);
+                _w.WriteLine($"{target} = new global::NetDsl.Stage({Literal(stage.Name)}, {Literal(StageKind(stage))}, {StageShapeExpression(stage)}, {module});");
             }
             _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");
             for (int i = 0; i < _declaration.Stages.Count; i++)
@@ -254,14 +294,16 @@ namespace NetDsl.Generator.Emit
                 {
                     // Named branches are the module's own children (GoogLeNet's branch1 .. branch4), not the list's.
                     for (int b = 0; b < stage.Branches.Count; b++)
-                        _w.WriteLine($"register_module(\"{stage.Branches[b].BranchName}\", {FieldName(stage)}[{b}]);");
+                        _w.WriteLine($"register_module({Literal(stage.Branches[b].BranchName!)}, {FieldName(stage)}[{b}]);");
                     continue;
                 }
                 string register = ParameterLayer(stage) is null
-                    ? $"register_module(\"{ComponentName(stage, i)}\", {FieldName(stage)});"
-                    : $"register_parameter(\"{ComponentName(stage, i)}\", {FieldName(stage)});";
+                    ? $"register_module({Literal(ComponentName(stage, i))}, {FieldName(stage)});"
+                    : $"register_parameter({Literal(ComponentName(stage, i))}, {FieldName(stage)});";
                 _w.WriteLine(optional ? $"if ({FieldName(stage)} is not null) {register}" : register);
             }
+            if (_renamedForward is not null)
+                _w.WriteLine($"base.SetForward({_renamedForward}); // forward is the name of a stage here: RenamedForwardModule's forward calls {_renamedForward}");
             _w.CloseBrace();
             _w.WriteLine();
             _w.WriteLine("/// <summary>");
@@ -302,7 +344,7 @@ namespace NetDsl.Generator.Emit
         {
             var s = name.StartsWith("global::", StringComparison.Ordinal) ? name.Substring(8) : name;
             int dot = s.LastIndexOf('.');
-            return dot >= 0 ? s.Substring(dot + 1) : s;
+            return (dot >= 0 ? s.Substring(dot + 1) : s).TrimStart('@');
         }
 
         private void WriteStageConstruction(BoundStage stage)
@@ -440,7 +482,7 @@ namespace NetDsl.Generator.Emit
                     var p = parameters[i];
                     if (!firstCopy && p.FirstRepeatOnly) continue; // the later copies take the default
                     var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
-                    if (i < given.Count) args.Add(p.Name + ": " + given[i].Value.ToCSharp());
+                    if (i < given.Count) args.Add(Id(p.Name) + ": " + given[i].Value.ToCSharp());
                 }
             }
             return $"new {use.BlockName}({string.Join(", ", args)})";
@@ -455,7 +497,7 @@ namespace NetDsl.Generator.Emit
         {
             string value = OctaveModule ? "OctaveTensor" : "Tensor";
             _w.WriteLine($"/// <summary>{ForwardSummary()}</summary>");
-            _w.WriteLine($"public override {value} forward({value} input)");
+            _w.WriteLine(_renamedForward is null ? $"public override {value} forward({value} input)" : $"private {value} {_renamedForward}({value} input)");
             _w.OpenBrace();
             _w.WriteLine("using var scope = NewDisposeScope();");
             if (IsNetwork) _w.WriteLine(CheckInputLine);
@@ -591,8 +633,9 @@ namespace NetDsl.Generator.Emit
             }
         }
 
-        /// <summary>The variable holding an earlier stage's output (or the declaration's input) in forward.</summary>
-        private static string OutputVariable(string stage) => stage == BoundLayer.InputName ? "input" : stage + "_out";
+        /// <summary>The local keeping a stage's output for a later skip connection ("conv1_out", or a variant free of the
+        /// fields' names), or the declaration's input (From.Input).</summary>
+        private string OutputVariable(string stage) => stage == BoundLayer.InputName ? "input" : _outLocals[stage];
 
         /// <summary>A parallel stage whose branches all have names: they are registered on this module under them.</summary>
         private static bool NamedBranches(BoundStage stage) =>
@@ -656,21 +699,28 @@ namespace NetDsl.Generator.Emit
         {
             var spec = _declaration.Spec;
             _w.WriteLine("/// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>");
-            _w.WriteLine($"public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] {{ {string.Join(", ", _declaration.Stages.Select(s => s.Name))} }};");
+            // A class named Stages cannot have a member Stages (CS0542): the interface's property is implemented explicitly.
+            string stagesMember = spec.ClassName == "Stages" ? "global::NetDsl.IStagedModule.Stages" : "public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages";
+            if (spec.ClassName == "Stages") stagesMember = "global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> " + stagesMember;
+            _w.WriteLine($"{stagesMember} => new[] {{ {string.Join(", ", _declaration.Stages.Select(s => Id(s.Name)))} }};");
             if (!IsNetwork)
             {
                 _w.WriteLine();
                 _w.WriteLine("/// <summary>Input channels this block was built for.</summary>");
                 _w.WriteLine("public int InChannels { get; }");
-                _w.WriteLine();
-                var parts = new List<string> { "in_channels={InChannels}" };
-                parts.AddRange(spec.Params.Select(p => p.Name + "={" + p.Name + "}"));
-                _w.WriteLine($"public override string ToString() => $\"{spec.ClassName}({string.Join(", ", parts)})\";");
+                // Not when the user wrote one, or the class is named ToString (CS0542).
+                if (!spec.HasOwnToString && spec.ClassName != "ToString")
+                {
+                    _w.WriteLine();
+                    var parts = new List<string> { "in_channels={InChannels}" };
+                    parts.AddRange(spec.Params.Select(p => p.Name + "={" + Id(p.Name) + "}"));
+                    _w.WriteLine($"public override string ToString() => $\"{spec.ClassName}({string.Join(", ", parts)})\";");
+                }
             }
         }
 
         /// <summary>The first statement of a network's forward and forward_all (after the dispose scope, which owns a copy).</summary>
-        internal const string CheckInputLine = "input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)";
+        private string CheckInputLine => $"input = {_checkInput}(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)";
 
         private void WriteGuard()
         {
@@ -681,7 +731,7 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("/// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input");
             _w.WriteLine("/// (channels-last, x.permute(0, 3, 1, 2) of an NHWC tensor) is returned as a contiguous NCHW copy.");
             _w.WriteLine("/// </summary>");
-            _w.WriteLine("private Tensor CheckInput(Tensor input) =>");
+            _w.WriteLine($"private Tensor {_checkInput}(Tensor input) =>");
             _w.Indentation++;
             string h = spec.Height > 0 ? spec.Height.ToString(CultureInfo.InvariantCulture) : "0";
             string w = spec.Width > 0 ? spec.Width.ToString(CultureInfo.InvariantCulture) : "0";

@@ -181,7 +181,8 @@ namespace NetDsl.Generator.Inference
                 return null;
             }
 
-            public override string ToCSharp(int parentPrecedence = 0) => Name;
+            // A [Param] named like a keyword (int @checked) is written @checked.
+            public override string ToCSharp(int parentPrecedence = 0) => Emit.NameScope.Escape(Name);
 
             public override void CollectVariables(ISet<string> names) => names.Add(Name);
 

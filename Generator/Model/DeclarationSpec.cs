@@ -35,6 +35,35 @@ namespace NetDsl.Generator.Model
         /// <summary>Where OutputStride was written (for NDSL0049).</summary>
         public LocationInfo? OutputStrideLocation { get; init; }
 
+        /// <summary>
+        /// Names the generated code must not give its own members, locals or parameters in this class, sorted: every
+        /// member the user declares (stages included), nested types, the class's and its containing types' names, and the
+        /// accessible members of TorchSharp's Module (a generated field named like one would hide it). See
+        /// <see cref="Emit.NameScope"/>.
+        /// </summary>
+        public EquatableArray<string> ReservedNames { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>
+        /// The short names the generated code uses (nn, Tensor, Modules, cat, ...) that something else binds where the
+        /// generated partial class sits (a stage named nn, a class named Tensor, a type of the namespace, a global using):
+        /// the emitter writes those fully qualified. Sorted.
+        /// </summary>
+        public EquatableArray<string> ShadowedNames { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>
+        /// A second sighting of a class another parse already speaks for (its marker on two partial declarations, or a
+        /// [Block] that is also a [Network]): the pipeline drops it, so the class is reported and generated once.
+        /// </summary>
+        public bool IsDuplicate { get; init; }
+
+        /// <summary>Whether the name forward is taken by a member that is not a method (a stage named forward) or by the class
+        /// itself: the forward pass is then a method of another name, called by <c>NetDsl.RenamedForwardModule</c>.</summary>
+        public bool ForwardTaken { get; init; }
+
+        /// <summary>Whether the user's class declares its own ToString() (or a member named ToString, a stage): a block then
+        /// keeps it and gets none generated.</summary>
+        public bool HasOwnToString { get; init; }
+
         /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>
         /// <remarks><see cref="ContainingTypes"/> hold the declaration keyword too ("class Outer"); only the name is shown.</remarks>
         public string DisplayName
@@ -75,7 +104,18 @@ namespace NetDsl.Generator.Model
     public sealed record LayerSpec(string Kind, EquatableArray<ArgSpec> Args, LocationInfo? Location);
 
     /// <summary>A named attribute argument and where it was written.</summary>
-    public sealed record ArgSpec(string Name, ArgValue Value, LocationInfo? Location);
+    public sealed record ArgSpec(string Name, ArgValue Value, LocationInfo? Location)
+    {
+        /// <summary>
+        /// For a params array written as a list (<c>[Use(typeof(B), 64, -8)]</c>), where each item was written, in
+        /// order (<see cref="Location"/> spans them all); empty otherwise. Lets a diagnostic point at the one item at fault.
+        /// </summary>
+        public EquatableArray<LocationInfo> ItemLocations { get; init; } = EquatableArray<LocationInfo>.Empty;
+
+        /// <summary>Where item <paramref name="index"/> of a params list was written, else the whole argument.</summary>
+        public LocationInfo? LocationOfItem(int index) =>
+            index >= 0 && index < ItemLocations.Count ? ItemLocations[index] : Location;
+    }
 
     /// <summary>The kinds of constant an attribute argument can hold.</summary>
     public enum ArgKind

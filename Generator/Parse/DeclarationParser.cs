@@ -15,7 +15,7 @@ namespace NetDsl.Generator.Parse
     /// Reads a [Network] or [Block] class into a <see cref="DeclarationSpec"/>. This is the only stage
     /// that touches Roslyn symbols; they are reduced to strings and numbers before leaving it.
     /// </summary>
-    public static class DeclarationParser
+    public static partial class DeclarationParser
     {
         public const string NetworkAttribute = "NetDsl.NetworkAttribute";
         public const string BlockAttribute = "NetDsl.BlockAttribute";
@@ -58,6 +58,20 @@ namespace NetDsl.Generator.Parse
             TypeDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics, LocationInfo? classLocation, string metadataName, CancellationToken cancellationToken)
         {
             // --- the class itself
+            // The same class seen twice (the marker on two partial declarations, CS0579; or a block that is also a network):
+            // only one parse speaks for it, so that it is reported once and generated at most once (two sources with one
+            // hint name would fail the whole generator, CS8785).
+            if (IsSecondSighting(context, kind, symbol))
+                return Empty(kind, symbol, metadataName, classLocation, diagnostics) with { IsDuplicate = true };
+            if (kind == DeclarationKind.Network && HasAttribute(symbol, BlockAttribute))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                    "a class cannot be both a [Network] and a [Block]; keep one (a network can use a block: [Use(typeof(...))])"));
+            if (symbol.IsRecord)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                    "a record cannot be a module (records generate members of their own: a copy constructor, Equals, ToString); declare a partial class"));
+            else if (symbol.TypeKind == TypeKind.Class && symbol.IsAbstract && !symbol.IsStatic)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name,
+                    kind == DeclarationKind.Network ? "an abstract network cannot be constructed" : "an abstract block cannot be constructed"));
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, symbol.Name));
             if (symbol.TypeKind != TypeKind.Class)
@@ -91,7 +105,7 @@ namespace NetDsl.Generator.Parse
             }
 
             // --- [Network] arguments
-            int inChannels = 3, height = 0, width = 0, outputStride = 0;
+            int inChannels = 3, height = 0, width = 0, outputStride = 0, batch = 1;
             bool sequentialBlock = false;
             var marker = context.Attributes[0];
             foreach (var named in marker.NamedArguments)
@@ -103,7 +117,15 @@ namespace NetDsl.Generator.Parse
                     case "Width": width = named.Value.Value is int w ? w : width; break;
                     case "Sequential": sequentialBlock = named.Value.Value is bool s && s; break;
                     case "OutputStride": outputStride = named.Value.Value is int os ? os : 0; break;
+                    case "Batch": batch = named.Value.Value is int n ? n : batch; break;
                 }
+            }
+            if (kind == DeclarationKind.Network && batch < 1)
+            {
+                var markerSyntax = marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                var argument = markerSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Batch");
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ArgumentOutOfRange, LocationInfo.From(argument) ?? classLocation, DisplayName(containing, symbol.Name),
+                    $"[Network] needs Batch >= 1 (the batch size of the summary's figures); got Batch = {batch}"));
             }
             LocationInfo? outputStrideLocation = null;
             if (outputStride != 0 && marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } markerArguments })
@@ -157,10 +179,17 @@ namespace NetDsl.Generator.Parse
                     continue;
                 }
                 var layerSpecs = new List<LayerSpec>();
+                string where = DisplayName(containing, symbol.Name) + "." + field.Name;
                 foreach (var attribute in layers)
-                    layerSpecs.Add(ParseLayer(attribute, cancellationToken));
+                {
+                    var layer = ParseLayer(attribute, cancellationToken);
+                    CheckFinite(layer, where, diagnostics);
+                    layerSpecs.Add(layer);
+                }
                 stages.Add(new StageSpec(field.Name, layerSpecs.ToEquatableArray(), fieldLocation));
             }
+
+            CheckMembers(symbol, kind, stages, diagnostics, classLocation);
 
             if (stages.Count == 0 && !diagnostics.Any(d => d.IsError))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyDeclaration, classLocation, symbol.Name));
@@ -182,6 +211,11 @@ namespace NetDsl.Generator.Parse
             {
                 OutputStride = outputStride,
                 OutputStrideLocation = outputStrideLocation,
+                ReservedNames = ReservedNames(context.SemanticModel.Compilation, symbol),
+                ShadowedNames = ShadowedNames(context.SemanticModel, syntax, symbol),
+                ForwardTaken = symbol.Name == "forward" || symbol.GetMembers("forward").Any(m => m is not IMethodSymbol),
+                // A ToString() of the user's, or a member named ToString (a stage): no ToString is generated then.
+                HasOwnToString = symbol.GetMembers("ToString").Any(m => !m.IsImplicitlyDeclared && m is not IMethodSymbol { Parameters.Length: > 0 }),
             };
         }
 
@@ -205,6 +239,9 @@ namespace NetDsl.Generator.Parse
                     "a [Param] field must be an int (or a double, for an octave convolution's alpha)"));
             if (field.IsStatic || field.IsConst)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an instance field"));
+            if (field.Name == "in_channels")
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "in_channels is the block's input channel count, which the compiler passes at each use; give the parameter another name"));
 
             bool firstOnly = attribute.NamedArguments.Any(a => a.Key == "FirstRepeatOnly" && a.Value.Value is true);
             int? fallback = null;
@@ -219,7 +256,15 @@ namespace NetDsl.Generator.Parse
                     var constant = model.GetConstantValue(initializer.Value, cancellationToken);
                     if (constant.HasValue && constant.Value is int value && !real) fallback = value;
                     else if (constant.HasValue && real && constant.Value is double or int or float)
+                    {
                         realFallback = Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+                        if (NonFinite(realFallback.Value) is { } what)
+                        {
+                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonFiniteArgument, LocationInfo.From(initializer.Value) ?? location,
+                                field.ContainingType.Name + "." + field.Name, "default", what));
+                            realFallback = null;
+                        }
+                    }
                     else diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
                         real ? "a [Param] default must be a constant number" : "a [Param] default must be a constant int"));
                 }
@@ -246,6 +291,7 @@ namespace NetDsl.Generator.Parse
                 {
                     var parameter = ctor.Parameters[i];
                     LocationInfo? argLocation = null;
+                    var itemLocations = EquatableArray<LocationInfo>.Empty;
                     if (arguments != default)
                     {
                         var positional = arguments.Where(a => a.NameEquals is null).ToList();
@@ -256,21 +302,24 @@ namespace NetDsl.Generator.Parse
                             // A params array written as a list (Use(typeof(B), 64, 2)): the span covers every item.
                             var span = TextSpan.FromBounds(positional[i].SpanStart, positional[positional.Count - 1].Span.End);
                             argLocation = LocationInfo.From(Location.Create(positional[i].SyntaxTree, span));
+                            itemLocations = positional.Skip(i).Select(a => LocationInfo.From(a)!).ToEquatableArray();
                         }
                         else if (i < positional.Count && positional[i].NameColon is null) argLocation = LocationInfo.From(positional[i]);
                     }
-                    args.Add(new ArgSpec(parameter.Name, ToValue(attribute.ConstructorArguments[i]), argLocation ?? location));
+                    args.Add(new ArgSpec(parameter.Name, ToValue(attribute.ConstructorArguments[i]), argLocation ?? location) { ItemLocations = itemLocations });
                 }
             }
             foreach (var named in attribute.NamedArguments)
             {
                 LocationInfo? argLocation = null;
+                var itemLocations = EquatableArray<LocationInfo>.Empty;
                 if (arguments != default)
                 {
                     var match = arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
                     if (match is not null) argLocation = LocationInfo.From(match);
+                    itemLocations = ArrayItemLocations(match?.Expression);
                 }
-                args.Add(new ArgSpec(named.Key, ToValue(named.Value), argLocation ?? location));
+                args.Add(new ArgSpec(named.Key, ToValue(named.Value), argLocation ?? location) { ItemLocations = itemLocations });
             }
             return new LayerSpec(kind, args.ToEquatableArray(), location);
         }
