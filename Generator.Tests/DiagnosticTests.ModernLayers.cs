@@ -239,5 +239,73 @@ public partial class DiagnosticTests
                 [Use(typeof(B), Repeat = 2, Names = "layer{1}")] Stage layers;
             }
             """),
+        // A value that breaks a layer inside a block, but was set by the use: reported on the use's argument.
+        ["NDSL0010 negative channels passed to a block land on the argument"] = new("NDSL0010", "Net.layer.conv: Conv2d output channels must be positive, got -8", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), [|-8|])] Stage layer;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int c;
+                [Conv("c", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), 8)] Stage layer;
+            }
+            """),
+
+        ["NDSL0034 an alpha of 1.5 passed to a block lands on the argument"] = new("NDSL0034", "AlphaOut", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] double alpha;
+                [OctConv(8, Kernel = 1, AlphaIn = 0, AlphaOut = "alpha")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), [|1.5|])] Stage layer;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] double alpha;
+                [OctConv(8, Kernel = 1, AlphaIn = 0, AlphaOut = "alpha")] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), 0.0)] Stage layer;
+            }
+            """),
     };
 }

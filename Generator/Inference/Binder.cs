@@ -118,7 +118,7 @@ namespace NetDsl.Generator.Inference
             {
                 var bound = new BoundLayer(rule, layer.Location);
                 foreach (var arg in layer.Args) bound.ArgLocations[arg.Name] = arg.Location;
-                var binding = new LayerBinding(spec, layer, args, where, diagnostics);
+                var binding = new LayerBinding(spec, layer, args, where, diagnostics) { Bound = bound };
                 rule.Bind(binding, bound);
                 return binding.Ok ? bound : null;
             }
@@ -155,9 +155,9 @@ namespace NetDsl.Generator.Inference
                         var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
                         for (int i = 0; i < items.Count; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.Location), where, diagnostics, allowReal: true);
+                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.LocationOfItem(i)), where, diagnostics, allowReal: true);
                             if (e is null) ok = false;
-                            else b.BlockArgs.Add(new BlockArg(e, blockArgs.Location));
+                            else b.BlockArgs.Add(new BlockArg(e, blockArgs.LocationOfItem(i)));
                         }
                     }
                     if (args.TryGetValue("FirstArgs", out var firstArgs) && firstArgs.Value.Kind == ArgKind.Array)
@@ -166,9 +166,9 @@ namespace NetDsl.Generator.Inference
                         var items = firstArgs.Value.Items.AsImmutableArray();
                         for (int i = 0; i < items.Length; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.Location), where, diagnostics, allowReal: true);
+                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.LocationOfItem(i)), where, diagnostics, allowReal: true);
                             if (e is null) ok = false;
-                            else b.FirstBlockArgs.Add(new BlockArg(e, firstArgs.Location));
+                            else b.FirstBlockArgs.Add(new BlockArg(e, firstArgs.LocationOfItem(i)));
                         }
                     }
                     b.Repeat = IntArg("Repeat", 1);

@@ -84,6 +84,10 @@ namespace NetDsl.Generator.Inference
         public LocationInfo? Location { get; }
         public Dictionary<string, LocationInfo?> ArgLocations { get; } = new Dictionary<string, LocationInfo?>();
 
+        /// <summary>The expressions the arguments were bound to, by argument name: a diagnostic on an argument whose value
+        /// comes from a block parameter lands on the use's argument that set it (see ShapeInference.LocationOf).</summary>
+        public Dictionary<string, Expr> ArgExprs { get; } = new Dictionary<string, Expr>();
+
         public Expr? Out { get; set; }
         public Expr? Kernel { get; set; }
         public Expr? Stride { get; set; }

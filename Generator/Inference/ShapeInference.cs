@@ -108,6 +108,10 @@ namespace NetDsl.Generator.Inference
             public bool Top { get; }
             public bool IsBlock => Declaration.Spec.Kind == DeclarationKind.Block;
 
+            /// <summary>Where each parameter of this block's use was written (the use's argument, or, through nested uses,
+            /// the outermost argument it came from); a parameter left at its default has none.</summary>
+            public Dictionary<string, LocationInfo> UseLocations { get; } = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
+
             /// <summary>The current run of stride-1 convolutions with one odd kernel size, for the gridding check.</summary>
             public List<(long Kernel, long Dilation, BoundLayer Layer, string Where)> DilatedRun { get; } = new List<(long, long, BoundLayer, string)>();
         }
@@ -300,6 +304,23 @@ namespace NetDsl.Generator.Inference
             extra?.Invoke(facts);
         }
 
+        /// <summary>
+        /// Where a diagnostic on <paramref name="argument"/> of <paramref name="layer"/> belongs: on the argument, unless its
+        /// value comes from a block parameter that the use set; then on that argument of the use (a -8 passed to a block
+        /// whose conv takes it as channels is reported on the -8, not inside the block).
+        /// </summary>
+        internal LocationInfo? LocationOf(Scope scope, BoundLayer layer, string argument)
+        {
+            if (scope.UseLocations.Count > 0 && layer.ArgExprs.TryGetValue(argument, out var expr))
+            {
+                var names = new SortedSet<string>(StringComparer.Ordinal);
+                expr.CollectVariables(names);
+                foreach (var name in names)
+                    if (scope.UseLocations.TryGetValue(name, out var use)) return use;
+            }
+            return layer.LocationOf(argument);
+        }
+
         internal bool TryEval(Scope scope, BoundLayer layer, string argument, Expr? expr, string where, out long value)
         {
             value = 0;
@@ -307,16 +328,16 @@ namespace NetDsl.Generator.Inference
             var result = expr.Evaluate(scope.Env, out var error);
             if (result is null)
             {
-                Report(DiagnosticDescriptors.InvalidExpression, layer.LocationOf(argument), where, $"{argument}: {error}");
+                Report(DiagnosticDescriptors.InvalidExpression, LocationOf(scope, layer, argument), where, $"{argument}: {error}");
                 return false;
             }
             value = result.Value;
             return true;
         }
 
-        internal bool Check(bool condition, BoundLayer layer, string argument, string where, string message)
+        internal bool Check(Scope scope, bool condition, BoundLayer layer, string argument, string where, string message)
         {
-            if (!condition) Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf(argument), where, message);
+            if (!condition) Report(DiagnosticDescriptors.ArgumentOutOfRange, LocationOf(scope, layer, argument), where, message);
             return condition;
         }
 
@@ -591,7 +612,8 @@ namespace NetDsl.Generator.Inference
             return result;
         }
 
-        private Value? RunBlock(Scope scope, DeclarationSpec block, double?[] args, Value v, string prefix, int depth, SummaryRow row, bool firstCopy)
+        private Value? RunBlock(Scope scope, DeclarationSpec block, double?[] args, Value v, string prefix, int depth, SummaryRow row, bool firstCopy,
+            IReadOnlyList<BlockArg>? given = null)
         {
             // An octave block's in_channels counts both frequencies, as d-li14's inplanes does.
             long inChannels = v.Shape.Channels + v.Shape.LowChannels;
@@ -612,6 +634,17 @@ namespace NetDsl.Generator.Inference
             var stack = new List<string>(scope.Stack) { block.MetadataName };
             var bound = Bind(block);
             var inner = new Scope(bound, env, realEnv, prefix, depth, stack, top: false, octave: IsOctaveDeclaration(bound));
+            for (int i = 0; given is not null && i < given.Count && i < block.Params.Count; i++)
+            {
+                if (!firstCopy && block.Params[i].FirstRepeatOnly) continue;
+                // Through nested uses: an argument that is itself an outer parameter points where that one was set.
+                LocationInfo? at = given[i].Location;
+                var names = new SortedSet<string>(StringComparer.Ordinal);
+                given[i].Value.CollectVariables(names);
+                foreach (var name in names)
+                    if (scope.UseLocations.TryGetValue(name, out var outer)) { at = outer; break; }
+                if (at is not null) inner.UseLocations[block.Params[i].Name] = at;
+            }
             var output = RunDeclaration(inner, v);
             if (output is null) return null;
             var result = output.Value;
@@ -622,7 +655,7 @@ namespace NetDsl.Generator.Inference
         private Value? ApplyUse(Scope scope, BoundLayer layer, Value v, SummaryRow row, string path, string where)
         {
             if (!TryBlock(scope, layer, where, out var block)) return null;
-            if (!Check(layer.Repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {layer.Repeat}")) return null;
+            if (!Check(scope, layer.Repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {layer.Repeat}")) return null;
             var args = BlockArguments(scope, layer, block, where);
             if (args is null) return null;
             var firstArgs = layer.FirstBlockArgs is null ? args : BlockArguments(scope, layer, block, where, layer.FirstBlockArgs);
@@ -633,7 +666,7 @@ namespace NetDsl.Generator.Inference
             if (layer.Repeat == 1)
             {
                 facts.Add((v.Shape.Channels, args.Select(a => (long)a!.Value).ToArray()));
-                current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true);
+                current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true, layer.ArgsOfCopy(0));
             }
             else
             {
@@ -649,7 +682,7 @@ namespace NetDsl.Generator.Inference
                     for (int j = 0; j < copyArgs.Length; j++)
                         copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : (long)given[j]!.Value;
                     facts.Add((current.Value.Shape.Channels, copyArgs));
-                    current = RunBlock(scope, block, given, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0);
+                    current = RunBlock(scope, block, given, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0, layer.ArgsOfCopy(i));
                     if (current is not null)
                     {
                         child.OutputShape = Fmt(current.Value.Shape);
@@ -911,7 +944,7 @@ namespace NetDsl.Generator.Inference
                     : path + "." + i.ToString(CultureInfo.InvariantCulture);
                 var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(child);
-                var output = RunBlock(scope, block, args, v, childPath + ".", scope.Depth + 2, child, firstCopy: true);
+                var output = RunBlock(scope, block, args, v, childPath + ".", scope.Depth + 2, child, firstCopy: true, branch.BlockArgs);
                 if (output is null) return null;
                 child.OutputShape = Fmt(output.Value.Shape);
                 child.ReceptiveField = output.Value.Global ? null : output.Value.Rf;

@@ -26,6 +26,9 @@ namespace NetDsl.Generator.Layers
             Diagnostics = diagnostics;
         }
 
+        /// <summary>The layer being bound (its argument expressions are recorded for diagnostics at the use site).</summary>
+        internal BoundLayer? Bound { get; set; }
+
         public DeclarationSpec Spec { get; }
         public LayerSpec Layer { get; }
         public string Where { get; }
@@ -57,6 +60,7 @@ namespace NetDsl.Generator.Layers
             }
             var e = Binder.ToExpr(Spec, arg, Where, Diagnostics);
             if (e is null) Ok = false;
+            else if (Bound is not null) Bound.ArgExprs[name] = e;
             return e;
         }
 
@@ -67,6 +71,7 @@ namespace NetDsl.Generator.Layers
             if (arg is null || arg.Value.Kind == ArgKind.Null) return Inference.Expr.Real(fallback);
             var e = Binder.ToExpr(Spec, arg, Where, Diagnostics, allowReal: true);
             if (e is null) Ok = false;
+            else if (Bound is not null) Bound.ArgExprs[name] = e;
             return e;
         }
 

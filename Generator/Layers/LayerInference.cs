@@ -48,7 +48,11 @@ namespace NetDsl.Generator.Layers
         public bool TryEvalReal(string argument, Expr? expr, out double value) => _engine.TryEvalReal(_scope, Layer, argument, expr, Where, out value);
 
         /// <summary>NDSL0010 on <paramref name="argument"/> unless <paramref name="condition"/>.</summary>
-        public bool Check(bool condition, string argument, string message) => _engine.Check(condition, Layer, argument, Where, message);
+        public bool Check(bool condition, string argument, string message) => _engine.Check(_scope, condition, Layer, argument, Where, message);
+
+        /// <summary>Where a diagnostic on <paramref name="argument"/> belongs: the argument, or the use's argument that set the
+        /// block parameter its value comes from.</summary>
+        public LocationInfo? LocationOf(string argument) => _engine.LocationOf(_scope, Layer, argument);
 
         /// <summary>NDSL0018 unless the input is an [N, C, H, W] map.</summary>
         public bool RequireMap(string what) => _engine.RequireMap(Input, Layer, Where, what);

@@ -54,15 +54,15 @@ namespace NetDsl.Generator.Layers
                     $"{name} output padding must be smaller than the stride or the dilation, got {outputPadding}")) return null;
 
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != cin)
-                c.Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, name, expected, cin);
+                c.Report(DiagnosticDescriptors.ChannelMismatch, c.LocationOf("In"), where, name, expected, cin);
             if (cin % g != 0 || cout % g != 0)
             {
-                c.Report(DiagnosticDescriptors.GroupsNotDividing, layer.LocationOf("Groups"), where, g, cin, cout);
+                c.Report(DiagnosticDescriptors.GroupsNotDividing, c.LocationOf("Groups"), where, g, cin, cout);
                 return null;
             }
             if (layer.PaddingSame && s != 1)
             {
-                c.Report(DiagnosticDescriptors.SamePaddingStride, layer.LocationOf("Padding"), where);
+                c.Report(DiagnosticDescriptors.SamePaddingStride, c.LocationOf("Padding"), where);
                 return null;
             }
 

@@ -42,7 +42,7 @@ namespace NetDsl.Generator.Layers
             }
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != shape.Channels)
             {
-                c.Report(DiagnosticDescriptors.LinearInFeatures, layer.LocationOf("In"), where, expected, shape.Channels, c.Fmt(shape));
+                c.Report(DiagnosticDescriptors.LinearInFeatures, c.LocationOf("In"), where, expected, shape.Channels, c.Fmt(shape));
                 return null;
             }
             row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ")";
@@ -65,7 +65,7 @@ namespace NetDsl.Generator.Layers
             if (!c.Check(outFeatures >= 1, "outFeatures", $"Linear out-features must be positive, got {outFeatures}")) return null;
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != shape.Channels)
             {
-                c.Report(DiagnosticDescriptors.LinearInFeatures, layer.LocationOf("In"), where, expected, shape.Channels, c.Fmt(shape));
+                c.Report(DiagnosticDescriptors.LinearInFeatures, c.LocationOf("In"), where, expected, shape.Channels, c.Fmt(shape));
                 return null;
             }
             row.Kind = $"Linear({shape.Channels}→{outFeatures}" + (layer.Bias ? "" : ", bias=False") + ") per pixel";

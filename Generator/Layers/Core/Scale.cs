@@ -37,7 +37,7 @@ namespace NetDsl.Generator.Layers
             // (C, 1, 1) lines up with an NCHW map only; (C) with the last dimension (or, reshaped, with an NCHW map's channels).
             if (!Vector(layer) && (shape.Rank != Rank.Map || shape.ChannelsLast))
             {
-                c.Report(DiagnosticDescriptors.BroadcastMismatch, layer.LocationOf("Shape"), where, c.Fmt(shape), tensor,
+                c.Report(DiagnosticDescriptors.BroadcastMismatch, c.LocationOf("Shape"), where, c.Fmt(shape), tensor,
                     shape.Rank != Rank.Map
                         ? "a (C, 1, 1) tensor against [N, F] would broadcast to three dimensions; use Shape = ScaleShape.Channels"
                         : "aligned from the last dimension, its C meets the channels-last map's height; use Shape = ScaleShape.Channels, or permute back first");

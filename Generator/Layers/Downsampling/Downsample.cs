@@ -32,7 +32,7 @@ namespace NetDsl.Generator.Layers
             if (cout == 0) cout = cin;
             if (kind <= 1 && cout != cin)
             {
-                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("Out"), where,
+                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, c.LocationOf("Out"), where,
                     $"a {name} downsampler keeps the channels ({cin}); drop Out or use StridedConv / Hwd to change them");
                 return null;
             }

@@ -54,7 +54,7 @@ namespace NetDsl.Generator.Layers
             }
             if (why is not null)
             {
-                c.Report(DiagnosticDescriptors.InvalidPermutation, layer.LocationOf("dims"), where, text, why);
+                c.Report(DiagnosticDescriptors.InvalidPermutation, c.LocationOf("dims"), where, text, why);
                 return null;
             }
             row.Kind = $"Permute([{text}])";

@@ -37,7 +37,7 @@ namespace NetDsl.Generator.Layers
             // An octave pair is normalised per frequency; In counts both.
             long channels = shape.Channels + shape.LowChannels;
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != channels)
-                c.Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, "BatchNorm", expected, channels);
+                c.Report(DiagnosticDescriptors.ChannelMismatch, c.LocationOf("In"), where, "BatchNorm", expected, channels);
             if (!c.Check(layer.Eps > 0, "Eps", $"BatchNorm eps must be positive, got {layer.Eps.ToString(CultureInfo.InvariantCulture)}")) return null;
             if (!c.Check(layer.Momentum >= 0 && layer.Momentum <= 1, "Momentum", $"BatchNorm momentum must be within [0, 1], got {layer.Momentum.ToString(CultureInfo.InvariantCulture)}")) return null;
             row.Kind = shape.IsOctave ? $"OctaveBatchNorm2d(high {shape.Channels}, low {shape.LowChannels})"

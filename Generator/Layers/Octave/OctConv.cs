@@ -61,32 +61,32 @@ namespace NetDsl.Generator.Layers
             {
                 if (double.IsNaN(alpha) || alpha < 0 || alpha > 1)
                 {
-                    c.Report(DiagnosticDescriptors.OctaveAlphaRange, layer.LocationOf(argument), where, argument, alpha.ToString("R", CultureInfo.InvariantCulture));
+                    c.Report(DiagnosticDescriptors.OctaveAlphaRange, c.LocationOf(argument), where, argument, alpha.ToString("R", CultureInfo.InvariantCulture));
                     alphasOk = false;
                 }
             }
             if (!alphasOk) return null;
             if (s != 1 && s != 2)
             {
-                c.Report(DiagnosticDescriptors.OctaveStride, layer.LocationOf("Stride"), where, s);
+                c.Report(DiagnosticDescriptors.OctaveStride, c.LocationOf("Stride"), where, s);
                 return null;
             }
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != cin)
-                c.Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, Name, expected, cin);
+                c.Report(DiagnosticDescriptors.ChannelMismatch, c.LocationOf("In"), where, Name, expected, cin);
 
             // The split this layer expects against the pair it receives.
             long expLow = ShapeMath.OctaveLowChannels(cin, alphaIn), expHigh = cin - expLow;
             if (expLow != inLow)
             {
                 if (inLow == 0)
-                    c.Report(DiagnosticDescriptors.OctaveMixing, layer.LocationOf("AlphaIn"), where,
+                    c.Report(DiagnosticDescriptors.OctaveMixing, c.LocationOf("AlphaIn"), where,
                         $"the octave conv splits its input by AlphaIn = {ShapeInference.Alpha(alphaIn)} into (high {expHigh}, low {expLow}) but receives the plain {c.Fmt(shape)}; " +
                         "the first octave layer takes AlphaIn = 0 and splits the plain tensor itself");
                 else if (expLow == 0)
-                    c.Report(DiagnosticDescriptors.OctaveMixing, layer.LocationOf("AlphaIn"), where,
+                    c.Report(DiagnosticDescriptors.OctaveMixing, c.LocationOf("AlphaIn"), where,
                         $"the octave conv takes a plain tensor (AlphaIn = {ShapeInference.Alpha(alphaIn)}) but receives the pair {c.Fmt(shape)}; give it the AlphaOut of the layer before");
                 else
-                    c.Report(DiagnosticDescriptors.OctaveChannelPair, layer.LocationOf("AlphaIn"), where, Name, cin, ShapeInference.Alpha(alphaIn), expHigh, expLow, inHigh, inLow,
+                    c.Report(DiagnosticDescriptors.OctaveChannelPair, c.LocationOf("AlphaIn"), where, Name, cin, ShapeInference.Alpha(alphaIn), expHigh, expLow, inHigh, inLow,
                         v.Alpha > 0 ? $", the split of alpha {ShapeInference.Alpha(v.Alpha)}" : "");
                 return null;
             }
@@ -95,7 +95,7 @@ namespace NetDsl.Generator.Layers
             bool depthwise = g == cin && g > 1;
             if (depthwise && ((inLow > 0) != (outLow > 0) || (inHigh > 0) != (outHigh > 0)))
             {
-                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("AlphaOut"), where,
+                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, c.LocationOf("AlphaOut"), where,
                     $"a depthwise octave conv (groups = in_channels = {g}) has no cross-frequency convolutions, so each frequency must map to itself: " +
                     $"(high {inHigh}, low {inLow}) → (high {outHigh}, low {outLow})");
                 return null;
@@ -104,7 +104,7 @@ namespace NetDsl.Generator.Layers
             {
                 if (b.Present && (b.Groups < 1 || b.In % b.Groups != 0 || b.Out % b.Groups != 0))
                 {
-                    c.Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("Groups"), where,
+                    c.Report(DiagnosticDescriptors.ArgumentOutOfRange, c.LocationOf("Groups"), where,
                         $"groups = {g} gives {b.Name} {b.Groups} group(s), which must divide its {b.In} input and {b.Out} output channels");
                     return null;
                 }
@@ -113,7 +113,7 @@ namespace NetDsl.Generator.Layers
             if (hasLow && 2 * p != d * (k - 1))
             {
                 string hint = d * (k - 1) % 2 == 0 ? $"use Padding = {d * (k - 1) / 2}" : "an even kernel cannot keep sizes";
-                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, layer.LocationOf("Padding"), where,
+                c.Report(DiagnosticDescriptors.ArgumentOutOfRange, c.LocationOf("Padding"), where,
                     $"with a low-frequency branch every octave convolution must keep sizes (2·padding = dilation·(kernel − 1)), or the high and low maps lose their 2:1 ratio; {hint}");
                 return null;
             }

@@ -47,7 +47,7 @@ namespace NetDsl.Generator.Layers
             var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (repeated.Count > 0)
             {
-                ctx.Report(DiagnosticDescriptors.AsppRatesNotDistinct, layer.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
+                ctx.Report(DiagnosticDescriptors.AsppRatesNotDistinct, ctx.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
                 return null;
             }
             foreach (var rate in rates)

@@ -40,7 +40,7 @@ namespace NetDsl.Generator.Layers
                     long tooLarge = bins.FirstOrDefault(b => ShapeMath.PyramidWindow(dim.Offset, b) < 1);
                     if (tooLarge > 0)
                     {
-                        c.Report(DiagnosticDescriptors.PyramidWindowZero, layer.LocationOf("Bins"), where, tooLarge, c.Fmt(shape), dim.Offset, axis,
+                        c.Report(DiagnosticDescriptors.PyramidWindowZero, c.LocationOf("Bins"), where, tooLarge, c.Fmt(shape), dim.Offset, axis,
                             string.Join(", ", bins));
                         return false;
                     }
@@ -61,7 +61,7 @@ namespace NetDsl.Generator.Layers
                     if (gh != b || gw != b) uneven.Add((b, $"{gh}x{gw}"));
                 }
                 if (uneven.Count > 0)
-                    c.Report(DiagnosticDescriptors.PyramidBinUneven, layer.LocationOf("Bins"), where,
+                    c.Report(DiagnosticDescriptors.PyramidBinUneven, c.LocationOf("Bins"), where,
                         string.Join(", ", uneven.Select(u => u.Bin)), $"{shape.Height.Offset}x{shape.Width.Offset}",
                         string.Join(", ", uneven.Select(u => $"bin {u.Bin}: {u.Grid}")));
             }
@@ -75,7 +75,7 @@ namespace NetDsl.Generator.Layers
 
             var repeated = layer.Bins.GroupBy(b => b).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (repeated.Count == 0) return true;
-            c.Report(DiagnosticDescriptors.PyramidBinsNotDistinct, layer.LocationOf(argument), where, string.Join(", ", layer.Bins), string.Join(", ", repeated));
+            c.Report(DiagnosticDescriptors.PyramidBinsNotDistinct, c.LocationOf(argument), where, string.Join(", ", layer.Bins), string.Join(", ", repeated));
             return false;
                 }
 
@@ -95,7 +95,7 @@ namespace NetDsl.Generator.Layers
                 {
                     if (largest > dim.Offset)
                     {
-                        c.Report(DiagnosticDescriptors.PyramidBinTooLarge, layer.LocationOf("bins"), where, largest, c.Fmt(shape), axis, dim.Offset);
+                        c.Report(DiagnosticDescriptors.PyramidBinTooLarge, c.LocationOf("bins"), where, largest, c.Fmt(shape), axis, dim.Offset);
                         return false;
                     }
                 }

@@ -41,7 +41,7 @@ namespace NetDsl.Generator.Layers
                 var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
                 if (repeated.Count > 0)
                 {
-                    c.Report(DiagnosticDescriptors.AsppRatesNotDistinct, layer.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
+                    c.Report(DiagnosticDescriptors.AsppRatesNotDistinct, c.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
                     return null;
                 }
                 long aspp = this is ASPPRule ? cout : 256;

@@ -42,10 +42,10 @@ namespace NetDsl.Generator.Layers
             if (!c.Check(p >= 0, "Padding", $"{name} padding must not be negative, got {p}")) return null;
             if (!c.Check(d >= 1, "Dilation", $"{name} dilation must be positive, got {d}")) return null;
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != cin)
-                c.Report(DiagnosticDescriptors.ChannelMismatch, layer.LocationOf("In"), where, name, expected, cin);
+                c.Report(DiagnosticDescriptors.ChannelMismatch, c.LocationOf("In"), where, name, expected, cin);
             if (layer.PaddingSame && s != 1)
             {
-                c.Report(DiagnosticDescriptors.SamePaddingStride, layer.LocationOf("Padding") ?? layer.Location, where);
+                c.Report(DiagnosticDescriptors.SamePaddingStride, c.LocationOf("Padding") ?? layer.Location, where);
                 return null;
             }
 

@@ -38,12 +38,12 @@ namespace NetDsl.Generator.Layers
             if (!ctx.Check(levels >= 1, "Levels", $"WTConv needs at least one wavelet level, got {levels}")) return null;
             if (cout != c)
             {
-                ctx.Report(DiagnosticDescriptors.WTConvChannels, layer.LocationOf("outChannels"), where, cout, c);
+                ctx.Report(DiagnosticDescriptors.WTConvChannels, ctx.LocationOf("outChannels"), where, cout, c);
                 return null;
             }
             if (!WaveletCatalog.Contains(layer.WaveletName))
             {
-                ctx.Report(DiagnosticDescriptors.UnknownWavelet, layer.LocationOf("Wavelet"), where, layer.WaveletName, string.Join(", ", WaveletCatalog.Names));
+                ctx.Report(DiagnosticDescriptors.UnknownWavelet, ctx.LocationOf("Wavelet"), where, layer.WaveletName, string.Join(", ", WaveletCatalog.Names));
                 return null;
             }
             int f = WaveletCatalog.FilterLength(layer.WaveletName);
@@ -55,7 +55,7 @@ namespace NetDsl.Generator.Layers
             {
                 if (lh.IsKnown && lw.IsKnown && lh.Offset == 1 && lw.Offset == 1)
                 {
-                    ctx.Report(DiagnosticDescriptors.WaveletLevelsTooDeep, layer.LocationOf("Levels"), where, level, levels,
+                    ctx.Report(DiagnosticDescriptors.WaveletLevelsTooDeep, ctx.LocationOf("Levels"), where, level, levels,
                         $"{shape.Height.Format("H", ctx.ModH)}x{shape.Width.Format("W", ctx.ModW)}", level - 1);
                     return null;
                 }
@@ -63,7 +63,7 @@ namespace NetDsl.Generator.Layers
                 lw = ctx.HalveCeil(lw, false);
                 levelDims.Add((lh, lw));
                 if (lh.IsKnown && lw.IsKnown && (lh.Offset < k || lw.Offset < k))
-                    ctx.Report(DiagnosticDescriptors.WaveletBandBelowKernel, layer.LocationOf("Levels"), where, level, $"{lh.Offset}x{lw.Offset}", k);
+                    ctx.Report(DiagnosticDescriptors.WaveletBandBelowKernel, ctx.LocationOf("Levels"), where, level, $"{lh.Offset}x{lw.Offset}", k);
             }
             ctx.ReportOddSizes("WTConv", shape, "each level pads it to even at the bottom/right and crops the result back, as the reference does");
 
