@@ -307,5 +307,85 @@ public partial class DiagnosticTests
                 [Use(typeof(B), 0.0)] Stage layer;
             }
             """),
+        ["NDSL0023 an explicit null where the attribute has a default"] = new("NDSL0023", "argument 'Kernel' must be an integer or an expression string, not null (leave it out for the default, 3)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, [|Kernel = null|])] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8)] Stage conv;
+            }
+            """),
+
+        ["NDSL0023 DSPP with an empty list of bins"] = new("NDSL0023", "argument 'Bins' must hold at least one value", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [DSPP(Filters = 4, [|Bins = new int[0]|])] Stage dspp;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [DSPP(Filters = 4, Bins = new[] { 2, 4 })] Stage dspp;
+            }
+            """),
+
+        ["NDSL0010 DeepLabHead of no classes lands on the argument"] = new("NDSL0010", "DeepLabHead output channels must be positive, got 0", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 64, Width = 64)]
+            public partial class Net
+            {
+                [DeepLabHead([|0|])] Stage head;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 64, Width = 64)]
+            public partial class Net
+            {
+                [DeepLabHead(3)] Stage head;
+            }
+            """),
+
+        ["NDSL0023 Use of a null block lands on the argument"] = new("NDSL0023", "argument 'block' must be typeof(a [Block] class)", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use([|null|])] Stage x;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 1)] Stage x;
+            }
+            """),
+
     };
 }

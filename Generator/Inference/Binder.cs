@@ -147,7 +147,7 @@ namespace NetDsl.Generator.Inference
                         b.BlockName = block.Value.Text;
                     else
                     {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, layer.Location, where, "block", "must be typeof(a [Block] class)"));
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, block?.Location ?? layer.Location, where, "block", "must be typeof(a [Block] class)"));
                         ok = false;
                     }
                     if (args.TryGetValue("args", out var blockArgs))

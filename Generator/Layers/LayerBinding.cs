@@ -56,6 +56,8 @@ namespace NetDsl.Generator.Layers
             {
                 // A required size left null (the attribute takes `object`) would otherwise stop inference silently.
                 if (required) Fail(name, arg is null ? "is required" : "must be an integer or an expression string, not null", arg?.Location ?? Layer.Location);
+                // An explicit null where the attribute has a default would silently mean the default: say so.
+                else if (arg is not null && fallback is not null) Fail(name, $"must be an integer or an expression string, not null (leave it out for the default, {fallback})", arg.Location ?? Layer.Location);
                 return fallback is null ? null : Inference.Expr.Num(fallback.Value);
             }
             var e = Binder.ToExpr(Spec, arg, Where, Diagnostics);
@@ -88,10 +90,18 @@ namespace NetDsl.Generator.Layers
 
         /// <summary>An array of integers (bins, rates) into <paramref name="target"/>; <paramref name="fallback"/> when absent
         /// or empty (null: leave it empty).</summary>
-        public void List(string name, List<long> target, long[]? fallback)
+        public void List(string name, List<long> target, long[]? fallback, bool emptyIsError = false)
         {
             if (Arg(name) is { Value: { Kind: ArgKind.Array } list })
+            {
                 foreach (var item in list.Items) target.Add((long)item.Number);
+                // A property set to an empty array is a mistake, not a request for the default (leave it out for that).
+                if (list.Items.Count == 0 && emptyIsError && fallback is not null)
+                {
+                    Fail(name, $"must hold at least one value (leave it out for the default, {string.Join(", ", fallback)})", Arg(name)!.Location ?? Layer.Location);
+                    return;
+                }
+            }
             if (target.Count == 0 && fallback is not null) target.AddRange(fallback);
         }
 

@@ -21,7 +21,7 @@ namespace NetDsl.Generator.Layers
             var shape = v.Shape;
             long cin = shape.Channels;
             if (!c.TryEval(this is ASPPRule ? "Out" : this is DeepLabHeadRule ? "numClasses" : "channels", layer.Out, out var cout)) return null;
-            if (!c.Check(cout >= 1, "Out", $"{name} output channels must be positive, got {cout}")) return null;
+            if (!c.Check(cout >= 1, this is ASPPRule ? "Out" : this is DeepLabHeadRule ? "numClasses" : "channels", $"{name} output channels must be positive, got {cout}")) return null;
             var rates = layer.Bins;
             long pixels = 0;
             long perPixel, parameters;

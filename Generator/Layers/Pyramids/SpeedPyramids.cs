@@ -20,7 +20,7 @@ namespace NetDsl.Generator.Layers
         public override void Bind(LayerBinding a, BoundLayer b)
         {
             b.Out = a.Expr("Filters", 128);
-            a.List("Bins", b.Bins, SpeedBins);
+            a.List("Bins", b.Bins, SpeedBins, emptyIsError: true);
         }
 
         public override string ModuleType(BoundLayer layer, LayerEmission e) => "global::NetDsl.Pyramids." + Name;
