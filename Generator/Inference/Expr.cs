@@ -34,7 +34,14 @@ namespace NetDsl.Generator.Inference
 
         private readonly int _hash;
 
-        private Expr(int hash) => _hash = hash;
+        /// <summary>Provably never negative (see <see cref="ToCSharp"/>): computed once, bottom-up, when the node is built.</summary>
+        private readonly bool _nonNegative;
+
+        private Expr(int hash, bool nonNegative)
+        {
+            _hash = hash;
+            _nonNegative = nonNegative;
+        }
 
         public static Expr Num(long value) => new NumExpr(value);
 
@@ -247,7 +254,7 @@ namespace NetDsl.Generator.Inference
 
         /// <summary>A large number for a message: "1.56e23".</summary>
         public static string FormatLarge(double value) =>
-            Math.Abs(value) < 1e15 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.##e0", CultureInfo.InvariantCulture);
+            Math.Abs(value) < 1e12 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.##e0", CultureInfo.InvariantCulture);
 
         private static Expr Tree(char op, Expr a, Expr b)
         {
@@ -356,7 +363,7 @@ namespace NetDsl.Generator.Inference
 
         private sealed class NumExpr : Expr
         {
-            public NumExpr(long value) : base(unchecked(value.GetHashCode() * 31 + 1)) => Value = value;
+            public NumExpr(long value) : base(unchecked(value.GetHashCode() * 31 + 1), value >= 0) => Value = value;
             public long Value { get; }
 
             private protected override IEnumerable<Expr> Children() => Array.Empty<Expr>();
@@ -383,7 +390,7 @@ namespace NetDsl.Generator.Inference
 
         private sealed class RealExpr : Expr
         {
-            public RealExpr(double value) : base(unchecked(value.GetHashCode() * 31 + 2)) => Value = value;
+            public RealExpr(double value) : base(unchecked(value.GetHashCode() * 31 + 2), false) => Value = value;
             public double Value { get; }
 
             private protected override IEnumerable<Expr> Children() => Array.Empty<Expr>();
@@ -413,7 +420,7 @@ namespace NetDsl.Generator.Inference
 
         private sealed class VarExpr : Expr
         {
-            public VarExpr(string name) : base(unchecked(StringComparer.Ordinal.GetHashCode(name) * 31 + 3)) => Name = name;
+            public VarExpr(string name) : base(unchecked(StringComparer.Ordinal.GetHashCode(name) * 31 + 3), name == InChannels) => Name = name;
             public string Name { get; }
 
             private protected override IEnumerable<Expr> Children() => Array.Empty<Expr>();
@@ -451,7 +458,8 @@ namespace NetDsl.Generator.Inference
         /// <summary>An atom: floor division or floor modulo (Python's // and %) of two normalised integer expressions.</summary>
         private sealed class DivExpr : Expr
         {
-            public DivExpr(char op, Expr left, Expr right) : base(Mix(Mix(op * 7919, left._hash), right._hash))
+            public DivExpr(char op, Expr left, Expr right)
+                : base(Mix(Mix(op * 7919, left._hash), right._hash), op == '/' && right is NumExpr { Value: > 0 } && left._nonNegative)
             {
                 Op = op;
                 Left = left;
@@ -498,7 +506,7 @@ namespace NetDsl.Generator.Inference
 
             private protected override void Print(int parentPrecedence, Stack<PrintItem> work)
             {
-                if (Op == '/' && Right is NumExpr { Value: > 0 } && Left.ProvablyNonNegative())
+                if (Op == '/' && Right is NumExpr { Value: > 0 } && Left._nonNegative)
                 {
                     // The numerator is never negative: C#'s truncating '/' is the floor.
                     bool parens = parentPrecedence > 2;
@@ -526,33 +534,13 @@ namespace NetDsl.Generator.Inference
             }
         }
 
-        /// <summary>True for a sum of positive multiples of in_channels (and of such divisions by positive literals).</summary>
-        private bool ProvablyNonNegative()
-        {
-            foreach (var node in PostOrder())
-            {
-                switch (node)
-                {
-                    case NumExpr n when n.Value >= 0:
-                    case VarExpr { Name: InChannels }:
-                    case DivExpr { Op: '/', Right: NumExpr { Value: > 0 } }:
-                        continue;
-                    case PolyExpr p when Array.TrueForAll(p.Terms, m => m.Coef > 0):
-                        continue;
-                    default:
-                        return false;
-                }
-            }
-            return true;
-        }
-
         /// <summary>
         /// The plain tree of the text, for expressions with a real literal, and an operation kept unfolded (a constant that does
         /// not fit 64 bits, or a product of sums too large to expand).
         /// </summary>
         private sealed class TreeExpr : Expr
         {
-            public TreeExpr(char op, Expr left, Expr right) : base(Mix(Mix(op * 104729, left._hash), right._hash))
+            public TreeExpr(char op, Expr left, Expr right) : base(Mix(Mix(op * 104729, left._hash), right._hash), false)
             {
                 Op = op;
                 Left = left;
@@ -645,7 +633,9 @@ namespace NetDsl.Generator.Inference
         /// <summary>A sum of at least two monomials, or one monomial that is not a bare atom or constant.</summary>
         private sealed class PolyExpr : Expr
         {
-            public PolyExpr(Mono[] terms) : base(HashOf(terms)) => Terms = terms;
+            public PolyExpr(Mono[] terms)
+                : base(HashOf(terms), Array.TrueForAll(terms, m => m.Coef > 0 && Array.TrueForAll(m.Factors, f => f.Atom._nonNegative)))
+                => Terms = terms;
 
             /// <summary>The monomials in the order they first appeared (the order they are printed in).</summary>
             public Mono[] Terms { get; }
