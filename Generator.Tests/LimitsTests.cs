@@ -126,6 +126,7 @@ public class LimitsTests
     [Fact]
     public void A_pyramid_with_int_max_filters_is_a_located_error_not_a_long_literal()
     {
+        // 16 + 2 * (2^31 - 1) channels: the next block's int in_channels used to get the long literal 4294967310 (CS1503).
         var marked = MarkedSource.Parse("""
             using NetDsl;
 
@@ -133,6 +134,13 @@ public class LimitsTests
             public partial class Net
             {
                 [[|DSPP(Filters = int.MaxValue, Bins = new[] { 2, 4 })|]] Stage dspp;
+                [Use(typeof(Head))] Stage head;
+            }
+
+            [Block]
+            public partial class Head
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
             }
             """);
         var result = GeneratorHarness.Run(marked.Source);
