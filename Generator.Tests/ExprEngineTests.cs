@@ -153,6 +153,37 @@ public class ExprEngineTests
         Assert.Equal(1, P("(0 - c) / 3 + 4").Evaluate(Env, out _));
     }
 
+    [Fact]
+    public void Double_parameters_keep_true_division_and_the_text_of_the_expression()
+    {
+        var e = Expr.Parse("1 - alpha / 2", new[] { "alpha" }, out _)!;
+        Assert.Equal("1 - alpha / 2", e.ToCSharp());
+        Assert.Equal(0.75, e.EvaluateReal(new Dictionary<string, double> { ["alpha"] = 0.5 }, out _));
+        // In a block: an alpha written as an expression is C# double arithmetic in the emitted constructor.
+        var result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Block]
+            public partial class Oct
+            {
+                [Param] int planes;
+                [Param] double alpha = 0.5;
+                [OctConv("planes", Kernel = 1, AlphaIn = "alpha", AlphaOut = "alpha / 2 * 2", BatchNorm = true, ReLU = true)] Stage conv1;
+                [OctConv("planes", Kernel = 3, Padding = 1, AlphaIn = "alpha", AlphaOut = 0.0, BatchNorm = true)] Stage conv2;
+            }
+
+            [Network(InChannels = 3, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [OctConv(16, Kernel = 3, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [Use(typeof(Oct), 16, 0.5)] Stage block;
+            }
+            """);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.CompilationDiagnostics);
+        Assert.Contains("alpha_out: alpha / 2 * 2", result.Sources["Oct.g.cs"]);
+    }
+
     /// <summary>
     /// Random expressions with negative values: the compile-time value equals the value the emitted C# computes, compiled by
     /// Roslyn against the runtime's PyMath (int arithmetic, as the generated constructors' parameters).

@@ -45,7 +45,13 @@ namespace NetDsl.Generator.Inference
 
         public static Expr Num(long value) => new NumExpr(value);
 
-        public static Expr Var(string name) => new VarExpr(name);
+        public static Expr Var(string name) => new VarExpr(name, real: false);
+
+        /// <summary>
+        /// A double [Param] (an alpha): an expression with one keeps the plain tree of its text, with true division, as a
+        /// real literal does (<c>alpha / 2</c> is 0.25 for alpha = 0.5, and is written as C#'s <c>/</c> on a double).
+        /// </summary>
+        public static Expr RealVar(string name) => new VarExpr(name, real: true);
 
         /// <summary>A real literal (an octave convolution's alpha, or a double block argument).</summary>
         public static Expr Real(double value) => new RealExpr(value);
@@ -77,7 +83,7 @@ namespace NetDsl.Generator.Inference
         public bool IsConstant => this is NumExpr;
 
         /// <summary>True when it holds a real literal (kept as a plain tree, evaluated in real arithmetic only).</summary>
-        private bool IsReal => this is RealExpr || this is TreeExpr { HasReal: true };
+        private bool IsReal => this is RealExpr || this is TreeExpr { HasReal: true } || this is VarExpr { IsRealName: true };
 
         /// <summary>Evaluates with the given variables (checked 64-bit arithmetic); null and an error text when it cannot.</summary>
         public long? Evaluate(IReadOnlyDictionary<string, long> variables, out string? error)
@@ -182,9 +188,12 @@ namespace NetDsl.Generator.Inference
         public override int GetHashCode() => _hash;
 
         /// <summary>Parses an expression; returns null and an error message when the text is malformed.</summary>
-        public static Expr? Parse(string text, out string? error)
+        public static Expr? Parse(string text, out string? error) => Parse(text, null, out error);
+
+        /// <summary>As <see cref="Parse(string, out string?)"/>, with the names of double parameters (see <see cref="RealVar"/>).</summary>
+        public static Expr? Parse(string text, ICollection<string>? realNames, out string? error)
         {
-            var parser = new Parser(text);
+            var parser = new Parser(text, realNames);
             try
             {
                 var expr = parser.ParseExpression();
@@ -420,8 +429,15 @@ namespace NetDsl.Generator.Inference
 
         private sealed class VarExpr : Expr
         {
-            public VarExpr(string name) : base(unchecked(StringComparer.Ordinal.GetHashCode(name) * 31 + 3), name == InChannels) => Name = name;
+            public VarExpr(string name, bool real)
+                : base(unchecked(StringComparer.Ordinal.GetHashCode(name) * 31 + (real ? 5 : 3)), name == InChannels && !real)
+            {
+                Name = name;
+                IsRealName = real;
+            }
+
             public string Name { get; }
+            public bool IsRealName { get; }
 
             private protected override IEnumerable<Expr> Children() => Array.Empty<Expr>();
 
@@ -452,7 +468,7 @@ namespace NetDsl.Generator.Inference
 
             private protected override void Print(int parentPrecedence, Stack<PrintItem> work) => work.Push(new PrintItem(Name));
 
-            private protected override bool ShallowEquals(Expr other, Stack<(Expr, Expr)> pairs) => ((VarExpr)other).Name == Name;
+            private protected override bool ShallowEquals(Expr other, Stack<(Expr, Expr)> pairs) => ((VarExpr)other).Name == Name && ((VarExpr)other).IsRealName == IsRealName;
         }
 
         /// <summary>An atom: floor division or floor modulo (Python's // and %) of two normalised integer expressions.</summary>
@@ -974,10 +990,15 @@ namespace NetDsl.Generator.Inference
         private sealed class Parser
         {
             private readonly string _text;
+            private readonly ICollection<string>? _realNames;
             private int _pos;
             private int _depth;
 
-            public Parser(string text) => _text = text;
+            public Parser(string text, ICollection<string>? realNames)
+            {
+                _text = text;
+                _realNames = realNames;
+            }
 
             public bool AtEnd => _pos >= _text.Length;
             public int Position => _pos;
@@ -1050,7 +1071,8 @@ namespace NetDsl.Generator.Inference
                 {
                     int start = _pos;
                     while (!AtEnd && (char.IsLetterOrDigit(Current) || Current == '_')) _pos++;
-                    return Var(_text.Substring(start, _pos - start));
+                    var name = _text.Substring(start, _pos - start);
+                    return _realNames is not null && _realNames.Contains(name) ? RealVar(name) : Var(name);
                 }
                 throw new FormatException($"unexpected '{c}' at position {_pos + 1} in \"{_text}\"");
             }
