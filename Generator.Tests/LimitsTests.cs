@@ -153,6 +153,32 @@ public class LimitsTests
     }
 
     [Fact]
+    public void An_argument_whose_value_overflows_is_a_located_expression_error()
+    {
+        var marked = MarkedSource.Parse("""
+            using NetDsl;
+
+            [Block]
+            public partial class Huge
+            {
+                [Param] int c;
+                [Conv([|"c * 1000000000 * 1000000000"|], Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 1, Height = 1, Width = 1)]
+            public partial class Net
+            {
+                [Use(typeof(Huge), 10)] Stage huge;
+            }
+            """);
+        var result = GeneratorHarness.Run(marked.Source);
+        var d = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("NDSL0015", d.Id);
+        Assert.Equal(marked.Spans.Single(), d.Location.SourceSpan);
+        Assert.Contains("is about 1e19, which does not fit a 64-bit integer", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_parameter_total_beyond_64_bits_is_reported_with_its_value()
     {
         // Four Linear layers of 2^31 - 1 x 2^31 - 1 weights: 1.8e19 parameters in total (each fits, the sum does not).
