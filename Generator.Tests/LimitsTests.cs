@@ -124,6 +124,51 @@ public class LimitsTests
     }
 
     [Fact]
+    public void The_generated_network_builds_the_channels_the_summary_shows_for_a_negative_floor_division()
+    {
+        // The same block run through TorchSharp: the block's conv has FloorDiv(-7, 3) + 4 = 1 output channel, so the next
+        // conv (In = 1) accepts it; with C#'s truncating '/' it had 2 and the network failed at its first call.
+        var result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            namespace Floors;
+
+            [Block]
+            public partial class Odd
+            {
+                [Param] int c;
+                [Conv("(0 - c) / 3 + 4", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 4, Width = 4)]
+            public partial class Net
+            {
+                [Use(typeof(Odd), 7)] Stage odd;
+                [Conv(2, Kernel = 1, In = 1)] Stage next;
+            }
+            """);
+        using var stream = new System.IO.MemoryStream();
+        var emit = result.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        var context = new DilationRewriteTests.LoadContext();
+        try
+        {
+            var type = context.LoadFromStream(new System.IO.MemoryStream(stream.ToArray())).GetType("Floors.Net")!;
+            var summary = (NetworkSummary)type.GetProperty("Summary")!.GetValue(null)!;
+            Assert.Equal("[N, 1, 4, 4]", summary.Rows.Single(r => r.Path == "odd").OutputShape);
+            using var net = (TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>)Activator.CreateInstance(type)!;
+            using var output = net.call(TorchSharp.torch.randn(1, 3, 4, 4));
+            Assert.Equal(new long[] { 1, 2, 4, 4 }, output.shape);
+            var conv = net.named_modules().Single(m => m.name == "odd.conv").module;
+            Assert.Equal(new long[] { 1, 3, 1, 1 }, ((TorchSharp.Modules.Conv2d)conv).weight!.shape);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
     public void A_pyramid_with_int_max_filters_is_a_located_error_not_a_long_literal()
     {
         // 16 + 2 * (2^31 - 1) channels: the next block's int in_channels used to get the long literal 4294967310 (CS1503).
