@@ -97,6 +97,20 @@ public class LimitsTests
     }
 
     [Fact]
+    public void A_symbolic_minimum_beyond_int_sizes_keeps_its_period_instead_of_checking_residues()
+    {
+        // The pooling makes the period 2; the residue check would run fixed-size inference at sizes past int.MaxValue
+        // (the minimum here is about 1.7e10), so it is skipped: the input keeps its multiple of 2.
+        var source = HugeDilation.Replace(", Padding = 2147483647", "").Replace("Stage conv4;", "Stage conv4;\n    [MaxPool(2, Stride = 2)] Stage pool;");
+        var run = Task.Run(() => GeneratorHarness.Run(source));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(120)), "generation did not finish");
+        var d = Assert.Single(run.Result.GeneratorDiagnostics);
+        Assert.Equal("NDSL0031", d.Id);
+        var net = run.Result.Sources["Net.g.cs"];
+        Assert.Contains("heightMultiple: 2L, minHeight: 17179869178L", net);
+    }
+
+    [Fact]
     public void A_block_expression_floors_at_compile_time_and_in_the_emitted_code()
     {
         // "(0 - c) / 3 + 4" with c = 7: Python gives -7 // 3 + 4 = 1 channel (C#'s '/' would give 2).
