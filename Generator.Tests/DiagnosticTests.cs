@@ -2503,6 +2503,103 @@ public partial class DiagnosticTests
                 [Use(typeof(Head))] Stage head;
             }
             """),
+
+        // ---------------------------------------------------------------- limits of the numbers (NDSL0050-0052)
+        ["NDSL0050 multiply-adds beyond 64 bits"] = new("NDSL0050", "Net.conv: about 1.2e19 multiply-adds cannot be counted in 64 bits", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 2000000000, Width = 2000000000)]
+            public partial class Net
+            {
+                [[|Conv(1, Kernel = 1)|]] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 2000, Width = 2000)]
+            public partial class Net
+            {
+                [Conv(1, Kernel = 1)] Stage conv;
+            }
+            """),
+
+        ["NDSL0050 network total beyond 64 bits"] = new("NDSL0050", "Net: the network's total of about 1.35e19 multiply-adds cannot be counted in 64 bits", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 1, Height = 1500000000, Width = 1500000000)]
+            public partial class [|Net|]
+            {
+                [Conv(2, Kernel = 1)] Stage conv1;
+                [Conv(2, Kernel = 1)] Stage conv2;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 1, Height = 1500, Width = 1500)]
+            public partial class Net
+            {
+                [Conv(2, Kernel = 1)] Stage conv1;
+                [Conv(2, Kernel = 1)] Stage conv2;
+            }
+            """),
+
+        ["NDSL0051 channels beyond int"] = new("NDSL0051", "Net.wide.conv: output channels is 3,000,000,000, more than the 2,147,483,647", new[] { "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int c;
+                [Conv([|"c * 1000000000"|], Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 1, Height = 1, Width = 1)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 3)] Stage wide;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Wide
+            {
+                [Param] int c;
+                [Conv("c * 1000000000", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 1, Height = 1, Width = 1)]
+            public partial class Net
+            {
+                [Use(typeof(Wide), 2)] Stage wide;
+            }
+            """),
+
+        ["NDSL0052 activation beyond 64 GiB"] = new("NDSL0052", "the largest activation, Net.conv's output [N, 64, 100000, 100000], takes about 2.56e12 bytes at batch 1", Array.Empty<string>(),
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 100000, Width = 100000)]
+            public partial class [|Net|]
+            {
+                [Conv(64, Kernel = 3, Padding = 1)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 3, Height = 10000, Width = 10000)]
+            public partial class Net
+            {
+                [Conv(64, Kernel = 3, Padding = 1)] Stage conv;
+            }
+            """),
     };
 
     public static TheoryData<string> CaseNames

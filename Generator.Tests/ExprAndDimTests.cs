@@ -12,7 +12,7 @@ public class ExprAndDimTests
     [InlineData("planes * 4", 256, "planes * 4")]
     [InlineData("in_channels / 4", 64, "in_channels / 4")]
     [InlineData("(planes + 1) * 2", 130, "(planes + 1) * 2")]
-    [InlineData("planes - (stride - 1)", 63, "planes - (stride - 1)")]
+    [InlineData("planes - (stride - 1)", 63, "planes - stride + 1")]
     [InlineData("in_channels // 3", 85, "in_channels / 3")]
     [InlineData("7 % 4 + planes", 67, "3 + planes")]
     [InlineData(" 12 ", 12, "12")]

@@ -14,6 +14,13 @@ namespace NetDsl
             return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
         }
 
+        /// <summary>Python's modulo: a - FloorDiv(a, b) * b, 0 or of the sign of b (C#'s '%' takes the sign of a).</summary>
+        public static long FloorMod(long a, long b)
+        {
+            long r = a % b;
+            return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+        }
+
         /// <summary>Ceiling division, rounding toward positive infinity.</summary>
         public static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 

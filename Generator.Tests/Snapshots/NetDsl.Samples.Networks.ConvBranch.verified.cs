@@ -27,7 +27,7 @@ namespace NetDsl.Samples.Networks
             this.channels = channels;
             this.kernel = kernel;
             this.dilation = dilation;
-            _conv = nn.Conv2d(in_channels, channels, kernel_size: kernel, padding: dilation * (kernel - 1) / 2, dilation: dilation, bias: false);
+            _conv = nn.Conv2d(in_channels, channels, kernel_size: kernel, padding: global::NetDsl.PyMath.FloorDiv(dilation * (kernel - 1), 2), dilation: dilation, bias: false);
             _bn = nn.BatchNorm2d(channels);
             _relu = nn.ReLU(inplace: true);
             conv = new global::NetDsl.Stage("conv", "Conv", $"[N, {channels}, H', W']", _conv);

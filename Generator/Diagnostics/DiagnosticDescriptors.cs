@@ -255,6 +255,20 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: output stride {1} {2}",
             "OutputStride trades the last strides of the declaration for dilation, from the last strided stage backwards, and only block uses with stride and dilation parameters can be dilated; the result must be a power of 2 that this path can reach.");
 
+        public static readonly DiagnosticDescriptor CountOverflow = Error("NDSL0050",
+            "Count does not fit 64 bits",
+            "{0}: {1} cannot be counted in 64 bits (the largest count is 9.22e18){2}",
+            "Channels, sizes, parameters, multiply-adds and memory are counted in checked 64-bit arithmetic; a count beyond 2^63 - 1 is reported with its approximate value instead of wrapping around to a wrong (often negative) number.");
+
+        public static readonly DiagnosticDescriptor ValueBeyondInt = Error("NDSL0051",
+            "Value too large for the generated module",
+            "{0}: {1} is {2}, more than the 2,147,483,647 that {3} takes",
+            "Block parameters and in_channels are C# ints in the generated constructors (and TorchSharp takes some arguments as int): a channel count or argument above int.MaxValue would wrap around in the generated code, so it is an error at compile time.");
+
+        public static readonly DiagnosticDescriptor ExceedsMemory = Info("NDSL0052",
+            "Network larger than memory",
+            "{0}: {1}",
+            "The parameters (4 bytes each, float32) or the largest activation of one sample are above 64 GiB: the network generates and compiles, but building or running it needs that much memory.");
         public static readonly DiagnosticDescriptor NonFiniteArgument = Error("NDSL0055",
             "Argument is not a finite number",
             "{0}: argument '{1}' is {2}; it must be a finite number",
@@ -300,6 +314,7 @@ namespace NetDsl.Generator.Diagnostics
             OctaveAlphaRange, OctaveChannelPair, OctaveMixing, OctaveOddSize, OctaveStride,
             PyramidBinTooLarge, PyramidWindowZero, PyramidBinUneven, PyramidBinsNotDistinct,
             UnknownTap, InvalidOutputs, CannotDilate, OutputStrideUnreachable,
+            CountOverflow, ValueBeyondInt, ExceedsMemory,
             NonFiniteArgument, GeneratedMemberWritten, GeneratedNameTaken, StageFieldsWithoutDeclaration,
             BroadcastMismatch, NormalizedDimension, InvalidPermutation,
         };

@@ -319,7 +319,8 @@ namespace NetDsl.Generator.Emit
         {
             if (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var output)) return Literal(Shape(output));
             var last = stage.Form == StageForm.Parallel ? stage.JoinLayer! : stage.Layers[stage.Layers.Count - 1];
-            if (_flow.LayerOutput.TryGetValue(last, out var c)) return "$\"[N, {" + c.ToCSharp() + "}, H', W']\"";
+            // An interpolation hole ends its expression at a top-level ':' (global::, ?:): parenthesised then.
+            if (_flow.LayerOutput.TryGetValue(last, out var c)) return "$\"[N, {" + (c.ToCSharp() is var t && t.IndexOf(':') >= 0 ? "(" + t + ")" : t) + "}, H', W']\"";
             return Literal("");
         }
 

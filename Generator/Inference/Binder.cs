@@ -308,6 +308,9 @@ namespace NetDsl.Generator.Inference
                             $"{arg.Name}: '{real.Name}' is a double [Param]; sizes are integers (double parameters go to AlphaIn, AlphaOut and block arguments)"));
                         return null;
                     }
+                    // Double parameters keep the text's tree and true division (Expr.RealVar); integer arithmetic is normalised.
+                    var realNames = allowReal ? spec.Params.Where(p => p.Real && names.Contains(p.Name)).Select(p => p.Name).ToList() : null;
+                    if (realNames is { Count: > 0 }) expr = Expr.Parse(arg.Value.Text ?? "", realNames, out _)!;
                     if (spec.Kind == DeclarationKind.Network && names.Contains(Expr.InChannels))
                         expr = expr.Substitute(new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.InChannels] = Expr.Num(spec.InChannels) });
                     return expr;

@@ -140,7 +140,8 @@ namespace NetDsl.Generator.Inference
                             {
                                 copies.Add(c);
                                 var map = Arguments(block, layer, c, firstCopy: i == 0);
-                                var (blockOut, blockStride) = Walk(block, c, InputAlpha(block), record: false);
+                                // The block in its own terms (in_channels), then the arguments of this copy: walking it on c and substituting again counted c twice.
+                                var (blockOut, blockStride) = Walk(block, Expr.Var(Expr.InChannels), InputAlpha(block), record: false);
                                 c = blockOut.Substitute(map);
                                 alpha = octave ? OutputAlpha.Substitute(map) : Plain;
                                 stride = blockStride is null || stride is null ? null : Expr.Mul(stride, blockStride.Substitute(map));
@@ -208,7 +209,7 @@ namespace NetDsl.Generator.Inference
                         foreach (var branch in stage.Branches)
                         {
                             if (!_bound.TryGetValue(branch.BlockName!, out var block)) continue;
-                            var (blockOut, blockStride) = Walk(block, before, record: false);
+                            var (blockOut, blockStride) = Walk(block, Expr.Var(Expr.InChannels), record: false);
                             var map = Arguments(block, branch, before, firstCopy: true);
                             var branchOut = blockOut.Substitute(map);
                             var branchStride = blockStride?.Substitute(map);

@@ -23,6 +23,9 @@ namespace NetDsl.Generator.Inference
         {
             // SPEED's pyramid grids are not affine in the size even per residue; those networks keep the period.
             if (result.PyramidMacTerms.Count > 0) return;
+            // The fixed-size runs take int sizes: the first two sizes of each residue (and the other axis' minimum) must fit.
+            bool fits = result.MinHeight <= int.MaxValue - 2 * MaxRelaxedPeriod && result.MinWidth <= int.MaxValue - 2 * MaxRelaxedPeriod;
+            if (!fits) return;
             if (network.Height == 0 && result.ModulusH > 1 && result.ModulusH <= MaxRelaxedPeriod)
                 RelaxAxis(network, blocks, result, isHeight: true);
             if (network.Width == 0 && result.ModulusW > 1 && result.ModulusW <= MaxRelaxedPeriod)
@@ -89,9 +92,12 @@ namespace NetDsl.Generator.Inference
 
             // The minimum was the smallest valid multiple of the period; a smaller multiple of the new step may run too.
             // Sizes only shrink with the input, so scan down until one fails; each size below is checked on its own, and
-            // its multiply-adds must follow the residue's formula or the minimum stays where it was.
+            // its multiply-adds must follow the residue's formula or the minimum stays where it was. The minimum is tight
+            // (min - period fails), and every size is non-decreasing in the input, so nothing below min - period runs:
+            // the scan takes at most period / multiple steps, whatever the size of the minimum.
             long newMin = min;
-            for (long size = min - multiple; size >= 1; size -= multiple)
+            long steps = period / multiple;
+            for (long size = min - multiple; size >= 1 && steps-- > 0; size -= multiple)
             {
                 var spec = isHeight ? network with { Height = (int)size } : network with { Width = (int)size };
                 var fixedResult = Infer(spec, blocks, relax: false);

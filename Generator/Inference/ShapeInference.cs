@@ -54,6 +54,7 @@ namespace NetDsl.Generator.Inference
                     var result = engine.Run(network);
                     result.HeightMultiple = result.ModulusH;
                     result.WidthMultiple = result.ModulusW;
+                    if (result.Completed) engine.ReportMemory(network);
                     if (relax && result.Completed) Relax(network, blocks, result);
                     return result;
                 }
@@ -61,6 +62,13 @@ namespace NetDsl.Generator.Inference
                 {
                     modH = restart.ModulusH;
                     modW = restart.ModulusW;
+                }
+                catch (OverflowException)
+                {
+                    // A count outside a layer (a total, a container sum, a block use, a size modulus) overflowed.
+                    engine.ReportNetworkOverflow(network);
+                    engine._result.Completed = false;
+                    return engine._result;
                 }
             }
             var failed = new InferenceResult();
@@ -307,7 +315,8 @@ namespace NetDsl.Generator.Inference
         /// <summary>
         /// Where a diagnostic on <paramref name="argument"/> of <paramref name="layer"/> belongs: on the argument, unless its
         /// value comes from a block parameter that the use set; then on that argument of the use (a -8 passed to a block
-        /// whose conv takes it as channels is reported on the -8, not inside the block).
+        /// whose conv takes it as channels is reported on the -8, not inside the block). Range checks use it; an expression
+        /// that cannot be evaluated at all stays on the expression.
         /// </summary>
         internal LocationInfo? LocationOf(Scope scope, BoundLayer layer, string argument)
         {
@@ -328,7 +337,8 @@ namespace NetDsl.Generator.Inference
             var result = expr.Evaluate(scope.Env, out var error);
             if (result is null)
             {
-                Report(DiagnosticDescriptors.InvalidExpression, LocationOf(scope, layer, argument), where, $"{argument}: {error}");
+                // An expression that cannot be evaluated (overflow, division by zero) is the expression's fault: reported on it.
+                Report(DiagnosticDescriptors.InvalidExpression, layer.LocationOf(argument), where, $"{argument}: {error}");
                 return false;
             }
             value = result.Value;
@@ -352,8 +362,19 @@ namespace NetDsl.Generator.Inference
 
         private Value? ApplyLayer(Scope scope, BoundLayer layer, Value v, SummaryRow row, string where)
         {
-            var result = ApplyLayerCore(scope, layer, v, row, where);
-            if (result is not null) TrackDilatedRun(scope, layer, where);
+            Value? result;
+            try
+            {
+                result = ApplyLayerCore(scope, layer, v, row, where);
+            }
+            catch (OverflowException)
+            {
+                // Checked arithmetic (see ShapeInference.Limits.cs): a count of this layer does not fit 64 bits.
+                ReportLayerOverflow(scope, layer, v, where);
+                return null;
+            }
+            if (result is null || !CheckRepresentable(scope, layer, result.Value, where)) return null;
+            TrackDilatedRun(scope, layer, where);
             return result;
         }
 
@@ -403,6 +424,7 @@ namespace NetDsl.Generator.Inference
         /// The exact gridding test (HDC, Wang et al. 2018): the offsets a stack of dilated k x k convolutions reaches
         /// along one axis are the sums r_1 t_1 + ... + r_n t_n with |t_i| &lt;= (k-1)/2; the stack sees every pixel of
         /// its receptive field iff that set is an interval. Holes are reported with HDC's M_2 value and any common factor.
+        /// The set is computed as intervals (<see cref="GriddingReach"/>): bounded by the number of layers, not by the rates.
         /// </summary>
         private void FlushDilatedRun(Scope scope)
         {
@@ -410,22 +432,10 @@ namespace NetDsl.Generator.Inference
             if (run.Count >= 2 && run.Exists(r => r.Dilation > 1))
             {
                 long k = run[0].Kernel;
-                long half = (k - 1) / 2;
-                var reach = new HashSet<long> { 0 };
-                foreach (var (_, d, _, _) in run)
+                var rates = run.Select(r => r.Dilation).ToList();
+                var reach = GriddingReach.Analyse(k, rates);
+                if (reach is { Holes: > 0 })
                 {
-                    var next = new HashSet<long>();
-                    foreach (var o in reach)
-                        for (long t = -half; t <= half; t++) next.Add(o + t * d);
-                    reach = next;
-                }
-                long extent = reach.Max();
-                var holes = new List<long>();
-                for (long o = 1; o <= extent; o++)
-                    if (!reach.Contains(o)) holes.Add(o);
-                if (holes.Count > 0)
-                {
-                    var rates = run.Select(r => r.Dilation).ToList();
                     long gcd = rates.Aggregate(0L, ShapeMath.Gcd);
                     long m = rates[rates.Count - 1];
                     for (int i = rates.Count - 2; i >= 1; i--)
@@ -433,9 +443,9 @@ namespace NetDsl.Generator.Inference
                     string hint = (gcd > 1 ? $"the rates share the factor {gcd}; " : "") +
                         $"HDC's M2 = {m}" + (m > k ? $" > {k}" : "") + "; rates without a common factor, such as 1, 2, 5, cover every pixel";
                     var last = run[run.Count - 1];
-                    string shown = string.Join(", ", holes.Take(6).Select(h => "±" + h.ToString(CultureInfo.InvariantCulture))) + (holes.Count > 6 ? ", ..." : "");
+                    string shown = string.Join(", ", reach.FirstHoles.Select(h => "±" + h.ToString(CultureInfo.InvariantCulture))) + (reach.Holes > reach.FirstHoles.Count ? ", ..." : "");
                     Report(DiagnosticDescriptors.Gridding, last.Layer.LocationOf("Dilation"), last.Where,
-                        string.Join(", ", rates), k, 2 * holes.Count, 2 * extent + 1, shown, hint);
+                        string.Join(", ", rates), k, 2 * reach.Holes, 2 * reach.Extent + 1, shown, hint);
                 }
             }
             run.Clear();

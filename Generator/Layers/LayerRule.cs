@@ -72,6 +72,10 @@ namespace NetDsl.Generator.Layers
         /// be added in place.</summary>
         public virtual bool Allocates(BoundLayer layer) => true;
 
+        /// <summary>Connects every input feature to every output (Linear): how an overflowing layer's counts are estimated
+        /// for its NDSL0050 message (else as a convolution).</summary>
+        public virtual bool ConnectsAllFeatures => false;
+
         /// <summary>Turns a map into a flat [N, F] tensor (a BatchNorm after it is BatchNorm1d in a block).</summary>
         public virtual bool Flattens => false;
 

@@ -8,6 +8,7 @@ namespace NetDsl.Generator.Layers
     {
         public override string Name => "Linear";
         public override bool Flattens => true;
+        public override bool ConnectsAllFeatures => true;
 
         public override void Bind(LayerBinding a, BoundLayer b)
         {
