@@ -150,6 +150,15 @@ public sealed class DeclarationFuzzer
 
         int count = Between(1, 6);
         var stages = new List<string>();
+        if (_o.Includes(KnownDefect.HugeDilation) && Chance(0.01))
+        {
+            // B1 as it hangs: a valid 3x3 conv, then one whose padding keeps the huge dilation past the kernel check.
+            Feature("huge dilation");
+            args = new List<string> { "InChannels = 3", "Height = 16", "Width = 16" };
+            stages.Add("[Conv(8, Kernel = 3, Padding = 1)] Stage conv0;");
+            stages.Add($"[Conv(8, Kernel = 3, Padding = 2147483647, Dilation = {Pick("2147483647", "1073741824")})] Stage conv1;");
+            count = 0;
+        }
         for (int i = 0; i < count; i++) stages.AddRange(Stage(i, count));
         if (Chance(0.12)) stages.AddRange(SideHead(stages));
 
@@ -196,6 +205,7 @@ public sealed class DeclarationFuzzer
         if (roll < 24) return new[] { $"[{Use()}] Stage {StageName(i)};" };
         if (roll < 28) return new[] { $"[{Branches()}] Stage {StageName(i)};" };
         if (roll < 34) return OctaveRun(i);
+
         int layers = Chance(0.5) ? 1 : Between(2, 3);
         var list = new List<string>();
         for (int k = 0; k < layers; k++) list.Add(Layer());
@@ -289,7 +299,9 @@ public sealed class DeclarationFuzzer
         string d = Dilation();
         _hasDilatedStack = true;
         string pad = Chance(0.15) ? Pick("\"same\"", "\"valid\"", "\"bogus\"") : Int(0, 3);
-        return Opt("Conv", Int(1, 32), P("Kernel", k, 0.8), P("Stride", Int(1, 3), 0.4), P("Padding", pad, 0.6), P("Dilation", d, 0.25),
+        // B1 needs the padding to match, or the kernel check (NDSL0008) stops it first.
+        if (d.Length > 6) pad = d;
+        return Opt("Conv", Int(1, 32), P("Kernel", k, 0.8), P("Stride", Int(1, 3), 0.4), P("Padding", pad, d.Length > 6 ? 1 : 0.6), P("Dilation", d, d.Length > 6 ? 1 : 0.25),
             P("Groups", Int(1, 4), 0.15), P("Bias", "false", 0.2), P("In", Int(1, 16), 0.08));
     }
 

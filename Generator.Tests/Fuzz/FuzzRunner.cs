@@ -107,7 +107,8 @@ public static class FuzzRunner
     private static void RunBatch(List<FuzzDecl> decls, FuzzOptions options, FuzzReport report, int samples)
     {
         var compilation = Compile(decls);
-        var limit = TimeSpan.FromTicks(options.PerDeclarationLimit.Ticks * decls.Count);
+        // The batch's limit: the per-declaration limit for each, but at most a minute (a batch takes seconds), so a hang is found soon.
+        var limit = TimeSpan.FromTicks(Math.Min(options.PerDeclarationLimit.Ticks * decls.Count, TimeSpan.FromMinutes(1).Ticks));
         var run = RunGenerator(compilation, limit);
         if (run is null)
         {
