@@ -29,8 +29,9 @@ public class FuzzTests
         _output.WriteLine(summary);
         _output.WriteLine("errors reported: " + string.Join(", ", report.ErrorIds.Select(e => $"{e.Key} x{e.Value}")));
         _output.WriteLine("features (declarations / accepted): " + string.Join(", ", report.Features.Select(f => $"{f.Key} {f.Value.All}/{f.Value.Accepted}")));
-        // Visible in a plain `dotnet test` run too (the test host forwards the process's standard error).
+        // On the console with `--logger "console;verbosity=normal"`, and after a plain `dotnet test` (Generator.Tests.csproj prints the file).
         Console.Error.WriteLine(summary);
+        System.IO.File.WriteAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "fuzz-summary.txt"), summary + Environment.NewLine);
         foreach (var f in report.Failures.Take(20)) _output.WriteLine(f + "\n");
         // NETDSL_FUZZ_REPORT=<file> writes every failure (with its declaration) for triage.
         if (Environment.GetEnvironmentVariable("NETDSL_FUZZ_REPORT") is { Length: > 0 } file)
