@@ -154,7 +154,7 @@ public class PropertyTests
                 failures.Add($"seeds {run.Decls[0].Seed}..{run.Decls[^1].Seed}: the batch did not compile");
                 continue;
             }
-            var context = new BatchLoadContext($"PropertyTests{run.Decls[0].Seed}");
+            var context = new SummaryShapes.BatchLoadContext($"PropertyTests{run.Decls[0].Seed}");
             try
             {
                 var assembly = context.LoadFromStream(new MemoryStream(run.Assembly));
@@ -214,8 +214,8 @@ public class PropertyTests
             failures.Add(Describe(decl, $"{where}: the compiler accepted it but TorchSharp throws {e.GetType().Name}: {FirstLine(e.Message)}"));
             return;
         }
-        var expected = EvaluateShape(summary.Output, h, w);
-        if (!ShapeMatches(expected, actual))
+        var expected = SummaryShapes.Evaluate(summary.Output, h, w);
+        if (!SummaryShapes.Matches(expected, actual))
             failures.Add(Describe(decl, $"{where}: TorchSharp gives [{string.Join(", ", actual)}], the compiler says {summary.Output}"));
         long parameters = net.parameters().Sum(p => p.numel());
         if (parameters != summary.TotalParams)
@@ -435,15 +435,6 @@ public class PropertyTests
         return run.Decls.FirstOrDefault(d => path == d.Path || file.StartsWith(d.Namespace + ".", StringComparison.Ordinal));
     }
 
-    /// <summary>Resolves TorchSharp and NetDsl.Runtime from the default context, so types and native state are shared.</summary>
-    private sealed class BatchLoadContext : AssemblyLoadContext
-    {
-        public BatchLoadContext(string name) : base(name, isCollectible: true) { }
-
-        protected override Assembly? Load(AssemblyName name) =>
-            name.Name is "TorchSharp" or "NetDsl.Runtime" ? Default.LoadFromAssemblyName(name) : null;
-    }
-
     // ---------------------------------------------------------------- summary strings
 
     /// <summary>"H must be a multiple of 4", "W must be at least 12" → per axis (multiple, minimum).</summary>
@@ -470,40 +461,6 @@ public class PropertyTests
         long size = Math.Max(min, random.Next(1, 17));
         return (size + multiple - 1) / multiple * multiple;
     }
-
-    /// <summary>"[N, 8, 2H/3+1, W-6]" at H, W → { null (batch), 8, ..., ... }; "?" stays null (unknown).</summary>
-    private static List<long?> EvaluateShape(string shape, long h, long w)
-    {
-        var parts = shape.Trim('[', ']').Split(", ");
-        if (parts[0] != "N") throw new FormatException($"shape '{shape}' does not start with N");
-        var dims = new List<long?> { 2 };
-        foreach (var part in parts.Skip(1))
-        {
-            if (part == "?")
-            {
-                dims.Add(null);
-                continue;
-            }
-            if (long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            {
-                dims.Add(n);
-                continue;
-            }
-            var m = Regex.Match(part, @"^(\d*)([HW])(?:/(\d+))?(?:([+-])(\d+))?$");
-            if (!m.Success) throw new FormatException($"cannot evaluate '{part}' of '{shape}'");
-            long num = m.Groups[1].Value.Length == 0 ? 1 : long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            long den = m.Groups[3].Success ? long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 1;
-            long x = m.Groups[2].Value == "H" ? h : w;
-            if (num * x % den != 0) throw new FormatException($"'{part}' of '{shape}' is not an integer at {m.Groups[2].Value} = {x}");
-            long value = num * x / den;
-            if (m.Groups[4].Success) value += (m.Groups[4].Value == "+" ? 1 : -1) * long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture);
-            dims.Add(value);
-        }
-        return dims;
-    }
-
-    private static bool ShapeMatches(List<long?> expected, long[] actual) =>
-        expected.Count == actual.Length && expected.Zip(actual).All(p => p.First is null || p.First == p.Second);
 
     // ---------------------------------------------------------------- reporting
 
