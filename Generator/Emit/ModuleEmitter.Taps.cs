@@ -42,13 +42,16 @@ namespace NetDsl.Generator.Emit
             _w.OpenBrace();
             _w.WriteLine("using var scope = NewDisposeScope();");
             _w.WriteLine("var x = input;");
+            bool counted = _declaration.Spec.SequentialBlock && _declaration.Stages.Any(s => s.Condition is not null);
+            if (counted) _w.WriteLine("var index = 0;");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
-                string name = ComponentName(stage, i);
-                _w.WriteLine(stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
-                    ? $"x = taps.Run({Literal(name)}, {FieldName(stage)}, x);"
-                    : $"x = taps.Keep({Literal(name)}, {JoinExpression(stage)});");
+                string name = counted ? "(index++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
+                string prefix = stage.Condition is null ? "" : _fieldTypes.ContainsKey(stage) ? $"if ({FieldName(stage)} is not null) " : $"if ({Condition(stage, constructor: false)}) ";
+                _w.WriteLine(prefix + (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
+                    ? $"x = taps.Run({name}, {FieldName(stage)}, x);"
+                    : $"x = taps.Keep({name}, {JoinExpression(stage)});"));
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");

@@ -192,7 +192,7 @@ namespace NetDsl.Generator.Emit
                     if (IsOctaveStage(stage)) return stage.Layers.Count == 1 ? only.Rule!.OctaveModuleType(only) : "OctaveSequential";
                     return stage.Layers.Count == 1 ? only.Rule!.ModuleType(only, _emission) : "Modules.Sequential";
                 case StageForm.Use:
-                    return stage.Layers[0].Repeat == 1 ? BlockType(stage.Layers[0]) : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
+                    return !stage.Layers[0].IsRepeatContainer ? BlockType(stage.Layers[0]) : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
                 case StageForm.Shortcut:
                     return ShortcutPresence(stage.Layers[0]) == Presence.Never ? null : IsOctaveStage(stage) ? "OctaveSequential" : "Modules.Sequential";
                 case StageForm.Parallel:
@@ -227,8 +227,8 @@ namespace NetDsl.Generator.Emit
                 var type = FieldType(stage);
                 if (type is null) continue;
                 _fieldTypes[stage] = type;
-                bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
-                _w.WriteLine($"// {stage.Name}: {StageComment(stage)}");
+                bool optional = IsOptional(stage);
+                _w.WriteLine($"// {stage.Name}: {StageComment(stage)}" + (stage.Condition is null ? "" : $" (only when {Condition(stage, constructor: true)})"));
                 // A parameter stage's field is replaced when the module moves (see _toEpilog below).
                 _w.WriteLine($"private {(ParameterLayer(stage) is null ? "readonly " : "")}{type}{(optional ? "?" : "")} {FieldName(stage)};");
                 _w.WriteLine();
@@ -259,8 +259,11 @@ namespace NetDsl.Generator.Emit
             else
             {
                 var parameters = new List<string> { "int in_channels" };
-                foreach (var p in spec.Params)
-                    parameters.Add(p.TypeName + " " + Id(p.Name) + (p.DefaultExpr is { } d ? " = " + d.ToCSharp() : ""));
+                for (int i = 0; i < spec.Params.Count; i++)
+                {
+                    var p = spec.Params[i];
+                    parameters.Add(p.TypeName + " " + Id(p.Name) + (CtorDefault(spec.Params, i) is { } d ? " = " + d.ToCSharp() : ""));
+                }
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} for an input of <paramref name=\"in_channels\"/> channels.</summary>");
                 _w.WriteLine($"public {ClassId}({string.Join(", ", parameters)}) : base({ModuleNameArgument})");
             }
@@ -270,11 +273,21 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine("InChannels = in_channels;");
                 foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
             }
+            foreach (var (local, condition, present, absent) in _flow.ConditionalChannels)
+                _w.WriteLine($"var {local} = {condition.ToCSharp(ConstructorName)} ? {present.ToCSharp()} : {absent.ToCSharp()};");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
                 if (!_fieldTypes.ContainsKey(stage)) continue;
+                if (stage.Condition is null)
+                {
+                    WriteStageConstruction(stage);
+                    continue;
+                }
+                _w.WriteLine($"if ({Condition(stage, constructor: true)})");
+                _w.OpenBrace();
                 WriteStageConstruction(stage);
+                _w.CloseBrace();
             }
             // A stage named like a constructor parameter (in_channels) is reached through this.
             var ctorParameters = new HashSet<string>(IsNetwork ? Enumerable.Empty<string>() : spec.Params.Select(p => p.Name).Append("in_channels"), StringComparer.Ordinal);
@@ -285,11 +298,19 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine($"{target} = new global::NetDsl.Stage({Literal(stage.Name)}, {Literal(StageKind(stage))}, {StageShapeExpression(stage)}, {module});");
             }
             _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");
+            // In a Sequential block with conditional stages an absent stage takes no index: the names are counted.
+            bool counted = _declaration.Spec.SequentialBlock && _declaration.Stages.Any(s => s.Condition is not null);
+            if (counted) _w.WriteLine("var index = 0;");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
-                if (!_fieldTypes.ContainsKey(stage)) continue;
-                bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
+                if (!_fieldTypes.ContainsKey(stage))
+                {
+                    // A stage without a module still takes its index when present (as the inference names the paths).
+                    if (counted) _w.WriteLine(stage.Condition is null ? "index++;" : $"if ({Condition(stage, constructor: true)}) index++;");
+                    continue;
+                }
+                bool optional = IsOptional(stage);
                 if (NamedBranches(stage))
                 {
                     // Named branches are the module's own children (GoogLeNet's branch1 .. branch4), not the list's.
@@ -297,9 +318,10 @@ namespace NetDsl.Generator.Emit
                         _w.WriteLine($"register_module({Literal(stage.Branches[b].BranchName!)}, {FieldName(stage)}[{b}]);");
                     continue;
                 }
+                string registered = counted ? "(index++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
                 string register = ParameterLayer(stage) is null
-                    ? $"register_module({Literal(ComponentName(stage, i))}, {FieldName(stage)});"
-                    : $"register_parameter({Literal(ComponentName(stage, i))}, {FieldName(stage)});";
+                    ? $"register_module({registered}, {FieldName(stage)});"
+                    : $"register_parameter({registered}, {FieldName(stage)});";
                 _w.WriteLine(optional ? $"if ({FieldName(stage)} is not null) {register}" : register);
             }
             if (_renamedForward is not null)
@@ -376,7 +398,7 @@ namespace NetDsl.Generator.Emit
                     var use = stage.Layers[0];
                     var copies = _flow.CopyInputs[use];
                     if (use.DilationNote is not null) _w.WriteLine(DilationComment(use));
-                    if (use.Repeat == 1)
+                    if (!use.IsRepeatContainer)
                     {
                         _w.WriteLine($"{field} = {BlockFactory(use, copies[0], true)};");
                     }
@@ -472,6 +494,15 @@ namespace NetDsl.Generator.Emit
             return Presence.Sometimes;
         }
 
+        /// <summary>A parameter's default in the block's constructor: only where every later parameter has one too (C# puts
+        /// optional parameters last); the uses pass the others explicitly.</summary>
+        private static Expr? CtorDefault(IReadOnlyList<ParamSpec> parameters, int index)
+        {
+            for (int i = index; i < parameters.Count; i++)
+                if (parameters[i].DefaultExpr is null) return null;
+            return parameters[index].DefaultExpr;
+        }
+
         private string BlockFactory(BoundLayer use, Expr inChannels, bool firstCopy)
         {
             var args = new List<string> { "in_channels: " + inChannels.ToCSharp() };
@@ -481,7 +512,12 @@ namespace NetDsl.Generator.Emit
                 for (int i = 0; i < parameters.Count; i++)
                 {
                     var p = parameters[i];
-                    if (!firstCopy && p.FirstRepeatOnly) continue; // the later copies take the default
+                    if (!firstCopy && p.FirstRepeatOnly)
+                    {
+                        // The later copies take the default: left out where the constructor has it, else written.
+                        if (CtorDefault(parameters, i) is null && p.DefaultExpr is { } value) args.Add(Id(p.Name) + ": " + value.ToCSharp());
+                        continue;
+                    }
                     var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
                     if (i < given.Count) args.Add(Id(p.Name) + ": " + given[i].Value.ToCSharp());
                 }
@@ -517,6 +553,12 @@ namespace NetDsl.Generator.Emit
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
                 string field = FieldName(stage);
                 bool octave = IsOctaveStage(stage);
+                bool freshBefore = fresh;
+                if (stage.Condition is not null)
+                {
+                    _w.WriteLine(_fieldTypes.ContainsKey(stage) ? $"if ({field} is not null)" : $"if ({Condition(stage, constructor: false)})");
+                    _w.OpenBrace();
+                }
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:
@@ -580,6 +622,11 @@ namespace NetDsl.Generator.Emit
                     StageForm.Sequence => fresh || stage.Layers.Exists(Allocates),
                     _ => true,
                 };
+                if (stage.Condition is not null)
+                {
+                    _w.CloseBrace();
+                    fresh = fresh && freshBefore; // the stage may not have run
+                }
                 if (_referenced.Contains(stage.Name))
                 {
                     _w.WriteLine($"var {OutputVariable(stage.Name)} = {flow.Variable};");
@@ -656,13 +703,23 @@ namespace NetDsl.Generator.Emit
             foreach (var stage in _declaration.Stages)
             {
                 if (!_fieldTypes.ContainsKey(stage)) continue;
-                bool optional = stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
-                _w.WriteLine($"{FieldName(stage)}{(optional ? "?" : "")}.Dispose();");
+                _w.WriteLine($"{FieldName(stage)}{(IsOptional(stage) ? "?" : "")}.Dispose();");
             }
             _w.CloseBrace();
             _w.WriteLine("base.Dispose(disposing);");
             _w.CloseBrace();
         }
+
+        /// <summary>A stage whose module may be absent: a projection shortcut decided at construction, a conditional stage.</summary>
+        private bool IsOptional(BoundStage stage) =>
+            stage.Condition is not null || stage.Form == StageForm.Shortcut && ShortcutPresence(stage.Layers[0]) == Presence.Sometimes;
+
+        /// <summary>A conditional stage's condition as C#: over the constructor's parameters, or in forward over the block's
+        /// fields (its [Param]s and InChannels).</summary>
+        private string Condition(BoundStage stage, bool constructor) =>
+            stage.Condition!.ToCSharp(constructor ? ConstructorName : name => name == Expr.InChannels ? "InChannels" : "this." + Id(name));
+
+        private static string ConstructorName(string name) => Id(name);
 
         /// <summary>The layer of a stage that holds a learnable tensor ([Scale]), or null.</summary>
         private static BoundLayer? ParameterLayer(BoundStage stage) =>

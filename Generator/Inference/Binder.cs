@@ -27,14 +27,24 @@ namespace NetDsl.Generator.Inference
                     if (bound is not null) layers.Add(bound);
                 }
                 // [Tap] and [Output] modify the stage; they are not layers of it.
+                var condition = layers.Find(l => l.Kind == LayerKind.If);
+                layers.RemoveAll(l => l.Kind == LayerKind.If);
                 var modifiers = layers.FindAll(l => l.Kind is LayerKind.Tap or LayerKind.Output);
                 layers.RemoveAll(l => l.Kind is LayerKind.Tap or LayerKind.Output);
                 if (modifiers.Count > 0 && !CheckModifiers(spec, stage, layers, modifiers, diagnostics)) continue;
+                if (condition is not null && layers.Count == 0 && stage.Layers.Count == 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, stage.Location, stage.Name,
+                        "a stage needs a layer besides [If]: the condition says when the stage's layers exist"));
+                    continue;
+                }
                 var form = DetermineForm(spec, stage, layers, diagnostics);
                 if (form is not null)
                     stages.Add(new BoundStage(stage.Name, form.Value, layers, stage.Location)
                     {
                         Tap = modifiers.Find(l => l.Kind == LayerKind.Tap),
+                        Condition = condition?.Condition,
+                        ConditionLocation = condition?.LocationOf("condition"),
                         Output = modifiers.Find(l => l.Kind == LayerKind.Output),
                     });
             }
@@ -240,6 +250,39 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.Join:
                     b.JoinMode = IntArg("mode", 0);
                     break;
+                case LayerKind.If:
+                {
+                    var text = args.TryGetValue("condition", out var c) && c.Value.Kind == ArgKind.String ? c.Value.Text : null;
+                    string? error = null;
+                    var parsed = text is null ? null : Condition.Parse(text, out error);
+                    if (parsed is null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, c?.Location ?? layer.Location, where,
+                            text is null ? "[If] needs a condition such as \"expand_ratio != 1\"" : $"condition: {error}"));
+                        ok = false;
+                        break;
+                    }
+                    var used = new SortedSet<string>(StringComparer.Ordinal);
+                    parsed.CollectVariables(used);
+                    var known = KnownNames(spec);
+                    var unknown = used.FirstOrDefault(n => !known.Contains(n));
+                    if (unknown is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, c!.Location ?? layer.Location, where,
+                            $"condition: unknown name '{unknown}' (known: {string.Join(", ", known)})"));
+                        ok = false;
+                        break;
+                    }
+                    if (spec.Kind == DeclarationKind.Network)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, layer.Location, where,
+                            "[If] belongs to a [Block] (its condition is over the block's parameters); a network's stages are fixed"));
+                        ok = false;
+                        break;
+                    }
+                    b.Condition = parsed;
+                    break;
+                }
                 case LayerKind.Tap:
                 case LayerKind.Output:
                     ok = BindModifier(kind, args, layer, b, where, diagnostics);

@@ -24,6 +24,8 @@ namespace NetDsl.Generator.Inference
         Tap,
         /// <summary>[Output]: a stage modifier (the stage's output is a named network output), not a layer.</summary>
         Output,
+        /// <summary>[If]: a stage modifier (the stage exists only when its condition holds), not a layer.</summary>
+        If,
     }
 
     /// <summary>How a stage is made up.</summary>
@@ -163,6 +165,10 @@ namespace NetDsl.Generator.Inference
         /// <summary>Use: the pattern of the copies' names ("denselayer{1}"), or null for "0", "1", ...</summary>
         public string? CopyNames { get; set; }
 
+        /// <summary>A use whose copies sit in an nn.Sequential (Repeat > 1, or named copies: torchvision's one-block stages,
+        /// EfficientNet's features.1 = Sequential(MBConv)); else the block is the stage's module itself.</summary>
+        public bool IsRepeatContainer => Repeat > 1 || CopyNames is not null;
+
         /// <summary>The name of copy <paramref name="index"/> of a repeated use.</summary>
         public string CopyName(int index) => CopyNames is null
             ? index.ToString(System.Globalization.CultureInfo.InvariantCulture)
@@ -173,6 +179,8 @@ namespace NetDsl.Generator.Inference
 
         /// <summary>Tap: the module path of the tapped stage.</summary>
         public string? TapPath { get; set; }
+        /// <summary>If: the condition.</summary>
+        public Condition? Condition { get; set; }
         /// <summary>Output: the output's name.</summary>
         public string? OutputName { get; set; }
 
@@ -208,6 +216,12 @@ namespace NetDsl.Generator.Inference
 
         /// <summary>[Output] on this stage (its output is a named network output), or null.</summary>
         public BoundLayer? Output { get; set; }
+
+        /// <summary>[If] on this stage: it exists only when the condition holds (per use), or null.</summary>
+        public Condition? Condition { get; set; }
+
+        /// <summary>Where the [If] was written.</summary>
+        public LocationInfo? ConditionLocation { get; set; }
 
         /// <summary>The Join layer of a parallel stage.</summary>
         public BoundLayer? JoinLayer => Form == StageForm.Parallel ? Layers.Find(l => l.Kind == LayerKind.Join) : null;

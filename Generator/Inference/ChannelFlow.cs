@@ -34,6 +34,10 @@ namespace NetDsl.Generator.Inference
         /// </summary>
         public Dictionary<BoundLayer, Expr> LayerAlpha { get; } = new Dictionary<BoundLayer, Expr>();
 
+        /// <summary>The channel counts that depend on whether a conditional stage exists: (the constructor local, the
+        /// condition, the channels when it does, when it does not).</summary>
+        public List<(string Local, Condition Condition, Expr Present, Expr Absent)> ConditionalChannels { get; } = new List<(string, Condition, Expr, Expr)>();
+
         /// <summary>The layers that receive a channels-last map (after a permute).</summary>
         public HashSet<BoundLayer> ChannelsLastInput { get; } = new HashSet<BoundLayer>();
 
@@ -97,6 +101,8 @@ namespace NetDsl.Generator.Inference
             outputs[BoundLayer.InputName] = input;
             foreach (var stage in declaration.Stages)
             {
+                var channelsBefore = c;
+                var strideBefore = stride;
                 if (stage.Tap?.TapPath is { } tapped)
                 {
                     c = TapChannels.TryGetValue(tapped, out var channels) ? channels : c;
@@ -227,6 +233,18 @@ namespace NetDsl.Generator.Inference
                         if (record) LayerOutput[stage.JoinLayer!] = c;
                         break;
                     }
+                }
+                if (stage.Condition is not null && record)
+                {
+                    // After a conditional stage the channels are the stage's or, when it is absent, the ones before it:
+                    // a local of the constructor ("expand_channels = expand_ratio != 1 ? ... : in_channels").
+                    if (!c.Equals(channelsBefore))
+                    {
+                        string local = stage.Name + "_channels";
+                        ConditionalChannels.Add((local, stage.Condition, c, channelsBefore));
+                        c = Expr.Var(local);
+                    }
+                    if (stride is null || strideBefore is null || !stride.Equals(strideBefore)) stride = null;
                 }
                 outputs[stage.Name] = c;
             }

@@ -230,12 +230,24 @@ namespace NetDsl.Generator.Inference
             declarationInput.PathStride = 1;
             var v = declarationInput;
             outputs[BoundLayer.InputName] = declarationInput;
+            int present = 0;
             for (int index = 0; index < scope.Declaration.Stages.Count; index++)
             {
                 var stage = scope.Declaration.Stages[index];
-                // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
-                string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? index.ToString(CultureInfo.InvariantCulture) : stage.Name);
                 string where = _networkName + "." + scope.Prefix + stage.Name;
+                if (stage.Condition is not null)
+                {
+                    var holds = stage.Condition.Evaluate(scope.Env, out var conditionError);
+                    if (holds is null)
+                    {
+                        Report(DiagnosticDescriptors.InvalidExpression, stage.ConditionLocation ?? stage.Location, where, "condition: " + conditionError);
+                        return null;
+                    }
+                    // An absent stage has no module and takes no index in a Sequential block (torchvision's conditional layers).
+                    if (!holds.Value) continue;
+                }
+                // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
+                string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? (present++).ToString(CultureInfo.InvariantCulture) : stage.Name);
                 if (stage.Tap is not null && !ReadTap(scope, stage, ref v)) return null;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
@@ -673,7 +685,7 @@ namespace NetDsl.Generator.Inference
             var inputShape = v.Shape;
             var facts = new List<(long In, long[] Args)>();
             Value? current = v;
-            if (layer.Repeat == 1)
+            if (!layer.IsRepeatContainer)
             {
                 facts.Add((v.Shape.Channels, args.Select(a => (long)a!.Value).ToArray()));
                 current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true, layer.ArgsOfCopy(0));

@@ -146,3 +146,20 @@ namespace NetDsl
         public Join Mode { get; }
     }
 }
+
+namespace NetDsl
+{
+    /// <summary>
+    /// The stage exists only when the condition holds, a comparison over the block's parameters and <c>in_channels</c>
+    /// (<c>"expand_ratio != 1"</c>, <c>"stride == 1 &amp;&amp; in_channels == out_channels"</c>; <c>==</c>, <c>!=</c>, <c>&lt;</c>,
+    /// <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c> and parentheses). An absent stage has no
+    /// module and takes no index in a Sequential block, so the keys after it shift as torchvision's do (MobileNetV2's and
+    /// EfficientNet's expand conv, their residual).
+    /// </summary>
+    [System.AttributeUsage(System.AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
+    public sealed class IfAttribute : LayerAttribute
+    {
+        public IfAttribute(string condition) => Condition = condition;
+        public string Condition { get; }
+    }
+}
