@@ -17,13 +17,14 @@ namespace NetDsl.Generator.Tests.Zoo;
 /// </summary>
 public class ZooNetworkParityTests
 {
-    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0" };
+    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2" };
 
     private static (nn.Module Net, long CompileTimeParams, string Classifier) Build(string name) => name switch
     {
         "convnext_tiny" => (new ConvNeXtTiny(), ConvNeXtTiny.Summary.TotalParams, "classifier.2"),
         "googlenet" => (new GoogLeNet(), GoogLeNet.Summary.TotalParams, "fc"),
         "efficientnet_b0" => (new EfficientNetB0(), EfficientNetB0.Summary.TotalParams, "classifier.1"),
+        "mobilenet_v2" => (new MobileNetV2(), MobileNetV2.Summary.TotalParams, "classifier.1"),
         _ => throw new ArgumentException(name),
     };
 

@@ -42,7 +42,7 @@ namespace NetDsl.Generator.Emit
             _w.OpenBrace();
             _w.WriteLine("using var scope = NewDisposeScope();");
             _w.WriteLine("var x = input;");
-            bool counted = _declaration.Spec.SequentialBlock && _declaration.Stages.Any(s => s.Condition is not null);
+            bool counted = CountedIndices;
             if (counted) _w.WriteLine("var index = 0;");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
@@ -52,6 +52,7 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine(prefix + (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
                     ? $"x = taps.Run({name}, {FieldName(stage)}, x);"
                     : $"x = taps.Keep({name}, {JoinExpression(stage)});"));
+                if (IsInline(stage)) _w.WriteLine($"index += {stage.Layers[0].Repeat - 1}; // the other inline copies");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");

@@ -299,7 +299,7 @@ namespace NetDsl.Generator.Emit
             }
             _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");
             // In a Sequential block with conditional stages an absent stage takes no index: the names are counted.
-            bool counted = _declaration.Spec.SequentialBlock && _declaration.Stages.Any(s => s.Condition is not null);
+            bool counted = CountedIndices;
             if (counted) _w.WriteLine("var index = 0;");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
@@ -319,6 +319,12 @@ namespace NetDsl.Generator.Emit
                     continue;
                 }
                 string registered = counted ? "(index++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
+                if (IsInline(stage))
+                {
+                    // Inline copies are this block's own children, numbered on (MobileNetV2's features.2, features.3, ...).
+                    _w.WriteLine($"foreach (var (_, copy) in {FieldName(stage)}.named_children()) register_module({registered}, copy);");
+                    continue;
+                }
                 string register = ParameterLayer(stage) is null
                     ? $"register_module({registered}, {FieldName(stage)});"
                     : $"register_parameter({registered}, {FieldName(stage)});";
@@ -709,6 +715,12 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("base.Dispose(disposing);");
             _w.CloseBrace();
         }
+
+        /// <summary>A Sequential block whose children's indices are counted at construction (conditional or inline stages).</summary>
+        private bool CountedIndices => _declaration.Spec.SequentialBlock && _declaration.Stages.Any(s => s.Condition is not null || IsInline(s));
+
+        /// <summary>A repeated use whose copies are the block's own children.</summary>
+        private static bool IsInline(BoundStage stage) => stage.Form == StageForm.Use && stage.Layers[0] is { Inline: true, Repeat: > 1 };
 
         /// <summary>A stage whose module may be absent: a projection shortcut decided at construction, a conditional stage.</summary>
         private bool IsOptional(BoundStage stage) =>

@@ -214,6 +214,13 @@ namespace NetDsl.Generator.Inference
                         else b.CopyNames = pattern;
                     }
                     b.Dilate = BoolArg("Dilate", false);
+                    b.Inline = BoolArg("Inline", false);
+                    if (b.Inline && (!spec.SequentialBlock || kind != LayerKind.Use || args.ContainsKey("Names")))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, b.LocationOf("Inline"), where,
+                            "Inline puts the copies among the children of a [Block(Sequential = true)], numbered on from the stage's index; this declaration is not a Sequential block, or the copies are named"));
+                        ok = false;
+                    }
                     if (b.FirstBlockArgs is not null && b.Repeat == 1 && ok)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, firstArgs!.Location ?? layer.Location, where,

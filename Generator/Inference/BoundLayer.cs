@@ -162,6 +162,8 @@ namespace NetDsl.Generator.Inference
         public bool EarlierFirst { get; set; }
         /// <summary>Branch: its own module name (GoogLeNet's branch1), or null.</summary>
         public string? BranchName { get; set; }
+        /// <summary>Use in a Sequential block: the copies are the block's own children, consecutive indices.</summary>
+        public bool Inline { get; set; }
         /// <summary>Use: the pattern of the copies' names ("denselayer{1}"), or null for "0", "1", ...</summary>
         public string? CopyNames { get; set; }
 

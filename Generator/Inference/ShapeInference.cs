@@ -120,6 +120,9 @@ namespace NetDsl.Generator.Inference
             /// the outermost argument it came from); a parameter left at its default has none.</summary>
             public Dictionary<string, LocationInfo> UseLocations { get; } = new Dictionary<string, LocationInfo>(StringComparer.Ordinal);
 
+            /// <summary>In a Sequential block: the index of the stage being inferred (where inline copies start).</summary>
+            public int InlineBase { get; set; }
+
             /// <summary>The current run of stride-1 convolutions with one odd kernel size, for the gridding check.</summary>
             public List<(long Kernel, long Dilation, BoundLayer Layer, string Where)> DilatedRun { get; } = new List<(long, long, BoundLayer, string)>();
         }
@@ -247,7 +250,18 @@ namespace NetDsl.Generator.Inference
                     if (!holds.Value) continue;
                 }
                 // The module's registered name: "0", "1", ... in a Sequential block (as the emitter names them).
-                string path = scope.Prefix + (scope.Declaration.Spec.SequentialBlock ? (present++).ToString(CultureInfo.InvariantCulture) : stage.Name);
+                string path;
+                if (scope.Declaration.Spec.SequentialBlock)
+                {
+                    scope.InlineBase = present;
+                    bool inline = stage.Form == StageForm.Use && stage.Layers[0] is { Inline: true, Repeat: > 1 };
+                    // Inline copies are the block's children "2", "3", ...: the stage's row names them as a range.
+                    path = scope.Prefix + (inline
+                        ? present.ToString(CultureInfo.InvariantCulture) + ".." + (present + stage.Layers[0].Repeat - 1).ToString(CultureInfo.InvariantCulture)
+                        : present.ToString(CultureInfo.InvariantCulture));
+                    present += inline ? stage.Layers[0].Repeat : 1;
+                }
+                else path = scope.Prefix + stage.Name;
                 if (stage.Tap is not null && !ReadTap(scope, stage, ref v)) return null;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
@@ -692,11 +706,11 @@ namespace NetDsl.Generator.Inference
             }
             else
             {
-                row.Kind = $"Sequential({layer.Repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
+                row.Kind = (layer.Inline ? "Inline(" : "Sequential(") + $"{layer.Repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
                 row.IsContainer = true;
                 for (int i = 0; i < layer.Repeat && current is not null; i++)
                 {
-                    string childPath = path + "." + layer.CopyName(i);
+                    string childPath = layer.Inline ? scope.Prefix + (scope.InlineBase + i).ToString(CultureInfo.InvariantCulture) : path + "." + layer.CopyName(i);
                     var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };
                     _result.Rows.Add(child);
                     var given = i == 0 ? firstArgs : args;

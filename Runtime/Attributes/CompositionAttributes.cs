@@ -43,6 +43,13 @@ namespace NetDsl
         /// (torchvision's DenseNet: <c>Names = "denselayer{1}"</c>). Default: "0", "1", ... as nn.Sequential names them.
         /// </summary>
         public string? Names { get; set; }
+
+        /// <summary>
+        /// In a <c>[Block(Sequential = true)]</c>, the copies of a repeated use are children of the block itself with
+        /// consecutive indices, not of a Sequential of their own: torchvision's MobileNetV2 <c>features.2</c>,
+        /// <c>features.3</c>, ... from one row of <c>inverted_residual_setting</c>.
+        /// </summary>
+        public bool Inline { get; set; }
     }
 
     /// <summary>How a shortcut that changes shape is handled.</summary>
