@@ -51,6 +51,8 @@ public static class SampleRunner
             EfficientNetB0.Summary, () => new EfficientNetB0(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("MobileNetV2", "torchvision's mobilenet_v2: one InvertedResidual declaration (conditional expand conv and residual), the setting table as inline repeats, 3,504,872 parameters",
             MobileNetV2.Summary, () => new MobileNetV2(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("DenseNet121", "torchvision's densenet121: dense layers concatenated after the earlier features, copies named denselayer1.., 7,978,856 parameters",
+            DenseNet121.Summary, () => new DenseNet121(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("DeepLabV3ResNet50", "torchvision's deeplabv3_resnet50 without aux: OS-8 backbone, DeepLabHead (ASPP 12/24/36), 39,638,869 parameters",
             DeepLabV3ResNet50.Summary, () => new DeepLabV3ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("OctResNet50", "d-li14's Oct-ResNet-50 (alpha 0.5 in layers 1-3, 0 in layer 4): ResNet-50's 25,557,032 parameters, 2.367 G multiply-adds instead of 4.089 G",

@@ -17,7 +17,7 @@ namespace NetDsl.Generator.Tests.Zoo;
 /// </summary>
 public class ZooNetworkParityTests
 {
-    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2" };
+    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121" };
 
     private static (nn.Module Net, long CompileTimeParams, string Classifier) Build(string name) => name switch
     {
@@ -25,6 +25,7 @@ public class ZooNetworkParityTests
         "googlenet" => (new GoogLeNet(), GoogLeNet.Summary.TotalParams, "fc"),
         "efficientnet_b0" => (new EfficientNetB0(), EfficientNetB0.Summary.TotalParams, "classifier.1"),
         "mobilenet_v2" => (new MobileNetV2(), MobileNetV2.Summary.TotalParams, "classifier.1"),
+        "densenet121" => (new DenseNet121(), DenseNet121.Summary.TotalParams, "classifier"),
         _ => throw new ArgumentException(name),
     };
 
