@@ -387,5 +387,115 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0016 a network parameter without a default"] = new("NDSL0016", "a network's [Param] needs a default", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Param] int [|num_classes|];
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear("num_classes")] Stage fc;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Param] int num_classes = 10;
+                [GlobalAvgPool, Flatten] Stage pool;
+                [Linear("num_classes")] Stage fc;
+            }
+            """),
+
+        ["NDSL0015 a condition naming an unknown parameter"] = new("NDSL0015", "condition: unknown name 'expand'", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int expand_ratio = 1;
+                [Conv("in_channels * expand_ratio", Kernel = 1), If([|"expand != 1"|])] Stage expand;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), 6)] Stage b;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int expand_ratio = 1;
+                [Conv("in_channels * expand_ratio", Kernel = 1), If("expand_ratio != 1")] Stage expand;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), 6)] Stage b;
+            }
+            """),
+
+        ["NDSL0017 a conditional stage in a network"] = new("NDSL0017", "[If] belongs to a [Block]", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 1), [|If("in_channels == 8")|]] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+            """),
+
+        ["NDSL0017 inline copies outside a Sequential block"] = new("NDSL0017", "Inline puts the copies among the children of a [Block(Sequential = true)]", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), Repeat = 2, [|Inline = true|])] Stage layers;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), Repeat = 2)] Stage layers;
+            }
+            """),
+
     };
 }

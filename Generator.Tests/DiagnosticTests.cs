@@ -1011,15 +1011,15 @@ public partial class DiagnosticTests
             }
             """),
 
-        ["NDSL0016 [Param] in a network"] = new("NDSL0016", "^'width': [Param] fields belong to [Block] classes", Net,
+        ["NDSL0016 FirstRepeatOnly on a network parameter"] = new("NDSL0016", "^'width': FirstRepeatOnly is for block parameters", Net,
             """
             using NetDsl;
 
             [Network(InChannels = 3, Height = 8, Width = 8)]
             public partial class Net
             {
-                [Param] int [|width|] = 8;
-                [Conv(8, Kernel = 3)] Stage conv;
+                [Param(FirstRepeatOnly = true)] int [|width|] = 8;
+                [Conv("width", Kernel = 3)] Stage conv;
             }
             """,
             """
@@ -1028,8 +1028,8 @@ public partial class DiagnosticTests
             [Network(InChannels = 3, Height = 8, Width = 8)]
             public partial class Net
             {
-                int width = 8;
-                [Conv(8, Kernel = 3)] Stage conv;
+                [Param] int width = 8;
+                [Conv("width", Kernel = 3)] Stage conv;
             }
             """),
 

@@ -45,8 +45,11 @@ namespace NetDsl.Samples.Networks
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds ResNet50 with freshly initialised weights (PyTorch's default initialisation).</summary>
-        public ResNet50() : base(nameof(ResNet50))
+        public ResNet50(int num_classes = 1000) : base(nameof(ResNet50))
         {
+            this.num_classes = num_classes;
+            if (num_classes < 1)
+                throw new global::System.ArgumentException($"ResNet50(num_classes: {num_classes}): stage 'fc' needs Linear's outFeatures = num_classes to be at least 1, got {num_classes}", nameof(num_classes));
             _conv1 = nn.Conv2d(3, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
             _bn1 = nn.BatchNorm2d(64);
             _relu = nn.ReLU(inplace: true);
@@ -73,7 +76,7 @@ namespace NetDsl.Samples.Networks
                 ("2", new global::NetDsl.Samples.Networks.Bottleneck(in_channels: 2048, planes: 512)));
             _avgpool = nn.AdaptiveAvgPool2d(1);
             _flatten = nn.Flatten();
-            _fc = nn.Linear(2048, 1000);
+            _fc = nn.Linear(2048, num_classes);
             conv1 = new global::NetDsl.Stage("conv1", "Conv", "[N, 64, 112, 112]", _conv1);
             bn1 = new global::NetDsl.Stage("bn1", "BatchNorm", "[N, 64, 112, 112]", _bn1);
             relu = new global::NetDsl.Stage("relu", "ReLU", "[N, 64, 112, 112]", _relu);

@@ -73,3 +73,33 @@ public class ZooNetworkParityTests
         W.AssertClose(expected, torch.tensor(features!), 1e-4 * Math.Max(1, rms), name + " classifier input");
     }
 }
+
+/// <summary>A network's [Param]s are constructor parameters: the summary is for the defaults, other values are built as
+/// asked and checked first.</summary>
+public class NetworkParameterTests
+{
+    [Fact]
+    public void ResNet50_with_10_classes_has_torchvisions_keys_and_parameters()
+    {
+        using var net = new ResNet50(num_classes: 10);
+        var listing = Z.LoadListing("resnet50_10");
+        Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
+        Z.AssertStateDict(listing.Entries, net, "ResNet50(num_classes: 10)");
+        // The compile-time summary stays the defaults' (1000 classes).
+        Assert.Equal(25_557_032, ResNet50.Summary.TotalParams);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        net.eval();
+        Assert.Equal(new long[] { 2, 10 }, net.call(randn(2, 3, 224, 224)).shape);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void A_class_count_below_1_is_an_argument_exception_naming_the_parameter_and_stage(int classes)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ResNet50(num_classes: classes));
+        Assert.Equal("num_classes", e.ParamName);
+        Assert.Contains($"ResNet50(num_classes: {classes}): stage 'fc' needs Linear's outFeatures = num_classes to be at least 1, got {classes}", e.Message);
+    }
+}

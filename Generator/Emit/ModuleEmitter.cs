@@ -44,7 +44,8 @@ namespace NetDsl.Generator.Emit
             _flow = new ChannelFlow(bound);
             _emission = new LayerEmission(
                 l => _flow.LayerInput.TryGetValue(l, out var channels) ? channels : null,
-                l => _inference is not null && _inference.Facts.TryGetValue(l, out var facts) ? facts : null,
+                // A network with [Param]s is built for any values: where a layer's input depends on them, the symbolic flow.
+                l => _inference is not null && _inference.Facts.TryGetValue(l, out var facts) && !DependsOnParameters(l) ? facts : null,
                 IsFlatInput,
                 l => _flow.LayerAlpha.TryGetValue(l, out var alpha) ? alpha : null,
                 l => _flow.ChannelsLastInput.Contains(l));
@@ -254,7 +255,8 @@ namespace NetDsl.Generator.Emit
             if (IsNetwork)
             {
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} with freshly initialised weights (PyTorch's default initialisation).</summary>");
-                _w.WriteLine($"public {ClassId}() : base({ModuleNameArgument})");
+                var parameters = spec.Params.Select(p => p.TypeName + " " + Id(p.Name) + " = " + p.DefaultExpr!.ToCSharp());
+                _w.WriteLine($"public {ClassId}({string.Join(", ", parameters)}) : base({ModuleNameArgument})");
             }
             else
             {
@@ -268,11 +270,9 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine($"public {ClassId}({string.Join(", ", parameters)}) : base({ModuleNameArgument})");
             }
             _w.OpenBrace();
-            if (!IsNetwork)
-            {
-                _w.WriteLine("InChannels = in_channels;");
-                foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
-            }
+            if (!IsNetwork) _w.WriteLine("InChannels = in_channels;");
+            foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
+            if (IsNetwork) WriteParameterChecks();
             foreach (var (local, condition, present, absent) in _flow.ConditionalChannels)
                 _w.WriteLine($"var {local} = {condition.ToCSharp(ConstructorName)} ? {present.ToCSharp()} : {absent.ToCSharp()};");
             for (int i = 0; i < _declaration.Stages.Count; i++)
@@ -721,6 +721,45 @@ namespace NetDsl.Generator.Emit
 
         /// <summary>A repeated use whose copies are the block's own children.</summary>
         private static bool IsInline(BoundStage stage) => stage.Form == StageForm.Use && stage.Layers[0] is { Inline: true, Repeat: > 1 };
+
+        /// <summary>Whether a layer's input channels depend on the network's [Param]s (then the flow, not the defaults' facts).</summary>
+        private bool DependsOnParameters(BoundLayer layer)
+        {
+            if (_declaration.Spec.Params.Count == 0 || !_flow.LayerInput.TryGetValue(layer, out var input)) return false;
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            input.CollectVariables(names);
+            return _declaration.Spec.Params.Any(p => names.Contains(p.Name));
+        }
+
+        /// <summary>
+        /// A network built with other [Param] values than the defaults the summary shows: every layer argument computed from
+        /// them that must be positive is checked first, an ArgumentException naming the parameter and the stage.
+        /// </summary>
+        private void WriteParameterChecks()
+        {
+            var spec = _declaration.Spec;
+            if (spec.Params.Count == 0) return;
+            string call = spec.ClassName + "(" + string.Join(", ", spec.Params.Select(p => p.Name + ": {" + Id(p.Name) + "}")) + ")";
+            foreach (var stage in _declaration.Stages)
+            {
+                foreach (var layer in stage.Layers)
+                {
+                    if (layer.Rule is not { } rule) continue;
+                    foreach (var pair in layer.ArgExprs)
+                    {
+                        string argument = pair.Key;
+                        var expr = pair.Value;
+                        var names = new SortedSet<string>(StringComparer.Ordinal);
+                        expr.CollectVariables(names);
+                        var parameter = spec.Params.FirstOrDefault(p => names.Contains(p.Name) && !p.Real);
+                        if (parameter is null || !rule.MustBePositive(argument) || spec.Params.Any(p => p.Real && names.Contains(p.Name))) continue;
+                        string value = expr.ToCSharp();
+                        _w.WriteLine($"if ({expr.ToCSharp(1)} < 1)");
+                        _w.WriteLine($"    throw new global::System.ArgumentException($\"{call}: stage '{stage.Name}' needs {layer.Name}'s {argument} = {value.Replace("{", "{{").Replace("}", "}}")} to be at least 1, got {{{value}}}\", nameof({Id(parameter.Name)}));");
+                    }
+                }
+            }
+        }
 
         /// <summary>A stage whose module may be absent: a projection shortcut decided at construction, a conditional stage.</summary>
         private bool IsOptional(BoundStage stage) =>

@@ -157,6 +157,12 @@ namespace NetDsl.Generator.Inference
 
             var env = new Dictionary<string, long>(StringComparer.Ordinal) { [Expr.InChannels] = network.InChannels };
             var realEnv = new Dictionary<string, double>(StringComparer.Ordinal) { [Expr.InChannels] = network.InChannels };
+            // A network's [Param]s: the summary is for their defaults (the constructor checks other values).
+            foreach (var p in network.Params)
+            {
+                if (p.Default is int d) env[p.Name] = d;
+                if (((double?)p.Default ?? p.RealDefault) is double r) realEnv[p.Name] = r;
+            }
             var scope = new Scope(bound, env, realEnv, "", 1, new List<string> { network.MetadataName }, top: true, octave: false);
             var output = RunDeclaration(scope, input);
             if (output is null) return _result;

@@ -59,6 +59,10 @@ namespace NetDsl.Generator.Layers
         /// <summary>The forward expression of a stage made of this one layer held in <paramref name="field"/>.</summary>
         public virtual string Forward(BoundLayer layer, string input, string field, LayerEmission e) => field + ".call(" + input + ")";
 
+        /// <summary>Whether an integer argument must be at least 1 (channels, kernels, strides); a network constructed with
+        /// other [Param] values checks these before building anything.</summary>
+        public virtual bool MustBePositive(string argument) => argument is not ("Padding" or "OutputPadding" or "In");
+
         /// <summary>Element-wise without parameters or state (ReLU, GELU, ...).</summary>
         public virtual bool IsActivation => false;
 

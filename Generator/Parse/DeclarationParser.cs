@@ -231,8 +231,7 @@ namespace NetDsl.Generator.Parse
         private static ParamSpec ParseParam(GeneratorAttributeSyntaxContext context, IFieldSymbol field, AttributeData attribute, DeclarationKind kind,
             List<DiagnosticInfo> diagnostics, LocationInfo? location, CancellationToken cancellationToken)
         {
-            if (kind != DeclarationKind.Block)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "[Param] fields belong to [Block] classes"));
+
             bool real = field.Type.SpecialType == SpecialType.System_Double;
             if (field.Type.SpecialType != SpecialType.System_Int32 && !real)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
@@ -269,6 +268,10 @@ namespace NetDsl.Generator.Parse
                         real ? "a [Param] default must be a constant number" : "a [Param] default must be a constant int"));
                 }
             }
+            if (kind == DeclarationKind.Network && (firstOnly || fallback is null && realFallback is null))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, firstOnly
+                    ? "FirstRepeatOnly is for block parameters; a network's [Param] is a constructor parameter"
+                    : "a network's [Param] needs a default (`int num_classes = 1000;`): the compile-time summary is for the defaults, other values are checked at construction"));
             if (firstOnly && fallback is null && realFallback is null)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
                     "FirstRepeatOnly needs a default value for the later copies (e.g. `int stride = 1;`)"));

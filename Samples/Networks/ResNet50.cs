@@ -24,10 +24,13 @@ public partial class Bottleneck
     [ReLU(Inplace = true)] Stage relu;
 }
 
-/// <summary>ResNet-50 as torchvision builds it: 25,557,032 parameters, the same state_dict keys.</summary>
+/// <summary>ResNet-50 as torchvision builds it: 25,557,032 parameters, the same state_dict keys; <c>num_classes</c> is a
+/// constructor parameter (<c>new ResNet50(num_classes: 10)</c>, checked before anything is built).</summary>
 [Network(InChannels = 3, Height = 224, Width = 224)]
 public partial class ResNet50
 {
+    [Param] int num_classes = 1000;
+
     [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
     [BatchNorm] Stage bn1;
     [ReLU(Inplace = true)] Stage relu;
@@ -38,5 +41,5 @@ public partial class ResNet50
     [Use(typeof(Bottleneck), 512, 2, Repeat = 3)] Stage layer4;
     [GlobalAvgPool] Stage avgpool;
     [Flatten] Stage flatten;
-    [Linear(1000)] Stage fc;
+    [Linear("num_classes")] Stage fc;
 }

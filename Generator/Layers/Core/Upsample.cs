@@ -7,6 +7,8 @@ namespace NetDsl.Generator.Layers
     {
         public override string Name => "Upsample";
 
+        public override bool MustBePositive(string argument) => false; // Scale or Height / Width: 0 means "not this one"
+
         public override void Bind(LayerBinding a, BoundLayer b)
         {
             b.Scale = a.Has("scale") ? a.Expr("scale", 0) : a.Expr("Scale", 0);

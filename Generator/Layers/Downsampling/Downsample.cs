@@ -11,6 +11,8 @@ namespace NetDsl.Generator.Layers
 
         public override string Name => "Downsample";
 
+        public override bool MustBePositive(string argument) => false; // Out = 0 keeps the channels
+
         public override void Bind(LayerBinding a, BoundLayer b)
         {
             b.DownsampleKind = a.Int("kind", 0);

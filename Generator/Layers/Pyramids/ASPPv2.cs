@@ -15,6 +15,8 @@ namespace NetDsl.Generator.Layers
 
         public override string Name => "ASPPv2";
 
+        public override bool MustBePositive(string argument) => argument != "Hidden";
+
         public override void Bind(LayerBinding a, BoundLayer b)
         {
             b.Out = a.Expr("numClasses", null, required: true);
