@@ -166,6 +166,12 @@ public class DenseNetTests
         double densenet = Median(DenseNet201Source);
         _output.WriteLine($"| ResNet-50 sample (ResNet50.cs) | {resnet:F1} | |");
         _output.WriteLine($"| DenseNet-201 (6, 12, 48, 32 layers) | {densenet:F1} | {densenet / resnet:F2} x ResNet-50 |");
+        // The zoo samples: DenseNet-121/169/201 in one file (torchvision's keys), ConvNeXt-T, EfficientNet-B0, MobileNetV2.
+        foreach (var file in new[] { "DenseNet.cs", "ConvNeXt.cs", "EfficientNet.cs", "MobileNetV2.cs", "GoogLeNet.cs" })
+        {
+            double ms = Median(GeneratorHarness.SampleSource(file));
+            _output.WriteLine($"| {file} (sample) | {ms:F1} | {ms / resnet:F2} x ResNet-50 |");
+        }
         Assert.True(densenet > 0 && resnet > 0);
     }
 }

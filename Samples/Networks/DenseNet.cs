@@ -61,3 +61,61 @@ public partial class DenseNet121
     [Flatten] Stage flatten;
     [Linear(1000)] Stage classifier;
 }
+
+/// <summary>DenseNet169's <c>features</c>: blocks of 6, 12, 32, 32 dense layers (growth 32), torchvision's names.</summary>
+[Block]
+public partial class DenseNet169Features
+{
+    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv0;
+    [BatchNorm] Stage norm0;
+    [ReLU(Inplace = true)] Stage relu0;
+    [MaxPool(3, Stride = 2, Padding = 1)] Stage pool0;
+    [Use(typeof(DenseLayer), Repeat = 6, Names = "denselayer{1}")] Stage denseblock1;
+    [Use(typeof(DenseTransition), 128)] Stage transition1;
+    [Use(typeof(DenseLayer), Repeat = 12, Names = "denselayer{1}")] Stage denseblock2;
+    [Use(typeof(DenseTransition), 256)] Stage transition2;
+    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock3;
+    [Use(typeof(DenseTransition), 640)] Stage transition3;
+    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock4;
+    [BatchNorm] Stage norm5;
+}
+
+/// <summary>torchvision's <c>densenet169</c>, the same layers as DenseNet121 with its own block table.</summary>
+[Network(InChannels = 3, Height = 0, Width = 0)]
+public partial class DenseNet169
+{
+    [Use(typeof(DenseNet169Features))] Stage features;
+    [ReLU(Inplace = true)] Stage relu;
+    [GlobalAvgPool] Stage pool;
+    [Flatten] Stage flatten;
+    [Linear(1000)] Stage classifier;
+}
+
+/// <summary>DenseNet201's <c>features</c>: blocks of 6, 12, 48, 32 dense layers (growth 32), torchvision's names.</summary>
+[Block]
+public partial class DenseNet201Features
+{
+    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv0;
+    [BatchNorm] Stage norm0;
+    [ReLU(Inplace = true)] Stage relu0;
+    [MaxPool(3, Stride = 2, Padding = 1)] Stage pool0;
+    [Use(typeof(DenseLayer), Repeat = 6, Names = "denselayer{1}")] Stage denseblock1;
+    [Use(typeof(DenseTransition), 128)] Stage transition1;
+    [Use(typeof(DenseLayer), Repeat = 12, Names = "denselayer{1}")] Stage denseblock2;
+    [Use(typeof(DenseTransition), 256)] Stage transition2;
+    [Use(typeof(DenseLayer), Repeat = 48, Names = "denselayer{1}")] Stage denseblock3;
+    [Use(typeof(DenseTransition), 896)] Stage transition3;
+    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock4;
+    [BatchNorm] Stage norm5;
+}
+
+/// <summary>torchvision's <c>densenet201</c>, the same layers as DenseNet121 with its own block table.</summary>
+[Network(InChannels = 3, Height = 0, Width = 0)]
+public partial class DenseNet201
+{
+    [Use(typeof(DenseNet201Features))] Stage features;
+    [ReLU(Inplace = true)] Stage relu;
+    [GlobalAvgPool] Stage pool;
+    [Flatten] Stage flatten;
+    [Linear(1000)] Stage classifier;
+}
