@@ -497,5 +497,37 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0010 a repeat of more copies than a use may have"] = new("NDSL0010", "Repeat = 100000 copies is more than the 4096 a use may have", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), [|Repeat = 100000|])] Stage layers;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Conv(8, Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Use(typeof(B), Repeat = 100)] Stage layers;
+            }
+            """),
+
     };
 }

@@ -1714,9 +1714,9 @@ public partial class DiagnosticTests
             using NetDsl;
 
             [Network(InChannels = 8, Height = 16, Width = 16)]
-            public partial class [|Net|]
+            public partial class Net
             {
-                [OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;
+                [OctConv(16, Padding = 1, AlphaIn = 0.0, [|AlphaOut = 0.5|])] Stage split;
             }
             """,
             """

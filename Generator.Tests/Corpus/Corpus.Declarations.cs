@@ -18,7 +18,7 @@ public static partial class BadDeclarations
         C("Static network", Of(Net("[Conv(4, Kernel = 3)] static Stage {|NDSL0016:conv|};", name: "{|NDSL0002:Net|}", head: "public static partial class"))),
         C("Network in a class that is not partial", Of("public class Outer\n{\n" + Net("[Conv(4, Kernel = 3)] Stage conv;", name: "{|NDSL0002:Net|}") + "}\n")),
         C("Network without stages", Of(Net("", name: "{|NDSL0024:Net|}"))),
-        C("Network with only a Param", Of(Net("[Param] int {|NDSL0016:width|} = 8;"))),
+        C("Network Param with FirstRepeatOnly", N("[Conv(4, Kernel = 3)] Stage conv;\n[Param(FirstRepeatOnly = true)] int {|NDSL0016:width|} = 8;")),
         C("Block without stages", Of(Block("{|NDSL0024:Nothing|}", "[Param] int c;"))),
 
         // ---------------------------------------------------------------- [Network] arguments
@@ -33,7 +33,7 @@ public static partial class BadDeclarations
         C("Network OutputStride beyond the path", Of(Res, Network("InChannels = 3, Height = 32, Width = 32, {|NDSL0049:OutputStride = 16|}", "[Use(typeof(Res), 8, 2)] Stage layer1;"))),
 
         // ---------------------------------------------------------------- fields
-        C("Param in a network", N("[Conv(4, Kernel = 3)] Stage conv;\n[Param] int {|NDSL0016:width|} = 8;")),
+        C("Network Param without a default", N("[Conv(4, Kernel = 3)] Stage conv;\n[Param] int {|NDSL0016:width|};")),
         C("FirstRepeatOnly without a default", Of(Block("Blk", "[Param] int c;\n[Param(FirstRepeatOnly = true)] int {|NDSL0016:stride|};\n[Conv(\"c\", Kernel = 3, Stride = \"stride\", Padding = 1)] Stage conv;"))),
         C("Param of type string", Of(Block("Blk", "[Param] string {|NDSL0016:name|};\n[Conv(8, Kernel = 1)] Stage conv;"))),
         C("Param of type long", Of(Block("Blk", "[Param] long {|NDSL0016:c|};\n[Conv(8, Kernel = 1)] Stage conv;"))),

@@ -182,6 +182,13 @@ namespace NetDsl.Generator.Inference
                         }
                     }
                     b.Repeat = IntArg("Repeat", 1);
+                    if (b.Repeat > MaxRepeat)
+                    {
+                        // The generated constructor lists every copy (as torchvision's Sequential holds them): bounded.
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ArgumentOutOfRange, b.LocationOf("Repeat"), where,
+                            $"Repeat = {b.Repeat} copies is more than the {MaxRepeat} a use may have (each copy is a module the generated constructor builds)"));
+                        ok = false;
+                    }
                     if (args.TryGetValue("Name", out var branchName) && branchName.Value.Kind == ArgKind.String)
                     {
                         if (kind != LayerKind.Branch || !IsIdentifier(branchName.Value.Text ?? ""))
@@ -297,6 +304,9 @@ namespace NetDsl.Generator.Inference
             }
             return ok ? b : null;
         }
+
+        /// <summary>The most copies one use may repeat.</summary>
+        public const int MaxRepeat = 4096;
 
         internal static bool IsIdentifier(string text)
         {

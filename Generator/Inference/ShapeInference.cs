@@ -169,7 +169,11 @@ namespace NetDsl.Generator.Inference
             output = MainOutput(bound, output.Value);
             if (output.Value.Shape.IsOctave)
             {
-                Report(DiagnosticDescriptors.OctaveMixing, network.Location, network.DisplayName,
+                // Where the pair is left: the main path's last stage (its octave conv's AlphaOut, when it has one).
+                var last = bound.Stages.TakeWhile(s => s.Tap is null).LastOrDefault();
+                var octave = last?.Layers.LastOrDefault(l => l.Rule is { IsOctave: true });
+                var at = octave?.LocationOf("AlphaOut") ?? last?.Layers[0].Location ?? network.Location;
+                Report(DiagnosticDescriptors.OctaveMixing, at, network.DisplayName,
                     $"the network ends with the octave pair {Fmt(output.Value.Shape)}; end the octave part with an octave conv of AlphaOut = 0, which merges it into a plain tensor");
                 return _result;
             }

@@ -13,6 +13,7 @@ namespace NetDsl.Regularization
     public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
     {
         /// <param name="p">Probability of dropping, within [0, 1].</param>
+        /// <param name="mode">Whole samples (row) or the whole batch.</param>
         public StochasticDepth(double p, StochasticDepthMode mode = StochasticDepthMode.Row) : base(nameof(StochasticDepth))
         {
             if (double.IsNaN(p) || p < 0 || p > 1) throw new ArgumentException($"drop probability has to be between 0 and 1, but got {p}", nameof(p));
