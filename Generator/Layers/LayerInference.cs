@@ -99,6 +99,22 @@ namespace NetDsl.Generator.Layers
         /// <summary>NDSL0037 unless the high-frequency size is a multiple of <paramref name="multiple"/>.</summary>
         public bool RequireOctaveMultiple(TensorShape shape, long multiple, string why) => _engine.RequireOctaveMultiple(Layer, Where, shape, multiple, why);
 
+        /// <summary>
+        /// The output of a sliding window of <paramref name="extent"/> pixels and stride <paramref name="stride"/> (a conv, a
+        /// pool) giving <paramref name="shape"/>, recorded for the emitter: the receptive field grows by extent − 1 input
+        /// steps, the step and the path's stride by the stride.
+        /// </summary>
+        public LayerValue Windowed(TensorShape shape, long extent, long stride)
+        {
+            var v = Input;
+            v.Shape = shape;
+            v.Rf = Input.Rf + (extent - 1) * Input.Jump;
+            v.Jump = Input.Jump * stride;
+            v.PathStride = Input.PathStride * stride;
+            Record(Input.Shape, shape);
+            return v;
+        }
+
         /// <summary>The input with a new shape, for rules whose output keeps everything else.</summary>
         public LayerValue With(TensorShape shape)
         {

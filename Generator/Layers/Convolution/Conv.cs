@@ -37,19 +37,9 @@ namespace NetDsl.Generator.Layers
             var shape = v.Shape;
             long cin = shape.Channels;
             long outputPadding = 0;
-            if (!c.TryEval("outChannels", layer.Out, out var cout)) return null;
-            if (!c.TryEval("Kernel", layer.Kernel, out var k)) return null;
-            if (!c.TryEval("Stride", layer.Stride, out var s)) return null;
-            if (!c.TryEval("Padding", layer.Padding, out var p)) return null;
-            if (!c.TryEval("Dilation", layer.Dilation, out var d)) return null;
-            if (!c.TryEval("Groups", layer.Groups, out var g)) return null;
+            if (!ConvArguments.TryRead(c, name, out var a)) return null;
+            var (cout, k, s, p, d, g) = (a.Out, a.Kernel, a.Stride, a.Padding, a.Dilation, a.Groups);
             if (transpose && !c.TryEval("OutputPadding", layer.OutputPadding, out outputPadding)) return null;
-            if (!c.Check(cout >= 1, "outChannels", $"{name} output channels must be positive, got {cout}")) return null;
-            if (!c.Check(k >= 1, "Kernel", $"{name} kernel size must be positive, got {k}")) return null;
-            if (!c.Check(s >= 1, "Stride", $"{name} stride must be positive, got {s}")) return null;
-            if (!c.Check(p >= 0, "Padding", $"{name} padding must not be negative, got {p}")) return null;
-            if (!c.Check(d >= 1, "Dilation", $"{name} dilation must be positive, got {d}")) return null;
-            if (!c.Check(g >= 1, "Groups", $"{name} groups must be positive, got {g}")) return null;
             if (transpose && !c.Check(outputPadding >= 0 && outputPadding < System.Math.Max(s, d), "OutputPadding",
                     $"{name} output padding must be smaller than the stride or the dilation, got {outputPadding}")) return null;
 
@@ -96,21 +86,13 @@ namespace NetDsl.Generator.Layers
             row.Kind = $"{name}({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (pad != "0" ? $", p={pad}" : "") +
                 (d != 1 ? $", d={d}" : "") + (g != 1 ? $", g={g}" : "") + (outputPadding != 0 ? $", op={outputPadding}" : "") + (layer.Bias ? "" : ", bias=False") + ")";
 
+            long extent = ShapeMath.EffectiveKernel(k, d);
+            if (!transpose) return c.Windowed(outShape, extent, s);
             var result = v;
             result.Shape = outShape;
-            long extent = ShapeMath.EffectiveKernel(k, d);
-            if (transpose)
-            {
-                result.Jump = v.Jump / s;
-                result.Rf = v.Rf + (extent - 1) * result.Jump;
-                result.PathStride = s == 1 ? v.PathStride : 0;
-            }
-            else
-            {
-                result.Rf = v.Rf + (extent - 1) * v.Jump;
-                result.Jump = v.Jump * s;
-                result.PathStride = v.PathStride * s;
-            }
+            result.Jump = v.Jump / s;
+            result.Rf = v.Rf + (extent - 1) * result.Jump;
+            result.PathStride = s == 1 ? v.PathStride : 0;
             c.Record(shape, outShape);
             return result;
         }

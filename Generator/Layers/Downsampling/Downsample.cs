@@ -72,12 +72,7 @@ namespace NetDsl.Generator.Layers
                     row.Kind = $"Downsample(Hwd: Haar DWT → Conv2d({4 * cin}→{cout}, k=1) · BatchNorm2d · ReLU)";
                     break;
             }
-            result.Shape = new TensorShape(cout, h!.Value, w!.Value);
-            result.Rf = v.Rf + (window - 1) * v.Jump;
-            result.Jump = v.Jump * 2;
-            result.PathStride = v.PathStride * 2;
-            c.Record(shape, result.Shape);
-            return result;
+            return c.Windowed(new TensorShape(cout, h!.Value, w!.Value), window, 2);
         }
 
         public override void Flow(BoundLayer layer, ref ChannelState state)

@@ -43,19 +43,11 @@ namespace NetDsl.Generator.Layers
             if (!c.RequireMap(Name)) return null;
             var shape = v.Shape;
             long inHigh = shape.Channels, inLow = shape.LowChannels, cin = inHigh + inLow;
-            if (!c.TryEval("outChannels", layer.Out, out var cout)) return null;
-            if (!c.TryEval("Kernel", layer.Kernel, out var k)) return null;
-            if (!c.TryEval("Stride", layer.Stride, out var s)) return null;
-            if (!c.TryEval("Padding", layer.Padding, out var p)) return null;
-            if (!c.TryEval("Dilation", layer.Dilation, out var d)) return null;
-            if (!c.TryEval("Groups", layer.Groups, out var g)) return null;
+            // The stride is checked below: an octave conv takes 1 or 2 (NDSL0038).
+            if (!ConvArguments.TryRead(c, Name, out var a, checkStride: false)) return null;
+            var (cout, k, s, p, d, g) = (a.Out, a.Kernel, a.Stride, a.Padding, a.Dilation, a.Groups);
             if (!c.TryEvalReal("AlphaIn", layer.AlphaIn, out var alphaIn)) return null;
             if (!c.TryEvalReal("AlphaOut", layer.AlphaOut, out var alphaOut)) return null;
-            if (!c.Check(cout >= 1, "outChannels", $"{Name} output channels must be positive, got {cout}")) return null;
-            if (!c.Check(k >= 1, "Kernel", $"{Name} kernel size must be positive, got {k}")) return null;
-            if (!c.Check(p >= 0, "Padding", $"{Name} padding must not be negative, got {p}")) return null;
-            if (!c.Check(d >= 1, "Dilation", $"{Name} dilation must be positive, got {d}")) return null;
-            if (!c.Check(g >= 1, "Groups", $"{Name} groups must be positive, got {g}")) return null;
             bool alphasOk = true;
             foreach (var (argument, alpha) in new[] { ("AlphaIn", alphaIn), ("AlphaOut", alphaOut) })
             {

@@ -47,13 +47,7 @@ namespace NetDsl.Generator.Layers
             if (h is null || w is null) return null;
             row.Kind = $"{name}(k={k}" + (s != k ? $", s={s}" : "") + (p != 0 ? $", p={p}" : "") + (d != 1 ? $", d={d}" : "") +
                 (layer.CeilMode ? ", ceil_mode=True" : "") + (!max && !layer.CountIncludePad ? ", count_include_pad=False" : "") + ")";
-            var result = v;
-            result.Shape = new TensorShape(shape.Channels, h.Value, w.Value);
-            result.Rf = v.Rf + (extent - 1) * v.Jump;
-            result.Jump = v.Jump * s;
-            result.PathStride = v.PathStride * s;
-            c.Record(shape, result.Shape);
-            return result;
+            return c.Windowed(new TensorShape(shape.Channels, h.Value, w.Value), extent, s);
         }
 
         public override void Flow(BoundLayer layer, ref ChannelState state) =>

@@ -31,16 +31,8 @@ namespace NetDsl.Generator.Layers
             if (!c.RequireMap(name)) return null;
             var shape = v.Shape;
             long cin = shape.Channels;
-            if (!c.TryEval("outChannels", layer.Out, out var cout)) return null;
-            if (!c.TryEval("Kernel", layer.Kernel, out var k)) return null;
-            if (!c.TryEval("Stride", layer.Stride, out var s)) return null;
-            if (!c.TryEval("Padding", layer.Padding, out var p)) return null;
-            if (!c.TryEval("Dilation", layer.Dilation, out var d)) return null;
-            if (!c.Check(cout >= 1, "outChannels", $"{name} output channels must be positive, got {cout}")) return null;
-            if (!c.Check(k >= 1, "Kernel", $"{name} kernel size must be positive, got {k}")) return null;
-            if (!c.Check(s >= 1, "Stride", $"{name} stride must be positive, got {s}")) return null;
-            if (!c.Check(p >= 0, "Padding", $"{name} padding must not be negative, got {p}")) return null;
-            if (!c.Check(d >= 1, "Dilation", $"{name} dilation must be positive, got {d}")) return null;
+            if (!ConvArguments.TryRead(c, name, out var a, groups: false)) return null;
+            var (cout, k, s, p, d) = (a.Out, a.Kernel, a.Stride, a.Padding, a.Dilation);
             if (layer.In is not null && c.TryEval("In", layer.In, out var expected) && expected != cin)
                 c.Report(DiagnosticDescriptors.ChannelMismatch, c.LocationOf("In"), where, name, expected, cin);
             if (layer.PaddingSame && s != 1)
@@ -70,13 +62,7 @@ namespace NetDsl.Generator.Layers
             row.Kind = $"SeparableConv2d({cin}→{cout}, k={k}" + (s != 1 ? $", s={s}" : "") + (pad != "0" ? $", p={pad}" : "") +
                 (d != 1 ? $", d={d}" : "") + (layer.Bias ? "" : ", bias=False") + $"): depthwise {k}x{k} · pointwise 1x1";
 
-            var result = v;
-            result.Shape = outShape;
-            result.Rf = v.Rf + (ShapeMath.EffectiveKernel(k, d) - 1) * v.Jump;
-            result.Jump = v.Jump * s;
-            result.PathStride = v.PathStride * s;
-            c.Record(shape, outShape);
-            return result;
+            return c.Windowed(outShape, ShapeMath.EffectiveKernel(k, d), s);
                 }
 
         public override void Flow(BoundLayer layer, ref ChannelState state)
