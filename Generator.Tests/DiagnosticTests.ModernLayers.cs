@@ -529,5 +529,41 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0011 a block's skip naming a stage of the network"] = new("NDSL0011", "Blk.sum: no earlier stage named 'stem' in 'Blk'", new[] { "Blk.g.cs", "Net.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Blk
+            {
+                [Conv(3, Kernel = 1)] Stage conv;
+                [Add([|"stem"|])] Stage sum;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(3, Kernel = 1)] Stage stem;
+                [Use(typeof(Blk))] Stage blk;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class Blk
+            {
+                [Conv(3, Kernel = 1)] Stage conv;
+                [Add(From.Input)] Stage sum;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Conv(3, Kernel = 1)] Stage stem;
+                [Use(typeof(Blk))] Stage blk;
+            }
+            """),
+
     };
 }

@@ -172,10 +172,18 @@ namespace NetDsl.Generator
         private static IEnumerable<DiagnosticInfo> CheckBlockReferences(BoundDeclaration block, Dictionary<string, DeclarationSpec> blocks)
         {
             // Unknown names in expressions are caught earlier, by the binder (the layer is then dropped).
+            var earlier = new List<string>();
             foreach (var stage in block.Stages)
             {
                 foreach (var layer in stage.Layers)
                 {
+                    // A skip reads an earlier stage of this block (or its input): a stage of the network using it is out of reach.
+                    foreach (var name in layer.From)
+                    {
+                        if (name == BoundLayer.InputName || earlier.Contains(name)) continue;
+                        yield return DiagnosticInfo.Create(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), block.Spec.DisplayName + "." + stage.Name, name,
+                            block.Spec.ClassName, earlier.Count == 0 ? " (a block's skip connections read its own earlier stages)" : $" (earlier stages: {string.Join(", ", earlier)})");
+                    }
                     if (layer.BlockName is null) continue;
                     if (!blocks.ContainsKey(layer.BlockName))
                     {
@@ -188,6 +196,7 @@ namespace NetDsl.Generator
                         yield return DiagnosticInfo.Create(DiagnosticDescriptors.BlockCycle, layer.Location, block.Spec.ClassName,
                             string.Join(" → ", new[] { block.Spec.ClassName }.Concat(path.Select(Short))));
                 }
+                earlier.Add(stage.Name);
             }
         }
 

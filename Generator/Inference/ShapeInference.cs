@@ -861,9 +861,11 @@ namespace NetDsl.Generator.Inference
             {
                 if (!outputs.TryGetValue(name, out var other))
                 {
+                    // In a block the block's own check reports it (once, whatever uses the block).
                     var earlier = outputs.Keys.Where(k => k != BoundLayer.InputName).ToList();
-                    Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
-                        earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
+                    if (!scope.IsBlock)
+                        Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
+                            earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
                     return null;
                 }
                 if (add)
@@ -913,8 +915,9 @@ namespace NetDsl.Generator.Inference
                 if (!outputs.TryGetValue(name, out var other))
                 {
                     var earlier = outputs.Keys.Where(k => k != BoundLayer.InputName).ToList();
-                    Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
-                        earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
+                    if (!scope.IsBlock)
+                        Report(DiagnosticDescriptors.UnknownStage, layer.LocationOf("from"), where, name, scope.Declaration.Spec.ClassName,
+                            earlier.Count == 0 ? "" : $" (earlier stages: {string.Join(", ", earlier)})");
                     return null;
                 }
                 var a = result.Shape;
