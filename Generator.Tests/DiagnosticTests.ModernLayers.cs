@@ -565,5 +565,49 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0023 Add of a null name"] = new("NDSL0023", "argument 'from' must name earlier stages", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [Add([|null|])] Stage sum;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(8, Kernel = 3, Padding = 1)] Stage conv;
+                [Add(nameof(conv))] Stage sum;
+            }
+            """),
+
+        ["NDSL0023 StochasticDepth of a null probability"] = new("NDSL0023", "argument 'p' must be a number or an expression string, not null", Net,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+                [StochasticDepth([|null|])] Stage sd;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network(InChannels = 8, Height = 16, Width = 16)]
+            public partial class Net
+            {
+                [Conv(4, Kernel = 1)] Stage conv;
+                [StochasticDepth(0.1)] Stage sd;
+            }
+            """),
+
     };
 }

@@ -117,4 +117,18 @@ public class LayerRuleTests
         Assert.True(code.Contains($"_s = {construction};"), code);
         Assert.True(LayerCatalog.TryGet(kind, out _), kind);
     }
+
+    /// <summary>Declarations whose generated code once did not compile: a parameter stage in forward_all, a multiply by an
+    /// octave network's merged output.</summary>
+    [Theory]
+    [InlineData("[Conv(4, Kernel = 1)] Stage conv; [Scale, Output(\"out\")] Stage layer_scale;")]
+    [InlineData("[Conv(4, Kernel = 1)] Stage conv; [Scale(Shape = ScaleShape.Channels)] Stage s; [Dropout, Output(\"out\")] Stage d; [GlobalAvgPool, Tap(\"s\"), Output(\"aux\")] Stage t;")]
+    [InlineData("[OctConv(16, Kernel = 3, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split; [OctConv(8, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge; [Mul(nameof(merge))] Stage prod;")]
+    public void Generated_code_compiles(string stages)
+    {
+        var result = GeneratorHarness.Run("using NetDsl;\n[Network(InChannels = 3, Height = 16, Width = 16)] public partial class Net { " + stages + " }");
+        Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(result.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("Net.g.cs", result.Sources.Keys);
+    }
 }

@@ -153,7 +153,7 @@ namespace NetDsl.Generator.Emit
                 string comment = $" // {stage.Name}: {Shape(r.StageOutputs[stage.Name])}";
                 var kept = taps.Where(t => t == stage.Name || t.StartsWith(stage.Name + ".", System.StringComparison.Ordinal)).ToList();
                 if (kept.Count > 0) comment += "; keeps " + string.Join(", ", kept.Select(t => t + " " + Shape(r.Taps.First(x => x.Path == t).Shape)));
-                if (stage.Form is StageForm.Sequence or StageForm.Use)
+                if (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null)
                     _w.WriteLine(kept.Count > 0 ? $"x = taps.Run({Literal(stage.Name)}, {FieldName(stage)}, x);{comment}" : $"x = {FieldName(stage)}.call(x);{comment}");
                 else
                     _w.WriteLine(kept.Count > 0 ? $"x = taps.Keep({Literal(stage.Name)}, {JoinExpression(stage)});{comment}" : $"x = {JoinExpression(stage)};{comment}");

@@ -607,7 +607,7 @@ namespace NetDsl.Generator.Emit
                     case StageForm.Mul:
                     {
                         string current = flow.Read(false);
-                        var terms = stage.Layers[0].From.Select(OutputVariable);
+                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false));
                         _w.WriteLine($"{flow.Assign(false)}{current} * {string.Join(" * ", terms)}; {comment}");
                         break;
                     }

@@ -67,9 +67,14 @@ namespace NetDsl.Generator.Layers
         }
 
         /// <summary>A real (an alpha): a number, a double parameter or an expression; <paramref name="fallback"/> when absent.</summary>
-        public Expr? Real(string name, double fallback)
+        public Expr? Real(string name, double fallback, bool required = false)
         {
             var arg = Arg(name);
+            if (required && arg is { Value.Kind: ArgKind.Null })
+            {
+                Fail(name, "must be a number or an expression string, not null", arg.Location ?? Layer.Location);
+                return null;
+            }
             if (arg is null || arg.Value.Kind == ArgKind.Null) return Inference.Expr.Real(fallback);
             var e = Binder.ToExpr(Spec, arg, Where, Diagnostics, allowReal: true);
             if (e is null) Ok = false;

@@ -331,6 +331,9 @@ namespace NetDsl.Generator.Parse
         {
             switch (constant.Kind)
             {
+                case TypedConstantKind.Array when constant.IsNull:
+                    // [Add(null)]: a null params array, reported by the layer as any null argument.
+                    return new ArgValue(ArgKind.Null, 0, null, EquatableArray<ArgValue>.Empty);
                 case TypedConstantKind.Array:
                     return new ArgValue(ArgKind.Array, 0, null, constant.Values.Select(ToValue).ToEquatableArray());
                 case TypedConstantKind.Type:

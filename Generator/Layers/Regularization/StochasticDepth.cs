@@ -13,7 +13,7 @@ namespace NetDsl.Generator.Layers
 
         public override void Bind(LayerBinding a, BoundLayer b)
         {
-            b.Probability = a.Real("p", 0.0);
+            b.Probability = a.Real("p", 0.0, required: true);
             b.Mode = a.Int("Mode", 0);
         }
 
