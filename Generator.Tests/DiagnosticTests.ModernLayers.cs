@@ -609,5 +609,53 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0002 a network nested in a generic class, reported once"] = new("NDSL0002", "its containing type 'Outer' is generic", new string[0],
+            """
+            using NetDsl;
+
+            public partial class Outer<T>
+            {
+                [Network(InChannels = 3, Height = 8, Width = 8)]
+                public partial class [|Net|]
+                {
+                    [Conv(4, Kernel = 3)] Stage conv;
+                }
+            }
+            """,
+            """
+            using NetDsl;
+
+            public partial class Outer
+            {
+                [Network(InChannels = 3, Height = 8, Width = 8)]
+                public partial class Net
+                {
+                    [Conv(4, Kernel = 3)] Stage conv;
+                }
+            }
+            """),
+
+        ["NDSL0016 a string parameter, reported once"] = new("NDSL0016", "a [Param] field must be an int", new[] { "B.g.cs" },
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] string [|name|] = "";
+                [Conv(4, Kernel = 3)] Stage conv;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int width = 4;
+                [Conv("width", Kernel = 3)] Stage conv;
+            }
+            """),
+
     };
 }

@@ -76,7 +76,8 @@ namespace NetDsl.Generator.Parse
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, symbol.Name));
             if (symbol.TypeKind != TypeKind.Class)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "only classes can be networks or blocks"));
-            if (symbol.IsGenericType)
+            // Its own type parameters (a class nested in a generic one is reported for its containing type below).
+            if (symbol.TypeParameters.Length > 0)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "generic classes are not supported"));
             if (symbol.IsStatic)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDeclaration, classLocation, symbol.Name, "a static class cannot be a module"));
@@ -234,8 +235,12 @@ namespace NetDsl.Generator.Parse
 
             bool real = field.Type.SpecialType == SpecialType.System_Double;
             if (field.Type.SpecialType != SpecialType.System_Int32 && !real)
+            {
+                // One report for the field: its default is not read as an int then.
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
                     "a [Param] field must be an int (or a double, for an octave convolution's alpha)"));
+                return new ParamSpec(field.Name, null, false, location);
+            }
             if (field.IsStatic || field.IsConst)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an instance field"));
             if (field.Name == "in_channels")
