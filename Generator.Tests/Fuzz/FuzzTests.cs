@@ -55,7 +55,8 @@ public class FuzzTests
         var neverAccepted = attributes.Where(a => report.Features.GetValueOrDefault(a).Accepted == 0).ToList();
         _output.WriteLine("attributes only in rejected declarations: " + string.Join(", ", neverAccepted));
         Assert.True(neverAccepted.Count <= attributes.Count / 5, "no accepted declaration uses [" + string.Join("], [", neverAccepted) + "]");
-        foreach (var feature in new[] { "extreme int", "extreme double", "symbolic size", "block", "Dilate", "octave run", "octave block" })
+        foreach (var feature in new[] { "extreme int", "extreme double", "symbolic size", "block", "Dilate", "octave run", "octave block",
+                     "channels-last run", "squeeze-excitation", "ConvNeXt block", "dense layer", "From.Input", "EarlierFirst", "named branches", "Names" })
             Assert.True(report.Features.GetValueOrDefault(feature).All >= 20, $"only {report.Features.GetValueOrDefault(feature).All} declarations with {feature}");
         Assert.True(report.TorchChecked >= Math.Min(20, options.TorchSamples), $"only {report.TorchChecked} accepted networks ran in TorchSharp");
     }
