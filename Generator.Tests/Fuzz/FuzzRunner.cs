@@ -36,6 +36,8 @@ public sealed class FuzzReport
     /// <summary>Feature (attribute name, "symbolic size", "extreme int", ...) → declarations using it, and accepted ones.</summary>
     public SortedDictionary<string, (int All, int Accepted)> Features { get; } = new(StringComparer.Ordinal);
     public List<string> Failures { get; } = new();
+    /// <summary>Feature → networks run in TorchSharp that use it (the sample covers the layer kinds, not only plain convs).</summary>
+    public SortedDictionary<string, int> TorchFeatures { get; } = new(StringComparer.Ordinal);
 
     public string Summary() =>
         $"NetDsl fuzz: seed {Options.Seed}, {Declarations} declarations (seeds {Options.Seed}..{Options.Seed + Declarations - 1}) in {Batches} batches ({Accepted} accepted, {Rejected} rejected); " +
@@ -243,6 +245,7 @@ public static class FuzzRunner
                 if (LargestActivation(summary, h, w) > MaxSampleElements) { report.TorchSkipped++; continue; }
                 done++;
                 report.TorchChecked++;
+                foreach (var f in decl.Features) report.TorchFeatures[f] = report.TorchFeatures.GetValueOrDefault(f) + 1;
                 try
                 {
                     using var scope = NewDisposeScope();
