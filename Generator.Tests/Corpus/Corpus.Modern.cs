@@ -96,6 +96,13 @@ public static partial class BadDeclarations
         C("Concat From.Input after a strided conv", Of(Block("Dense", "[Conv(4, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;\n[{|NDSL0006:Concat(From.Input, EarlierFirst = true)|}] Stage cat;"), Net("[Use(typeof(Dense))] Stage dense;"))),
         C("Add From.Input of other channels", Of(Block("Wide", "[Conv(16, Kernel = 1)] Stage conv;\n[{|NDSL0005:Add(From.Input)|}] Stage sum;"), Net("[Use(typeof(Wide))] Stage wide;"))),
         C("Some branches named, some not", BN(Pw, "[Branch(typeof(Pw), 4, Name = \"branch1\"), {|NDSL0017:Branch(typeof(Pw), 4)|}, Join(Join.Concat)] Stage mix;")),
+        C("Mul From.Input in a network of other channels", N("[Conv(8, Kernel = 1)] Stage conv;\n[{|NDSL0075:Mul(From.Input)|}] Stage prod;")),
+        C("Concat From.Input of a flat path", N("[GlobalAvgPool, Flatten] Stage pool;\n[{|NDSL0006:Concat(From.Input, EarlierFirst = true)|}] Stage cat;")),
+        C("Permute to channels-last twice", N("[Permute(0, 2, 3, 1), Permute({|NDSL0077:0, 2, 3, 1|})] Stage p;")),
+        C("StochasticDepth block expression with an unknown name", Of(Block("Sd", "[Param] double sd_prob;\n[StochasticDepth({|NDSL0015:\"p\"|})] Stage sd;"), Net("[Use(typeof(Sd), 0.1)] Stage sd;"))),
+        C("Two branches of one name", BN(Pw, "[Branch(typeof(Pw), 4, Name = \"branch1\"), Branch(typeof(Pw), 4, {|NDSL0017:Name = \"branch1\"|}), Join(Join.Concat)] Stage mix;")),
+        C("Branch named with an empty name", BN(Pw, "[Branch(typeof(Pw), 4, {|NDSL0023:Name = \"\"|}), Branch(typeof(Pw), 4, Name = \"branch2\"), Join(Join.Concat)] Stage mix;")),
+        C("Repeat names empty", BN(Pw, "[Use(typeof(Pw), 8, Repeat = 2, {|NDSL0023:Names = \"\"|})] Stage layers;")),
         C("Repeat names naming every copy alike", BN(Pw, "[Use(typeof(Pw), 8, Repeat = 2, {|NDSL0023:Names = \"layer\"|})] Stage layers;")),
     };
 }
