@@ -26,6 +26,8 @@ public static partial class BadDeclarations
         ("Taps", Taps),
         ("Dilation", Dilation),
         ("Symbolic", Symbolic),
+        ("Modern", Modern),
+        ("Limits", Limits),
     };
 
     /// <summary>Every case under "Family: name".</summary>

@@ -58,5 +58,11 @@ public static partial class BadDeclarations
         C("Sum join of different channels", BN(Pw, "[Branch(typeof(Pw), 8), {|NDSL0005:Branch(typeof(Pw), 16)|}, Join(Join.Sum)] Stage mix;")),
         C("Concat join of different sizes", BN(Down, "[Branch(typeof(Down), 1), {|NDSL0006:Branch(typeof(Down), 2)|}, Join(Join.Concat)] Stage mix;")),
         C("Branch of a block using itself", Of(Block("Loop", "[{|NDSL0012:Branch(typeof(Loop))|}, {|NDSL0012:Branch(typeof(Loop))|}, Join(Join.Sum)] Stage mix;"), Net("[Use(typeof(Loop))] Stage loop;"))),
+
+        // ---------------------------------------------------------------- once known defects (KnownDefects.md F1, F5)
+        C("Use with a negative channel argument", BN(Pw, "[Use(typeof(Pw), {|NDSL0010:-8|})] Stage pw;")),
+        C("Use with a zero stride argument", BN(Down, "[Use(typeof(Down), {|NDSL0010:0|})] Stage down;")),
+        C("Use with a null block", N("[Use({|NDSL0023:null|})] Stage x;")),
+        C("Branch with a null block", BN(Pw, "[Branch(typeof(Pw), 8), Branch({|NDSL0023:null|}), Join(Join.Concat)] Stage mix;")),
     };
 }

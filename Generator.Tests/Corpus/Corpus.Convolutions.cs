@@ -67,5 +67,12 @@ public static partial class BadDeclarations
         C("SeparableConv Kernel larger than the input", N("[SeparableConv(8, {|NDSL0008:Kernel = 9|}, Padding = 0)] Stage sep;", h: 4, w: 4)),
         C("SeparableConv dilated past the map", N("[SeparableConv(8, {|NDSL0032:Dilation = 8|})] Stage sep;", h: 8, w: 8)),
         C("SeparableConv after Flatten", N("[Flatten] Stage flat;\n[{|NDSL0018:SeparableConv(8)|}] Stage sep;")),
+
+        // ---------------------------------------------------------------- once known defects (KnownDefects.md B1, D3, E4)
+        C("Conv Kernel = null", N("[Conv(8, {|NDSL0023:Kernel = null|})] Stage conv;")),
+        C("Conv Padding = int.MaxValue", N("[{|NDSL0050:Conv(8, Kernel = 3, Padding = int.MaxValue)|}] Stage conv;")),
+        C("Conv int.MaxValue channels", Of(Net("[Conv(int.MaxValue, Kernel = 1)] Stage conv;", name: "{|NDSL0052:Net|}"))),
+        C("ConvTranspose Stride = int.MaxValue", N("[{|NDSL0050:ConvTranspose(8, Kernel = 2, Stride = int.MaxValue)|}] Stage up;")),
+        C("Huge dilation after a stacked conv", N("[Conv(8, Kernel = 3, Padding = 1)] Stage conv0;\n[Conv(8, Kernel = 3, Padding = 2147483647, {|NDSL0031:{|NDSL0032:Dilation = 2147483647|}|})] Stage conv;")),
     };
 }

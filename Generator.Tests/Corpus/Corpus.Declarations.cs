@@ -56,5 +56,13 @@ public static partial class BadDeclarations
         C("Block expression empty", Of(Block("Wide", """[Param] int planes;""" + "\n" + """[Conv({|NDSL0015:""|}, Kernel = 1)] Stage conv;"""), Net("[Use(typeof(Wide), 4)] Stage wide;"))),
         C("Block Linear after flattening a map", Of(Block("Head", "[Flatten] Stage flatten;\n[{|NDSL0025:Linear(10)|}] Stage fc;"), Net("[Conv(8, Kernel = 3, Stride = 2, Padding = 1)] Stage conv;\n[Use(typeof(Head))] Stage head;", h: 8, w: 8))),
         C("Block Linear after adaptive pooling to 2", Of(Block("Head", "[AdaptiveAvgPool(2), Flatten] Stage flatten;\n[{|NDSL0025:Linear(10)|}] Stage fc;"), Net("[Use(typeof(Head))] Stage head;", h: 8, w: 8))),
+
+        // ---------------------------------------------------------------- once known defects (KnownDefects.md A1, C9, C10, E5, E6)
+        C("Network and Block on one class", Of("[Network(InChannels = 3, Height = 16, Width = 16)]\n[Block]\npublic partial class {|NDSL0002:Net|}\n{\n    [Conv(8, Kernel = 3)] Stage conv;\n}\n")),
+        C("Network declared as a record", Of(Net("[Conv(4, Kernel = 3)] Stage conv;", name: "{|NDSL0002:Net|}", head: "public partial record"))),
+        C("Abstract network", Of(Net("[Conv(4, Kernel = 3)] Stage conv;", name: "{|NDSL0002:Net|}", head: "public abstract partial class"))),
+        C("Network Batch = 0", Of(Network("InChannels = 3, Height = 8, Width = 8, {|NDSL0010:Batch = 0|}", "[Conv(4, Kernel = 3)] Stage conv;"))),
+        C("Network Batch = -1", Of(Network("InChannels = 3, Height = 8, Width = 8, {|NDSL0010:Batch = -1|}", "[Conv(4, Kernel = 3)] Stage conv;"))),
+        C("Block Param named in_channels", Of(Block("Blk", "[Param] int {|NDSL0016:in_channels|};\n[Conv(8, Kernel = 1)] Stage conv;"), Net("[Use(typeof(Blk), 4)] Stage blk;"))),
     };
 }

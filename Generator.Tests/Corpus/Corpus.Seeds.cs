@@ -58,6 +58,14 @@ public static partial class BadDeclarations
         C("ASPPv2 rate 0", N("[ASPPv2(3, {|NDSL0010:0, 6|})] Stage aspp;")),
         C("ASPPv2 after Flatten", N("[Flatten] Stage flat;\n[{|NDSL0018:ASPPv2(3, 6, 12)|}] Stage aspp;")),
         C("SPP level larger than a symbolic map is a constraint, the Linear after it is fine but a wrong In is not", S("[SPP(4, 2, 1)] Stage spp;\n[Linear(10, {|NDSL0004:In = 20|})] Stage fc;")),
+
+        // ---------------------------------------------------------------- once known defects (KnownDefects.md E2, F4, D3)
+        C("DSPP with no bins", N("[DSPP(Filters = 8, {|NDSL0023:Bins = new int[0]|})] Stage dspp;", c: 16)),
+        C("DeepLabHead 0 classes", N("[DeepLabHead({|NDSL0010:0|})] Stage head;")),
+        C("FCNHead 0 channels", N("[FCNHead({|NDSL0010:0|})] Stage head;", c: 8)),
+        C("FCNHead -21 channels", N("[FCNHead({|NDSL0010:-21|})] Stage head;", c: 8)),
+        C("DSPP Filters = int.MaxValue", N("[{|NDSL0051:DSPP(Filters = int.MaxValue, Bins = new[] { 2, 4, 8 })|}] Stage dspp;", c: 16)),
+        C("Upsample int.MaxValue", N("[{|NDSL0050:Upsample(int.MaxValue)|}] Stage up;")),
     };
 
     /// <summary>Octave convolution: [OctConv] and the octave pair through other stages.</summary>
@@ -83,5 +91,8 @@ public static partial class BadDeclarations
         C("Octave block alpha parameter outside [0, 1] in the block", Of(Block("Oct2", "[Param] int planes;\n[Param] double alpha = 0.5;\n[OctConv(\"planes\", Padding = 1, AlphaIn = 0.0, {|NDSL0034:AlphaOut = 2.0|})] Stage conv;\n[OctConv(\"planes\", Kernel = 1, AlphaIn = 2.0, AlphaOut = 0.0)] Stage merge;"), Net("[Use(typeof(Oct2), 8)] Stage oct;"))),
         C("Octave block used as a branch", Of(Oct, Net("[OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;\n[{|NDSL0036:Branch(typeof(Oct), 16)|}, Branch(typeof(Oct), 16), Join(Join.Sum)] Stage mix;\n[OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0)] Stage merge;"))),
         C("Tap in a network with octave stages", N("[OctConv(16, Padding = 1, AlphaIn = 0.0, AlphaOut = 0.5)] Stage split;\n[OctConv(16, Kernel = 1, AlphaIn = 0.5, AlphaOut = 0.0), Output(\"out\")] Stage merge;\n[Conv(4, Kernel = 1), {|NDSL0047:Tap(\"merge\")|}, Output(\"aux\")] Stage aux;", c: 8)),
+
+        // ---------------------------------------------------------------- once a known defect (KnownDefects.md F2)
+        C("Octave block alpha argument 1.5", Of(Oct, Net(OctaveAround("[Use(typeof(Oct), 16, {|NDSL0034:{|NDSL0034:1.5|}|})] Stage oct;")))),
     };
 }

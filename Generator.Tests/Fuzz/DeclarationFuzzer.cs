@@ -31,6 +31,8 @@ public sealed class DeclarationFuzzer
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private bool _symbolic;
     private bool _hasDilatedStack;
+    /// <summary>An octave convolution came before (G2: a [Mul] after it does not compile).</summary>
+    private bool _sawOctave;
 
     private DeclarationFuzzer(int seed, FuzzOptions options)
     {
@@ -102,7 +104,7 @@ public sealed class DeclarationFuzzer
         }
         else if (_o.Includes(KnownDefect.ClashingNames) && Chance(0.05))
         {
-            name = Chance(0.5) && _stageNames.Count > 0 ? "_" + _stageNames[^1] : Pick(s_clashingNames);
+            name = Chance(0.5) && _stageNames.Count > 0 ? "_" + _stageNames[^1].TrimStart('@') : Pick(s_clashingNames);
             Feature("clashing name");
         }
         else
@@ -160,7 +162,13 @@ public sealed class DeclarationFuzzer
             count = 0;
         }
         for (int i = 0; i < count; i++) stages.AddRange(Stage(i, count));
-        if (Chance(0.12)) stages.AddRange(SideHead(stages));
+        // G1: a network with outputs cannot have a [Scale] stage yet (its forward_all calls the parameter).
+        bool scales = stages.Any(s => s.StartsWith("[Scale", StringComparison.Ordinal));
+        if (Chance(0.12) && (!scales || _o.Includes(KnownDefect.ScaleWithOutputs)))
+        {
+            if (scales) Feature("scale with outputs");
+            stages.AddRange(SideHead(stages));
+        }
 
         string className = "Net";
         string head = "public partial class";
@@ -197,14 +205,27 @@ public sealed class DeclarationFuzzer
         {
             bool add = Chance(0.5);
             Feature(add ? "Add" : "Concat");
-            string from = Chance(0.1) ? "\"nope\"" : NameOf(Earlier());
+            string from = Chance(0.1) ? "\"nope\"" : Chance(0.1) ? "From.Input" : NameOf(Earlier());
+            if (from == "From.Input") Feature("From.Input");
             if (_o.Includes(KnownDefect.NullStageName) && Chance(0.05)) { from = "null"; Feature("null stage name"); }
             if (!add && Chance(0.2) && _stageNames.Count > 1) from += ", " + NameOf(Earlier());
+            if (!add && Chance(0.3)) { from += ", EarlierFirst = true"; Feature("EarlierFirst"); }
             return new[] { $"[{(add ? "Add" : "Concat")}({from})] Stage {StageName(i)};" };
+        }
+        if (roll < 14 && i > 0 && (!_sawOctave || _o.Includes(KnownDefect.MulAfterOctave)))
+        {
+            // An element-wise product with an earlier stage (broadcast, or NDSL0075).
+            Feature("Mul");
+            string from = Chance(0.1) ? "\"nope\"" : Chance(0.15) ? "From.Input" : NameOf(Earlier());
+            if (from == "From.Input") Feature("From.Input");
+            if (_o.Includes(KnownDefect.NullStageName) && Chance(0.05)) { from = "null"; Feature("null stage name"); }
+            return new[] { $"[Mul({from})] Stage {StageName(i)};" };
         }
         if (roll < 24) return new[] { $"[{Use()}] Stage {StageName(i)};" };
         if (roll < 28) return new[] { $"[{Branches()}] Stage {StageName(i)};" };
         if (roll < 34) return OctaveRun(i);
+        if (roll < 40) return ChannelsLastRun(i);
+        if (roll < 43) return new[] { $"[{ScaleLayer()}] Stage {StageName(i)};" };
 
         int layers = Chance(0.5) ? 1 : Between(2, 3);
         var list = new List<string>();
@@ -224,13 +245,15 @@ public sealed class DeclarationFuzzer
         if (_flat && Chance(0.9))
         {
             // After a Flatten, mostly what takes [N, F].
-            var flat = Pick($"Linear({Int(1, 32)})", "BatchNorm", "Dropout(0.2)", "ReLU", "Identity", "Flatten", "Sigmoid", $"LeakyReLU(Slope = {Double(0.1)})");
+            var flat = Pick($"Linear({Int(1, 32)})", "BatchNorm", "Dropout(0.2)", "ReLU", "Identity", "Flatten", "Sigmoid", $"LeakyReLU(Slope = {Double(0.1)})",
+                Opt("LayerNorm", P("Eps", Double(1e-6, 1e-5), 0.4)), "Hardswish", $"StochasticDepth({Double(0.1, 0.0)})");
             Feature(flat.Split('(')[0]);
             return flat;
         }
-        int roll = _r.Next(100);
+        int roll = _r.Next(110);
         string a = roll switch
         {
+            >= 100 => ModernLayer(),
             < 16 => Conv(),
             < 20 => ConvTranspose(),
             < 24 => SeparableConv(),
@@ -258,8 +281,67 @@ public sealed class DeclarationFuzzer
         if (a.Contains("{wt}", StringComparison.Ordinal)) a = a.Replace("{wt}", Chance(0.9) ? _wtChannels : Int(1, 16));
         foreach (var name in a.Split(", ").Select(p => p.Split('(')[0].TrimEnd(')')).Where(n => n.Length > 0 && char.IsUpper(n[0]) && !n.Contains(' '))) Feature(name);
         if (a.Contains("Flatten", StringComparison.Ordinal) || a.StartsWith("Linear", StringComparison.Ordinal)) _flat = true;
+        if (a.Contains("OctConv", StringComparison.Ordinal)) _sawOctave = true;
         if (_o.Includes(KnownDefect.SilentlyAccepted) && Chance(0.005)) { Feature("silently accepted"); return Pick("SPP", "ASPPv2(3)", "DSPP(Bins = new int[0])", "Conv(8, Kernel = null)"); }
         return a;
+    }
+
+    /// <summary>Norms over the channels of an NCHW map, and stochastic depth (numbers; block expressions in <see cref="NewBlock"/>).</summary>
+    private string ModernLayer() => _r.Next(4) switch
+    {
+        // GroupNorm mostly after a conv to a count its groups divide, now and then one they do not divide (NDSL0010).
+        0 => (Chance(0.7) ? $"Conv({Pick("8", "12", "16")}, Kernel = 1), " : "") + Opt("GroupNorm", Chance(0.8) ? Pick("1", "2", "4") : Int(3, 7), P("Eps", Double(1e-5, 1e-6), 0.3)),
+        1 => Opt("LayerNorm2d", P("Eps", Double(1e-6, 1e-5), 0.5)),
+        2 => Opt("StochasticDepth", _o.Includes(KnownDefect.NullProbability) && Chance(0.05) ? "null" : Double(0.1, 0.2, 0.0, 0.5), P("Mode", "StochasticDepthMode." + Pick("Row", "Batch"), 0.4)),
+        // Mistakes: LayerNorm on an NCHW map (NDSL0076), a learnable scale inside a sequence (NDSL0017).
+        _ => Pick("LayerNorm", "Conv(4, Kernel = 1), Scale"),
+    };
+
+    /// <summary>
+    /// ConvNeXt's channels-last run: Permute to NHWC, LayerNorm / Linear / GELU on the channels of every pixel, Permute
+    /// back; in one stage or split over two, with some mistakes (no permute back, a conv or BatchNorm on the NHWC map, a
+    /// permutation that is none).
+    /// </summary>
+    private IEnumerable<string> ChannelsLastRun(int i)
+    {
+        Feature("channels-last run");
+        Feature("Permute");
+        var toLast = Chance(0.95) ? "Permute(0, 2, 3, 1)" : Pick("Permute(0, 2, 2, 1)", "Permute(0, 2, 1, 3)", "Permute(1, 0, 2, 3)", "Permute(0, 1, 3, 2)", "Permute(0, 3, 1)");
+        var middle = new List<string>();
+        if (Chance(0.8)) { middle.Add(Opt("LayerNorm", P("Eps", Double(1e-6, 1e-5), 0.6))); Feature("LayerNorm"); }
+        if (Chance(0.7))
+        {
+            string hidden = Int(4, 32);
+            middle.Add(Opt("Linear", hidden, P("Bias", "false", 0.1)));
+            middle.Add(Pick("GELU", "GELU", "ReLU", "Hardswish"));
+            middle.Add($"Linear({Int(1, 16)})");
+            Feature("Linear");
+            Feature("GELU");
+        }
+        if (Chance(0.05)) middle.Add(Pick("BatchNorm", "Conv(4, Kernel = 1)", "LayerNorm2d", "GroupNorm(1)", "MaxPool(2)"));
+        if (Chance(0.1)) middle.Add($"StochasticDepth({Double(0.1)})");
+        string back = Chance(0.92) ? "Permute(0, 3, 1, 2)" : Chance(0.5) ? "Permute(0, 2, 3, 1)" : "";
+        foreach (var name in middle.Select(m => m.Split('(')[0])) Feature(name);
+        if (Chance(0.3) && middle.Count > 0)
+        {
+            // Split over two stages: the map stays channels-last between them.
+            var first = new[] { toLast }.Concat(middle.Take(1));
+            var second = middle.Skip(1).Concat(back.Length > 0 ? new[] { back } : Array.Empty<string>()).ToList();
+            var list = new List<string> { $"[{string.Join(", ", first)}] Stage {StageName(i)};" };
+            // A scale on the channels-last map: timm's (C) gamma fits, torchvision's (C, 1, 1) does not (NDSL0075).
+            if (Chance(0.3)) list.Add($"[{ScaleLayer()}] Stage {StageName(i, "_s")};");
+            if (second.Count > 0) list.Add($"[{string.Join(", ", second)}] Stage {StageName(i, "_b")};");
+            return list;
+        }
+        var all = new[] { toLast }.Concat(middle).Concat(back.Length > 0 ? new[] { back } : Array.Empty<string>());
+        return new[] { $"[{string.Join(", ", all)}] Stage {StageName(i)};" };
+    }
+
+    /// <summary>A learnable per-channel scale on a stage of its own, in both shapes (ChannelMap on an NCHW map, Channels on either).</summary>
+    private string ScaleLayer()
+    {
+        Feature("Scale");
+        return Opt("Scale", P("Init", Double(1e-6, 1.0, 0.5), 0.7), P("Shape", "ScaleShape." + Pick("ChannelMap", "Channels"), 0.5));
     }
 
     private string Pool()
@@ -314,7 +396,8 @@ public sealed class DeclarationFuzzer
             P("Dilation", Dilation(), 0.2), P("Bias", "false", 0.2));
 
     private string Activation() => Pick(
-        "ReLU", "ReLU(Inplace = true)", "ReLU6", $"LeakyReLU(Slope = {Double(0.01, 0.2, 0.0)})", "GELU", "Sigmoid", "SiLU", "Tanh");
+        "ReLU", "ReLU(Inplace = true)", "ReLU6", $"LeakyReLU(Slope = {Double(0.01, 0.2, 0.0)})", "GELU", "Sigmoid", "SiLU", "Tanh",
+        "Hardswish", "Hardswish(Inplace = true)", "Hardsigmoid", "Hardsigmoid(Inplace = true)");
 
     private string Upsample() => _r.Next(4) switch
     {
@@ -336,6 +419,7 @@ public sealed class DeclarationFuzzer
     {
         Feature("octave run");
         Feature("OctConv");
+        _sawOctave = true;
         double alpha = Pick(0.25, 0.5, 0.75);
         var stages = new List<string> { $"[{OctConv(0.0, alpha, Pick("8", "16", "12"))}] Stage {StageName(i)};" };
         int middle = Between(0, 2);
@@ -363,7 +447,12 @@ public sealed class DeclarationFuzzer
         Feature("Use");
         var args = Arguments(parameters);
         var extras = new List<string>();
-        if (Chance(0.3)) extras.Add($"Repeat = {RepeatCount()}");
+        if (Chance(0.3))
+        {
+            extras.Add($"Repeat = {RepeatCount()}");
+            // Copies named from a pattern; "layer" names every copy alike (NDSL0023 with Repeat > 1).
+            if (Chance(0.3)) { extras.Add($"Names = \"{Pick("layer{1}", "denselayer{1}", "block{0}", "b{0}_", "layer")}\""); Feature("Names"); }
+        }
         if (parameters.Contains("dilation") && Chance(0.35)) { extras.Add("Dilate = true"); Feature("Dilate"); }
         if (Chance(0.03)) extras.Add("FirstArgs = new object[] { " + string.Join(", ", Arguments(parameters)) + " }");
         return $"Use(typeof({name}){string.Concat(args.Concat(extras).Select(a => ", " + a))})";
@@ -380,10 +469,15 @@ public sealed class DeclarationFuzzer
         Feature("Branch");
         int n = Between(1, 3);
         var list = new List<string>();
+        // Named branches (GoogLeNet's branch1..): all, or (a mistake, NDSL0017) all but one; now and then a repeated name.
+        bool named = Chance(0.35);
+        int unnamed = named && Chance(0.1) ? _r.Next(n) : -1;
+        if (named) Feature("named branches");
         for (int k = 0; k < n; k++)
         {
             var (name, parameters) = NewBlock(allowOctave: false);
-            list.Add($"Branch(typeof({name}){string.Concat(Arguments(parameters).Select(a => ", " + a))})");
+            string branchName = named && k != unnamed ? $", Name = \"{(Chance(0.05) ? "branch1" : "branch" + (k + 1).ToString(CultureInfo.InvariantCulture))}\"" : "";
+            list.Add($"Branch(typeof({name}){string.Concat(Arguments(parameters).Select(a => ", " + a))}{branchName})");
         }
         if (Chance(0.97)) { list.Add($"Join(Join.{Pick("Concat", "Sum")})"); Feature("Join"); }
         return string.Join(", ", list);
@@ -395,6 +489,8 @@ public sealed class DeclarationFuzzer
         foreach (var p in parameters)
         {
             if (p == "alpha") { if (Chance(0.5)) args.Add(Double(0.25, 0.5)); else break; continue; }
+            // A drop probability; Double's extremes (1.5, -1.0, ...) are NDSL0010 on the argument.
+            if (p == "sd_prob") { args.Add(Double(0.0, 0.1, 0.2)); continue; }
             // Negative block arguments reach the block's '/' and '%' (D1: floor at compile time, truncation in the module).
             if (p == "c") args.Add(_o.Includes(KnownDefect.NegativeDivision) ? Int(1, 16) : Chance(0.025) ? Pick("0", "65536") : Between(1, 16).ToString(CultureInfo.InvariantCulture));
             else if (p == "stride") { if (Chance(0.6)) args.Add(Int(1, 2)); else break; }
@@ -413,6 +509,8 @@ public sealed class DeclarationFuzzer
         if (_o.Includes(KnownDefect.ClashingNames) && _blocks.Count == 0 && Chance(0.03)) { name = Pick("Stages", "Tensor"); Feature("clashing name"); }
         var ps = new List<string> { "c" };
         var sb = new StringBuilder();
+        string modern = Chance(0.25) ? Pick("se", "se", "convnext", "dense") : "";
+        if (modern.Length > 0) return ModernBlock(name, modern);
         bool octave = allowOctave && Chance(0.12);
         bool res = !octave && Chance(0.3);
         if (res) { ps.Add("stride"); ps.Add("dilation"); Feature("dilatable block"); }
@@ -460,6 +558,65 @@ public sealed class DeclarationFuzzer
                 sb.AppendLine($"        [{Pick("Add", "Concat")}({target})] Stage join;");
             }
             else if (roll == 3) sb.AppendLine("        [Shortcut] Stage skip;");
+        }
+        sb.AppendLine("    }");
+        _blocks.Add(sb.ToString());
+        Feature("block");
+        return (name, ps);
+    }
+
+    /// <summary>
+    /// Today's blocks: squeeze-excitation gating its input ([Mul(From.Input)]; now and then a gate of the wrong width,
+    /// NDSL0075), ConvNeXt's CNBlock (channels-last MLP, layer scale, stochastic depth of a double parameter, shortcut) and
+    /// a DenseNet layer ([Concat(From.Input, EarlierFirst = true)]).
+    /// </summary>
+    private (string Name, IReadOnlyList<string> Params) ModernBlock(string name, string kind)
+    {
+        var sb = new StringBuilder();
+        var ps = new List<string> { "c" };
+        sb.AppendLine("    [Block]");
+        sb.AppendLine($"    public partial class {name}");
+        sb.AppendLine("    {");
+        sb.AppendLine("        [Param] int c;");
+        switch (kind)
+        {
+            case "se":
+                Feature("squeeze-excitation");
+                Feature("Mul");
+                Feature("From.Input");
+                Feature("GlobalAvgPool");
+                string gate = Chance(0.92) ? "\"in_channels\"" : Pick("\"c\"", "\"in_channels * 2\"", "1");
+                string act = Pick("Sigmoid", "Hardsigmoid", "Hardsigmoid(Inplace = true)");
+                Feature(act.Split('(')[0]);
+                sb.AppendLine($"        [{Pick("GlobalAvgPool", "AdaptiveAvgPool(1)")}] Stage avgpool;");
+                sb.AppendLine("        [Conv(\"c\", Kernel = 1)] Stage fc1;");
+                sb.AppendLine($"        [{Pick("ReLU", "SiLU", "Hardswish")}] Stage activation;");
+                sb.AppendLine($"        [Conv({gate}, Kernel = 1)] Stage fc2;");
+                sb.AppendLine($"        [{act}] Stage scale_activation;");
+                sb.AppendLine("        [Mul(From.Input)] Stage scale;");
+                break;
+            case "convnext":
+                Feature("ConvNeXt block");
+                Feature("Scale");
+                Feature("StochasticDepth");
+                ps.Add("sd_prob");
+                sb.AppendLine("        [Param] double sd_prob;");
+                sb.AppendLine("        [Conv(\"in_channels\", Kernel = 3, Padding = 1, Groups = \"in_channels\"), Permute(0, 2, 3, 1), LayerNorm(Eps = 1e-6),");
+                sb.AppendLine($"         Linear(\"c\"), GELU, Linear(\"in_channels\"), Permute(0, 3, 1, 2)] Stage block;");
+                sb.AppendLine($"        [{Opt("Scale", P("Init", Double(1e-6, 0.5), 0.8), P("Shape", "ScaleShape.Channels", 0.3))}] Stage layer_scale;");
+                sb.AppendLine($"        [StochasticDepth(\"sd_prob\"{(Chance(0.4) ? ", Mode = StochasticDepthMode.Batch" : "")})] Stage stochastic_depth;");
+                sb.AppendLine("        [Shortcut] Stage residual;");
+                foreach (var f in new[] { "Conv", "Permute", "LayerNorm", "Linear", "GELU", "Shortcut" }) Feature(f);
+                break;
+            default:
+                Feature("dense layer");
+                Feature("Concat");
+                Feature("EarlierFirst");
+                Feature("From.Input");
+                string stride = Chance(0.05) ? ", Stride = 2" : "";
+                sb.AppendLine($"        [{Pick("BatchNorm, ReLU, ", "GroupNorm(1), ReLU, ", "")}Conv(\"c\", Kernel = 3, Padding = 1{stride}, Bias = false)] Stage conv;");
+                sb.AppendLine($"        [Concat(From.Input{(Chance(0.8) ? ", EarlierFirst = true" : "")})] Stage cat;");
+                break;
         }
         sb.AppendLine("    }");
         _blocks.Add(sb.ToString());

@@ -36,6 +36,8 @@ public sealed class FuzzReport
     /// <summary>Feature (attribute name, "symbolic size", "extreme int", ...) → declarations using it, and accepted ones.</summary>
     public SortedDictionary<string, (int All, int Accepted)> Features { get; } = new(StringComparer.Ordinal);
     public List<string> Failures { get; } = new();
+    /// <summary>Feature → networks run in TorchSharp that use it (the sample covers the layer kinds, not only plain convs).</summary>
+    public SortedDictionary<string, int> TorchFeatures { get; } = new(StringComparer.Ordinal);
 
     public string Summary() =>
         $"NetDsl fuzz: seed {Options.Seed}, {Declarations} declarations (seeds {Options.Seed}..{Options.Seed + Declarations - 1}) in {Batches} batches ({Accepted} accepted, {Rejected} rejected); " +
@@ -56,6 +58,7 @@ public static class FuzzRunner
 {
     private const long MaxSampleParams = 300_000;
     private const long MaxSampleSize = 64;
+    private const double MaxSampleElements = 1 << 22;
 
     public static FuzzReport Run(FuzzOptions options)
     {
@@ -238,8 +241,11 @@ public static class FuzzRunner
                 List<long?> expected;
                 try { expected = SummaryShapes.Evaluate(summary.Output, h, w); }
                 catch (FormatException) { report.TorchSkipped++; continue; }
+                // A symbolic network may be valid and still need terabytes at the sample size (a padding of 2^31 - 2): skip those.
+                if (LargestActivation(summary, h, w) > MaxSampleElements) { report.TorchSkipped++; continue; }
                 done++;
                 report.TorchChecked++;
+                foreach (var f in decl.Features) report.TorchFeatures[f] = report.TorchFeatures.GetValueOrDefault(f) + 1;
                 try
                 {
                     using var scope = NewDisposeScope();
@@ -265,6 +271,23 @@ public static class FuzzRunner
             context.Unload();
             report.TorchTime += clock.Elapsed;
         }
+    }
+
+    /// <summary>The most elements of one sample any row of the summary outputs at h x w (unparsable rows count as too large).</summary>
+    private static double LargestActivation(NetworkSummary summary, long h, long w)
+    {
+        double largest = 0;
+        foreach (var row in summary.Rows)
+        {
+            try
+            {
+                var dims = SummaryShapes.Evaluate(row.OutputShape, h, w);
+                double elements = dims.Skip(1).Aggregate(1.0, (n, d) => n * (d ?? 1));
+                largest = Math.Max(largest, elements);
+            }
+            catch (FormatException) { return double.PositiveInfinity; }
+        }
+        return largest;
     }
 
     /// <summary>The fixed size, or the smallest multiple of the period (where the summary's symbolic shape is exact) at or above the minimum and 8.</summary>
