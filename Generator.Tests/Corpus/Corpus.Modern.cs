@@ -16,6 +16,11 @@ public static partial class BadDeclarations
     private static readonly CorpusCase[] Modern =
     {
         // ---------------------------------------------------------------- LayerNorm
+        C("If on a network stage", N("[Conv(8, Kernel = 1), {|NDSL0017:If(\"in_channels == 3\")|}] Stage conv;")),
+        C("If naming an unknown parameter", BN("[Block]\npublic partial class Cond\n{\n    [Param] int e = 1;\n    [Conv(\"in_channels * e\", Kernel = 1), If({|NDSL0015:\"x != 1\"|})] Stage expand;\n}\n", "[Use(typeof(Cond), 2)] Stage cond;")),
+        C("If that is not a comparison", BN("[Block]\npublic partial class Cond\n{\n    [Param] int e = 1;\n    [Conv(\"in_channels * e\", Kernel = 1), If({|NDSL0015:\"e\"|})] Stage expand;\n}\n", "[Use(typeof(Cond), 2)] Stage cond;")),
+        C("If on a stage without a layer", BN("[Block]\npublic partial class Cond\n{\n    [Param] int e = 1;\n    [If(\"e != 1\")] Stage {|NDSL0016:expand|};\n    [Conv(4, Kernel = 1)] Stage conv;\n}\n", "[Use(typeof(Cond), 2)] Stage cond;")),
+        C("Inline copies outside a Sequential block", BN("[Block]\npublic partial class Rep\n{\n    [Conv(3, Kernel = 1)] Stage conv;\n}\n", "[Use(typeof(Rep), Repeat = 2, {|NDSL0017:Inline = true|})] Stage reps;")),
         C("LayerNorm on an NCHW map", N("[Conv(8, Kernel = 3, Padding = 1)] Stage conv;\n[{|NDSL0076:LayerNorm(Eps = 1e-6)|}] Stage norm;")),
         C("LayerNorm on the input map", N("[{|NDSL0076:LayerNorm|}] Stage norm;")),
         C("LayerNorm after permuting back", N("[Permute(0, 2, 3, 1), Permute(0, 3, 1, 2), {|NDSL0076:LayerNorm|}] Stage block;")),

@@ -509,7 +509,7 @@ public sealed class DeclarationFuzzer
         if (_o.Includes(KnownDefect.ClashingNames) && _blocks.Count == 0 && Chance(0.03)) { name = Pick("Stages", "Tensor"); Feature("clashing name"); }
         var ps = new List<string> { "c" };
         var sb = new StringBuilder();
-        string modern = Chance(0.25) ? Pick("se", "se", "convnext", "dense") : "";
+        string modern = Chance(0.3) ? Pick("se", "se", "convnext", "dense", "mbconv") : "";
         if (modern.Length > 0) return ModernBlock(name, modern);
         bool octave = allowOctave && Chance(0.12);
         bool res = !octave && Chance(0.3);
@@ -607,6 +607,19 @@ public sealed class DeclarationFuzzer
                 sb.AppendLine($"        [StochasticDepth(\"sd_prob\"{(Chance(0.4) ? ", Mode = StochasticDepthMode.Batch" : "")})] Stage stochastic_depth;");
                 sb.AppendLine("        [Shortcut] Stage residual;");
                 foreach (var f in new[] { "Conv", "Permute", "LayerNorm", "Linear", "GELU", "Shortcut" }) Feature(f);
+                break;
+            case "mbconv":
+                // MobileNetV2 / EfficientNet: a conditional expand conv (absent: no index), a conditional residual.
+                Feature("conditional stage");
+                Feature("If");
+                ps.Add("e");
+                sb.AppendLine("        [Param] int e = 1;");
+                string when = Chance(0.9) ? "\"e != 1\"" : Pick("\"e != 1 && c > 0\"", "\"!(e == 1)\"", "\"x != 1\"", "\"e =! 1\"");
+                sb.AppendLine($"        [Conv(\"in_channels * e\", Kernel = 1, Bias = false), BatchNorm, ReLU6, If({when})] Stage expand;");
+                sb.AppendLine("        [Conv(\"in_channels * e\", Kernel = 3, Padding = 1, Groups = \"in_channels * e\", Bias = false), BatchNorm] Stage dw;");
+                sb.AppendLine("        [Conv(\"c\", Kernel = 1, Bias = false)] Stage project;");
+                sb.AppendLine("        [Shortcut(Projection = Projection.Never), If(\"c == in_channels\")] Stage residual;");
+                foreach (var f in new[] { "Conv", "BatchNorm", "ReLU6", "Shortcut" }) Feature(f);
                 break;
             default:
                 Feature("dense layer");
