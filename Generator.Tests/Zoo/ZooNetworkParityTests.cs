@@ -108,3 +108,15 @@ public class NetworkParameterTests
         Assert.Contains($"ResNet50(num_classes: {classes}): stage 'fc' needs Linear's outFeatures = num_classes to be at least 1, got {classes}", e.Message);
     }
 }
+
+/// <summary>The runtime summary's multiply-adds at a size: exact where they fit 64 bits, an exception where not.</summary>
+public class SummaryCountTests
+{
+    [Fact]
+    public void MacsAt_a_size_whose_count_leaves_64_bits_is_an_exception_not_a_wrapped_number()
+    {
+        Assert.True(ConvNeXtTiny.Summary.MacsAt(224, 224) > 0);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ConvNeXtTiny.Summary.MacsAt(3_200_000_000, 3_200_000_000));
+        Assert.Contains("do not fit a 64-bit count", e.Message);
+    }
+}

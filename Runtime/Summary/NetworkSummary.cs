@@ -125,16 +125,27 @@ namespace NetDsl
             long rh = FixedHeight > 0 ? 0 : height % HeightPeriod, rw = FixedWidth > 0 ? 0 : width % WidthPeriod;
             int terms = _macTerms.Count / 5;
             long total = 0;
-            for (int i = 0; i < _macTerms.Count; i += 5)
+            // Checked: a count beyond 64 bits is an exception naming the size, never a wrapped number.
+            try
             {
-                long offsetH = _heightResidueOffsets is null ? _macTerms[i + 2] : _heightResidueOffsets[(int)(rh * terms + i / 5)];
-                long offsetW = _widthResidueOffsets is null ? _macTerms[i + 4] : _widthResidueOffsets[(int)(rw * terms + i / 5)];
-                total += _macTerms[i] * (_macTerms[i + 1] * th + offsetH) * (_macTerms[i + 3] * tw + offsetW);
+                checked
+                {
+                    for (int i = 0; i < _macTerms.Count; i += 5)
+                    {
+                        long offsetH = _heightResidueOffsets is null ? _macTerms[i + 2] : _heightResidueOffsets[(int)(rh * terms + i / 5)];
+                        long offsetW = _widthResidueOffsets is null ? _macTerms[i + 4] : _widthResidueOffsets[(int)(rw * terms + i / 5)];
+                        total += _macTerms[i] * (_macTerms[i + 1] * th + offsetH) * (_macTerms[i + 3] * tw + offsetW);
+                    }
+                    for (int i = 0; i < _pyramidMacTerms.Count; i += 7)
+                    {
+                        long h = _pyramidMacTerms[i + 1] * th + _pyramidMacTerms[i + 2], w = _pyramidMacTerms[i + 4] * tw + _pyramidMacTerms[i + 5];
+                        total += _pyramidMacTerms[i] * PyramidGrid(h, _pyramidMacTerms[i + 3]) * PyramidGrid(w, _pyramidMacTerms[i + 6]);
+                    }
+                }
             }
-            for (int i = 0; i < _pyramidMacTerms.Count; i += 7)
+            catch (OverflowException)
             {
-                long h = _pyramidMacTerms[i + 1] * th + _pyramidMacTerms[i + 2], w = _pyramidMacTerms[i + 4] * tw + _pyramidMacTerms[i + 5];
-                total += _pyramidMacTerms[i] * PyramidGrid(h, _pyramidMacTerms[i + 3]) * PyramidGrid(w, _pyramidMacTerms[i + 6]);
+                throw new ArgumentOutOfRangeException(nameof(height), $"{Name}: the multiply-adds at {height}x{width} do not fit a 64-bit count.");
             }
             return total;
         }
