@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Samples.Networks;
 using TorchSharp;
@@ -118,5 +119,40 @@ public class SummaryCountTests
         Assert.True(ConvNeXtTiny.Summary.MacsAt(224, 224) > 0);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ConvNeXtTiny.Summary.MacsAt(3_200_000_000, 3_200_000_000));
         Assert.Contains("do not fit a 64-bit count", e.Message);
+    }
+}
+
+/// <summary>Arguments that depend on the copy's index: stochastic depth grows with the block's place in the network as
+/// torchvision computes it (<c>stochastic_depth_prob * stage_block_id / total</c>).</summary>
+public class CopyIndexTests
+{
+    private static double[] Probabilities(nn.Module net) => net.named_modules()
+        .Where(m => m.module is NetDsl.Regularization.StochasticDepth)
+        .Select(m => ((NetDsl.Regularization.StochasticDepth)m.module).P).ToArray();
+
+    [Fact]
+    public void ConvNeXt_tiny_stochastic_depth_is_torchvisions_per_block()
+    {
+        using var net = new ConvNeXtTiny();
+        var expected = Enumerable.Range(0, 18).Select(block => 0.1 * block / (18 - 1.0)).ToArray();
+        Assert.Equal(expected, Probabilities(net), new ToleranceComparer(1e-15));
+    }
+
+    [Fact]
+    public void EfficientNet_b0_stochastic_depth_is_torchvisions_per_block_with_a_residual()
+    {
+        using var net = new EfficientNetB0();
+        // torchvision gives every MBConv its probability; only the blocks with a residual use it (use_res_connect).
+        int[] residual = { 2, 4, 6, 7, 9, 10, 12, 13, 14 };
+        var expected = residual.Select(block => 0.2 * block / 16).ToArray();
+        Assert.Equal(expected, Probabilities(net), new ToleranceComparer(1e-15));
+    }
+
+    private sealed class ToleranceComparer : IEqualityComparer<double>
+    {
+        private readonly double _tolerance;
+        public ToleranceComparer(double tolerance) => _tolerance = tolerance;
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= _tolerance;
+        public int GetHashCode(double value) => 0;
     }
 }

@@ -413,7 +413,7 @@ namespace NetDsl.Generator.Emit
                         _w.WriteLine($"{field} = {(IsOctaveStage(stage) ? "new OctaveSequential" : "nn.Sequential")}(");
                         _w.Indentation++;
                         for (int i = 0; i < use.Repeat; i++)
-                            _w.WriteLine($"(\"{use.CopyName(i)}\", {BlockFactory(use, copies[i], i == 0)}){(i + 1 < use.Repeat ? "," : ");")}");
+                            _w.WriteLine($"(\"{use.CopyName(i)}\", {BlockFactory(use, copies[i], i == 0, i)}){(i + 1 < use.Repeat ? "," : ");")}");
                         _w.Indentation--;
                     }
                     break;
@@ -509,8 +509,9 @@ namespace NetDsl.Generator.Emit
             return parameters[index].DefaultExpr;
         }
 
-        private string BlockFactory(BoundLayer use, Expr inChannels, bool firstCopy)
+        private string BlockFactory(BoundLayer use, Expr inChannels, bool firstCopy, int copyIndex = 0)
         {
+            var index = new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.CopyIndex] = Expr.Num(copyIndex) };
             var args = new List<string> { "in_channels: " + inChannels.ToCSharp() };
             if (_bound.TryGetValue(use.BlockName!, out var block))
             {
@@ -525,7 +526,10 @@ namespace NetDsl.Generator.Emit
                         continue;
                     }
                     var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
-                    if (i < given.Count) args.Add(Id(p.Name) + ": " + given[i].Value.ToCSharp());
+                    if (i >= given.Count) continue;
+                    // The copy's index is a number per copy; an argument without names left is written as its value.
+                    var arg = given[i].Value.Substitute(index);
+                    args.Add(Id(p.Name) + ": " + (p.Real && IsLiteral(arg) && !arg.IsConstant ? LayerEmission.Double(arg.EvaluateReal(new Dictionary<string, double>(), out _)!.Value) : arg.ToCSharp()));
                 }
             }
             return $"new {use.BlockName}({string.Join(", ", args)})";

@@ -165,7 +165,7 @@ namespace NetDsl.Generator.Inference
                         var items = blockArgs.Value.Kind == ArgKind.Array ? blockArgs.Value.Items.AsImmutableArray().ToList() : new List<ArgValue> { blockArgs.Value };
                         for (int i = 0; i < items.Count; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.LocationOfItem(i)), where, diagnostics, allowReal: true);
+                            var e = ToExpr(spec, new ArgSpec("argument " + (i + 1), items[i], blockArgs.LocationOfItem(i)), where, diagnostics, allowReal: true, copyIndex: kind == LayerKind.Use);
                             if (e is null) ok = false;
                             else b.BlockArgs.Add(new BlockArg(e, blockArgs.LocationOfItem(i)));
                         }
@@ -176,7 +176,7 @@ namespace NetDsl.Generator.Inference
                         var items = firstArgs.Value.Items.AsImmutableArray();
                         for (int i = 0; i < items.Length; i++)
                         {
-                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.LocationOfItem(i)), where, diagnostics, allowReal: true);
+                            var e = ToExpr(spec, new ArgSpec("first argument " + (i + 1), items[i], firstArgs.LocationOfItem(i)), where, diagnostics, allowReal: true, copyIndex: true);
                             if (e is null) ok = false;
                             else b.FirstBlockArgs.Add(new BlockArg(e, firstArgs.LocationOfItem(i)));
                         }
@@ -336,7 +336,7 @@ namespace NetDsl.Generator.Inference
         /// With <paramref name="allowReal"/> (alphas, block arguments) a double literal is accepted and an expression may
         /// use double [Param]s; elsewhere sizes are integers and a double parameter is reported.
         /// </remarks>
-        internal static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false)
+        internal static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false, bool copyIndex = false)
         {
             switch (arg.Value.Kind)
             {
@@ -354,6 +354,8 @@ namespace NetDsl.Generator.Inference
                     var names = new SortedSet<string>(StringComparer.Ordinal);
                     expr.CollectVariables(names);
                     var known = KnownNames(spec);
+                    // A use's arguments may name the copy's index (a [Param] of that name takes precedence).
+                    if (copyIndex && !known.Contains(Expr.CopyIndex)) known.Add(Expr.CopyIndex);
                     var unknown = names.FirstOrDefault(n => !known.Contains(n));
                     if (unknown is not null)
                     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Layers;
@@ -145,7 +146,7 @@ namespace NetDsl.Generator.Inference
                             for (int i = 0; i < layer.Repeat; i++)
                             {
                                 copies.Add(c);
-                                var map = Arguments(block, layer, c, firstCopy: i == 0);
+                                var map = Arguments(block, layer, c, firstCopy: i == 0, copyIndex: i);
                                 // The block in its own terms (in_channels), then the arguments of this copy: walking it on c and substituting again counted c twice.
                                 var (blockOut, blockStride) = Walk(block, Expr.Var(Expr.InChannels), InputAlpha(block), record: false);
                                 c = blockOut.Substitute(map);
@@ -253,15 +254,16 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>Maps a block's parameter names (and in_channels) to the expressions a use passes.</summary>
-        public static Dictionary<string, Expr> Arguments(BoundDeclaration block, BoundLayer use, Expr inChannels, bool firstCopy)
+        public static Dictionary<string, Expr> Arguments(BoundDeclaration block, BoundLayer use, Expr inChannels, bool firstCopy, int copyIndex = 0)
         {
+            var index = new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.CopyIndex] = Expr.Num(copyIndex) };
             var map = new Dictionary<string, Expr> { [Expr.InChannels] = inChannels };
             var parameters = block.Spec.Params;
             for (int i = 0; i < parameters.Count; i++)
             {
                 var p = parameters[i];
                 var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
-                Expr? value = i < given.Count ? given[i].Value : null;
+                Expr? value = i < given.Count ? given[i].Value.Substitute(index) : null;
                 if (value is null || (!firstCopy && p.FirstRepeatOnly))
                     value = p.DefaultExpr ?? Expr.Var(p.Name);
                 map[p.Name] = value;

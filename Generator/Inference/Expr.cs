@@ -23,6 +23,10 @@ namespace NetDsl.Generator.Inference
     {
         public const string InChannels = "in_channels";
 
+        /// <summary>In the arguments of a repeated use: the copy's index from 0 (stochastic depth growing with the block's
+        /// position, as torchvision computes it).</summary>
+        public const string CopyIndex = "index";
+
         /// <summary>A product of sums with more terms than this is kept unexpanded (an atom), so that no expansion blows up.</summary>
         public const int MaxExpandedTerms = 4096;
 
@@ -1063,6 +1067,14 @@ namespace NetDsl.Generator.Inference
                 {
                     int start = _pos;
                     while (!AtEnd && char.IsDigit(Current)) _pos++;
+                    if (!AtEnd && Current == '.' && _pos + 1 < _text.Length && char.IsDigit(_text[_pos + 1]))
+                    {
+                        // A real literal ("0.1 * index / 17", for a double parameter): kept as a real.
+                        _pos++;
+                        while (!AtEnd && char.IsDigit(Current)) _pos++;
+                        var real = _text.Substring(start, _pos - start);
+                        return Real(double.Parse(real, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+                    }
                     var digits = _text.Substring(start, _pos - start);
                     if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
                         throw new FormatException($"number '{digits}' is too large");

@@ -616,8 +616,16 @@ namespace NetDsl.Generator.Inference
         /// <summary>Evaluates a block use's arguments and matches them to the block's parameters.</summary>
         /// <remarks>Values are doubles so that double [Param]s (alphas) travel with the int ones; an int parameter
         /// gets an integer-valued argument (checked here), exactly representable.</remarks>
-        private double?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where, List<BlockArg>? list = null)
+        private double?[]? BlockArguments(Scope scope, BoundLayer layer, DeclarationSpec block, string where, List<BlockArg>? list = null, int copyIndex = 0)
         {
+            // The copy's index is a name of the use's arguments (unless the enclosing declaration has a [Param] of that name).
+            var env = scope.Env;
+            var realEnv = scope.RealEnv;
+            if (!env.ContainsKey(Expr.CopyIndex))
+            {
+                env = new Dictionary<string, long>(scope.Env, StringComparer.Ordinal) { [Expr.CopyIndex] = copyIndex };
+                realEnv = new Dictionary<string, double>(scope.RealEnv, StringComparer.Ordinal) { [Expr.CopyIndex] = copyIndex };
+            }
             list ??= layer.BlockArgs;
             string argument = ReferenceEquals(list, layer.BlockArgs) ? "args" : "FirstArgs";
             var values = new List<double>();
@@ -627,7 +635,7 @@ namespace NetDsl.Generator.Inference
                 var arg = list[i];
                 bool real = i < parameters.Count && parameters[i].Real;
                 string? error;
-                double? value = real ? arg.Value.EvaluateReal(scope.RealEnv, out error) : arg.Value.Evaluate(scope.Env, out error);
+                double? value = real ? arg.Value.EvaluateReal(realEnv, out error) : arg.Value.Evaluate(env, out error);
                 if (value is null)
                 {
                     string name = i < parameters.Count ? $" ('{parameters[i].Name}', {parameters[i].TypeName})" : "";
@@ -723,7 +731,8 @@ namespace NetDsl.Generator.Inference
                     string childPath = layer.Inline ? scope.Prefix + (scope.InlineBase + i).ToString(CultureInfo.InvariantCulture) : path + "." + layer.CopyName(i);
                     var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };
                     _result.Rows.Add(child);
-                    var given = i == 0 ? firstArgs : args;
+                    var given = i == 0 ? firstArgs : BlockArguments(scope, layer, block, where, copyIndex: i);
+                    if (given is null) return null;
                     var copyArgs = new long[block.Params.Count];
                     for (int j = 0; j < copyArgs.Length; j++)
                         copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : (long)given[j]!.Value;

@@ -26,13 +26,14 @@ public partial class CNBlock
 public partial class ConvNeXtTinyFeatures
 {
     [Conv(96, Kernel = 4, Stride = 4), LayerNorm2d(Eps = 1e-6)] Stage stem;
-    [Use(typeof(CNBlock), 0.0, Repeat = 3)] Stage stage1;
+    // Stochastic depth grows with the block's place in the network, 0.1 * block / 17, as torchvision computes it.
+    [Use(typeof(CNBlock), "0.1 * index / 17", Repeat = 3)] Stage stage1;
     [LayerNorm2d(Eps = 1e-6), Conv(192, Kernel = 2, Stride = 2)] Stage downsample1;
-    [Use(typeof(CNBlock), 0.0, Repeat = 3)] Stage stage2;
+    [Use(typeof(CNBlock), "0.1 * (index + 3) / 17", Repeat = 3)] Stage stage2;
     [LayerNorm2d(Eps = 1e-6), Conv(384, Kernel = 2, Stride = 2)] Stage downsample2;
-    [Use(typeof(CNBlock), 0.0, Repeat = 9)] Stage stage3;
+    [Use(typeof(CNBlock), "0.1 * (index + 6) / 17", Repeat = 9)] Stage stage3;
     [LayerNorm2d(Eps = 1e-6), Conv(768, Kernel = 2, Stride = 2)] Stage downsample3;
-    [Use(typeof(CNBlock), 0.0, Repeat = 3)] Stage stage4;
+    [Use(typeof(CNBlock), "0.1 * (index + 15) / 17", Repeat = 3)] Stage stage4;
 }
 
 /// <summary>torchvision's <c>convnext_tiny</c>: 28,589,128 parameters, torchvision's keys, any input size.</summary>

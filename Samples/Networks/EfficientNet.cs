@@ -60,14 +60,14 @@ public partial class MBConv
 public partial class EfficientNetB0Features
 {
     [Conv(32, Kernel = 3, Stride = 2, Padding = 1, Bias = false), BatchNorm, SiLU] Stage stem;
-    //    expand, kernel, stride, out, stochastic depth of the stage's first block (0.2 * block / 16)
-    [Use(typeof(MBConv), 1, 3, 1, 16, 0.0, Names = "{0}")] Stage stage1;
-    [Use(typeof(MBConv), 6, 3, 2, 24, 0.0125, Repeat = 2)] Stage stage2;
-    [Use(typeof(MBConv), 6, 5, 2, 40, 0.0375, Repeat = 2)] Stage stage3;
-    [Use(typeof(MBConv), 6, 3, 2, 80, 0.0625, Repeat = 3)] Stage stage4;
-    [Use(typeof(MBConv), 6, 5, 1, 112, 0.1, Repeat = 3)] Stage stage5;
-    [Use(typeof(MBConv), 6, 5, 2, 192, 0.1375, Repeat = 4)] Stage stage6;
-    [Use(typeof(MBConv), 6, 3, 1, 320, 0.1875, Names = "{0}")] Stage stage7;
+    //    expand, kernel, stride, out, stochastic depth 0.2 * block / 16 (the block's place in the network, as torchvision's)
+    [Use(typeof(MBConv), 1, 3, 1, 16, "0.2 * index / 16", Names = "{0}")] Stage stage1;
+    [Use(typeof(MBConv), 6, 3, 2, 24, "0.2 * (index + 1) / 16", Repeat = 2)] Stage stage2;
+    [Use(typeof(MBConv), 6, 5, 2, 40, "0.2 * (index + 3) / 16", Repeat = 2)] Stage stage3;
+    [Use(typeof(MBConv), 6, 3, 2, 80, "0.2 * (index + 5) / 16", Repeat = 3)] Stage stage4;
+    [Use(typeof(MBConv), 6, 5, 1, 112, "0.2 * (index + 8) / 16", Repeat = 3)] Stage stage5;
+    [Use(typeof(MBConv), 6, 5, 2, 192, "0.2 * (index + 11) / 16", Repeat = 4)] Stage stage6;
+    [Use(typeof(MBConv), 6, 3, 1, 320, "0.2 * (index + 15) / 16", Names = "{0}")] Stage stage7;
     [Conv(1280, Kernel = 1, Bias = false), BatchNorm, SiLU] Stage head;
 }
 
