@@ -53,6 +53,8 @@ public static class SampleRunner
             MobileNetV2.Summary, () => new MobileNetV2(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("DenseNet121", "torchvision's densenet121: dense layers concatenated after the earlier features, copies named denselayer1.., 7,978,856 parameters",
             DenseNet121.Summary, () => new DenseNet121(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
+        new Sample("ResNet18", "torchvision's resnet18 (BasicBlock, 2-2-2-2): 11,689,512 parameters, num_classes a constructor parameter",
+            ResNet18.Summary, () => new ResNet18(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("DeepLabV3ResNet50", "torchvision's deeplabv3_resnet50 without aux: OS-8 backbone, DeepLabHead (ASPP 12/24/36), 39,638,869 parameters",
             DeepLabV3ResNet50.Summary, () => new DeepLabV3ResNet50(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 1),
         new Sample("OctResNet50", "d-li14's Oct-ResNet-50 (alpha 0.5 in layers 1-3, 0 in layer 4): ResNet-50's 25,557,032 parameters, 2.367 G multiply-adds instead of 4.089 G",

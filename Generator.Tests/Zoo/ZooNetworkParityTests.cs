@@ -18,7 +18,7 @@ namespace NetDsl.Generator.Tests.Zoo;
 /// </summary>
 public class ZooNetworkParityTests
 {
-    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121" };
+    public static TheoryData<string> Networks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121", "resnet18" };
 
     private static (nn.Module Net, long CompileTimeParams, string Classifier) Build(string name) => name switch
     {
@@ -29,11 +29,15 @@ public class ZooNetworkParityTests
         "densenet121" => (new DenseNet121(), DenseNet121.Summary.TotalParams, "classifier"),
         "densenet169" => (new DenseNet169(), DenseNet169.Summary.TotalParams, "classifier"),
         "densenet201" => (new DenseNet201(), DenseNet201.Summary.TotalParams, "classifier"),
+        "resnet18" => (new ResNet18(), ResNet18.Summary.TotalParams, "fc"),
+        "resnet34" => (new ResNet34(), ResNet34.Summary.TotalParams, "fc"),
+        "resnet101" => (new ResNet101(), ResNet101.Summary.TotalParams, "fc"),
+        "resnet152" => (new ResNet152(), ResNet152.Summary.TotalParams, "fc"),
         _ => throw new ArgumentException(name),
     };
 
     /// <summary>The networks with a listing only (no output fixture).</summary>
-    public static TheoryData<string> ListedNetworks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121", "densenet169", "densenet201" };
+    public static TheoryData<string> ListedNetworks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121", "densenet169", "densenet201", "resnet18", "resnet34", "resnet101", "resnet152" };
 
     [Theory]
     [MemberData(nameof(ListedNetworks))]
