@@ -657,5 +657,39 @@ public partial class DiagnosticTests
             }
             """),
 
+        ["NDSL0051 an intermediate value beyond int in a block expression"] = new("NDSL0051", "an intermediate value of", Net,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int c;
+                [Conv([|"(c * 1000000000 + 1) / 1000000000"|], Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), 10)] Stage b;
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Block]
+            public partial class B
+            {
+                [Param] int c;
+                [Conv("(c * 100000000 + 1) / 100000000", Kernel = 1)] Stage conv;
+            }
+
+            [Network(InChannels = 3, Height = 8, Width = 8)]
+            public partial class Net
+            {
+                [Use(typeof(B), 10)] Stage b;
+            }
+            """),
+
     };
 }

@@ -119,6 +119,32 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>
+        /// The largest magnitude of any node's value (the expression, its sums, its divisions' operands) with the given
+        /// variables: what the generated code, which computes in C# int, passes through. long.MaxValue when a node does not
+        /// fit 64 bits or cannot be evaluated.
+        /// </summary>
+        public long LargestIntermediate(IReadOnlyDictionary<string, long> variables)
+        {
+            var memo = new Dictionary<Expr, long>(ReferenceComparer.Instance);
+            long largest = 0;
+            foreach (var node in PostOrder())
+            {
+                try
+                {
+                    var local = checked(node.EvaluateLocal(memo, variables, out _));
+                    if (local is null) return long.MaxValue;
+                    memo[node] = local.Value;
+                    largest = Math.Max(largest, local.Value == long.MinValue ? long.MaxValue : Math.Abs(local.Value));
+                }
+                catch (OverflowException)
+                {
+                    return long.MaxValue;
+                }
+            }
+            return largest;
+        }
+
+        /// <summary>
         /// Evaluates in real arithmetic (true division), for alphas and double parameters: names are looked up in
         /// <paramref name="variables"/>, which hold the int parameters too. Null and an error text when it cannot.
         /// </summary>

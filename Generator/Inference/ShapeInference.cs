@@ -378,6 +378,14 @@ namespace NetDsl.Generator.Inference
                 return false;
             }
             value = result.Value;
+            // The generated code computes the expression in C# int: an intermediate beyond int would wrap there.
+            if (!expr.IsConstant && expr.LargestIntermediate(scope.Env) is var largest && largest > int.MaxValue && Math.Abs(value) <= int.MaxValue)
+            {
+                Report(DiagnosticDescriptors.ValueBeyondInt, layer.LocationOf(argument), where, $"an intermediate value of {argument}",
+                    largest == long.MaxValue ? "beyond 64 bits" : largest.ToString("N0", CultureInfo.InvariantCulture),
+                    "the generated code's int arithmetic");
+                return false;
+            }
             return true;
         }
 
