@@ -100,6 +100,20 @@ public class BenchmarkFormattingTests
     }
 
     [Fact]
+    public void Running_a_suite_keeps_what_follows_the_suite_sections()
+    {
+        // docs/benchmarks.md ends with the generator's timings, which a test prints and bench does not write.
+        string document = BenchDocument.Merge(null, new Dictionary<string, string> { ["resnet"] = "## ResNet\nold\n" }) +
+            "\n## Generator: dense blocks\n\n| declaration | median ms |\n";
+        string rerun = BenchDocument.Merge(document, new Dictionary<string, string> { ["resnet"] = "## ResNet\nnew\n" });
+        Assert.Contains("new", rerun);
+        Assert.DoesNotContain("old", rerun);
+        Assert.EndsWith("## Generator: dense blocks\n\n| declaration | median ms |\n", rerun);
+        Assert.Equal(rerun, BenchDocument.Merge(rerun, BenchDocument.Sections(rerun)));
+        Assert.Equal("", BenchDocument.Trailer("# Benchmarks\n\n## Machine\n"));
+    }
+
+    [Fact]
     public void Formats_the_wavelet_section_with_targets_and_reasons()
     {
         var machine = new MachineInfo(2, "Test CPU", "Linux", ".NET 10.0.0", "0.107.0", "2.10.0", 2, "0.10 0.20 0.30", "0.10 0.20 0.30", new DateTime(2025, 1, 2, 3, 4, 0, DateTimeKind.Utc));

@@ -274,7 +274,7 @@ namespace NetDsl.Generator.Emit
             foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
             if (IsNetwork) WriteParameterChecks();
             foreach (var (local, condition, present, absent) in _flow.ConditionalChannels)
-                _w.WriteLine($"var {local} = {condition.ToCSharp(ConstructorName)} ? {present.ToCSharp()} : {absent.ToCSharp()};");
+                _w.WriteLine($"var {Id(local)} = {condition.ToCSharp(ConstructorName)} ? {present.ToCSharp()} : {absent.ToCSharp()};");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
@@ -300,14 +300,17 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("// Registered under PyTorch's names, in declaration order: these are the state_dict keys.");
             // In a Sequential block with conditional stages an absent stage takes no index: the names are counted.
             bool counted = CountedIndices;
-            if (counted) _w.WriteLine("var index = 0;");
+            // The running index, named around the constructor's parameters and locals (a [Param] may be called index).
+            string index = "index";
+            while (spec.Params.Any(p => p.Name == index) || _flow.ConditionalChannels.Any(c => c.Local == index)) index = "_" + index;
+            if (counted) _w.WriteLine($"var {index} = 0;");
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
                 if (!_fieldTypes.ContainsKey(stage))
                 {
                     // A stage without a module still takes its index when present (as the inference names the paths).
-                    if (counted) _w.WriteLine(stage.Condition is null ? "index++;" : $"if ({Condition(stage, constructor: true)}) index++;");
+                    if (counted) _w.WriteLine(stage.Condition is null ? $"{index}++;" : $"if ({Condition(stage, constructor: true)}) {index}++;");
                     continue;
                 }
                 bool optional = IsOptional(stage);
@@ -318,7 +321,7 @@ namespace NetDsl.Generator.Emit
                         _w.WriteLine($"register_module({Literal(stage.Branches[b].BranchName!)}, {FieldName(stage)}[{b}]);");
                     continue;
                 }
-                string registered = counted ? "(index++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
+                string registered = counted ? $"({index}++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
                 if (IsInline(stage))
                 {
                     // Inline copies are this block's own children, numbered on (MobileNetV2's features.2, features.3, ...).

@@ -72,7 +72,27 @@ public static class BenchDocument
         return result;
     }
 
-    /// <summary>The document with <paramref name="replaced"/> sections set and every other section of <paramref name="existing"/> kept.</summary>
+    /// <summary>
+    /// What an existing document holds after its last suite section: sections written by other commands (the generator's
+    /// timings, printed by a test), which the <c>bench</c> suites keep as they are. Empty when there are no sections.
+    /// </summary>
+    public static string Trailer(string? document)
+    {
+        if (string.IsNullOrEmpty(document)) return "";
+        string text = document.Replace("\r\n", "\n");
+        int last = -1;
+        foreach (var key in SuiteOrder)
+        {
+            int end = text.LastIndexOf(End(key), StringComparison.Ordinal);
+            if (end >= 0) last = Math.Max(last, end + End(key).Length);
+        }
+        if (last < 0) return "";
+        var rest = text.Substring(last).Trim('\n');
+        return rest.Length == 0 ? "" : rest + "\n";
+    }
+
+    /// <summary>The document with <paramref name="replaced"/> sections set and every other section of <paramref name="existing"/>
+    /// kept, and what follows the sections (<see cref="Trailer"/>).</summary>
     public static string Merge(string? existing, IReadOnlyDictionary<string, string> replaced)
     {
         var sections = Sections(existing);
@@ -87,6 +107,8 @@ public static class BenchDocument
             if (!sections.TryGetValue(key, out var body)) continue;
             sb.Append('\n').Append(Begin(key)).Append('\n').Append(body).Append(End(key)).Append('\n');
         }
+        var trailer = Trailer(existing);
+        if (trailer.Length > 0) sb.Append('\n').Append(trailer);
         return sb.ToString();
     }
 

@@ -10,7 +10,6 @@ namespace NetDsl.Generator.Layers
     {
         public override string Name => "BatchNorm";
         public override bool IsPerFrequency => true;
-        public override bool Allocates(BoundLayer layer) => true;
 
         public override void Bind(LayerBinding a, BoundLayer b)
         {

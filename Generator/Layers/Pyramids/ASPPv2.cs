@@ -45,13 +45,7 @@ namespace NetDsl.Generator.Layers
             if (!ctx.Check(classes >= 1, "numClasses", $"{module} needs at least one class, got {classes}")) return null;
             if (!ctx.Check(hidden >= 0, "Hidden", $"{module} Hidden must be 0 (one conv per rate) or a positive width, got {hidden}")) return null;
             var rates = layer.Bins;
-            if (!ctx.Check(rates.Count >= 1 && rates.All(r => r >= 1), "rates", $"{module} needs at least one positive atrous rate")) return null;
-            var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (repeated.Count > 0)
-            {
-                ctx.Report(DiagnosticDescriptors.AsppRatesNotDistinct, ctx.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
-                return null;
-            }
+            if (!PyramidChecks.CheckRates(ctx, module)) return null;
             foreach (var rate in rates)
                 ctx.ReportDegenerateDilation("rates", shape, rate, "that ASPP branch");
 

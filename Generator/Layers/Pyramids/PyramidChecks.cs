@@ -140,7 +140,7 @@ namespace NetDsl.Generator.Layers
             if (!c.Check(rates.Count >= 1 && rates.All(r => r >= 1), "rates", $"{module} needs at least one positive atrous rate")) return false;
             var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (repeated.Count == 0) return true;
-            c.Report(DiagnosticDescriptors.AsppRatesNotDistinct, c.Layer.LocationOf("rates"), c.Where, string.Join(", ", rates), string.Join(", ", repeated));
+            c.Report(DiagnosticDescriptors.AsppRatesNotDistinct, c.LocationOf("rates"), c.Where, string.Join(", ", rates), string.Join(", ", repeated));
             return false;
         }
     }

@@ -37,13 +37,7 @@ namespace NetDsl.Generator.Layers
             }
             else
             {
-                if (!c.Check(rates.Count >= 1 && rates.All(r => r >= 1), "rates", "ASPP needs at least one positive atrous rate")) return null;
-                var repeated = rates.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-                if (repeated.Count > 0)
-                {
-                    c.Report(DiagnosticDescriptors.AsppRatesNotDistinct, c.LocationOf("rates"), where, string.Join(", ", rates), string.Join(", ", repeated));
-                    return null;
-                }
+                if (!PyramidChecks.CheckRates(c, "ASPP")) return null;
                 long aspp = this is ASPPRule ? cout : 256;
                 long branches = rates.Count + 2;
                 parameters = (cin * aspp + 2 * aspp) * 2 + rates.Count * (cin * aspp * 9 + 2 * aspp) + branches * aspp * aspp + 2 * aspp;
