@@ -202,6 +202,13 @@ namespace NetDsl.Generator
             if (list.Exists(d => d.IsError) || block.Stages.Count == 0) return list;
             var bound = Binder.Bind(block, list, blocks);
             list.AddRange(CheckBlockReferences(bound, blocks));
+            if (!list.Exists(d => d.IsError) && bound.Stages.Any(s => s.Layers.Any(l => l.RepeatCount is not null)))
+            {
+                var all = new Dictionary<string, BoundDeclaration>(StringComparer.Ordinal) { [block.MetadataName] = bound };
+                foreach (var b in blocks.Values)
+                    if (b.MetadataName != block.MetadataName) all[b.MetadataName] = Binder.Bind(b, new List<DiagnosticInfo>(), blocks);
+                list.AddRange(CheckRepeatLoops(bound, all));
+            }
             return list;
         }
 
