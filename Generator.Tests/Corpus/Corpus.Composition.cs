@@ -62,7 +62,7 @@ public static partial class BadDeclarations
         // ---------------------------------------------------------------- once known defects (KnownDefects.md F1, F5)
         C("Use with a negative channel argument", BN(Pw, "[Use(typeof(Pw), {|NDSL0010:-8|})] Stage pw;")),
         C("Use with a zero stride argument", BN(Down, "[Use(typeof(Down), {|NDSL0010:0|})] Stage down;")),
-        C("Use with a null block", N("[Use({|NDSL0023:null|})] Stage x;")),
+        C("Use with a null block", N("[Use({|NDSL0023:(System.Type)null|})] Stage x;")),
         C("Branch with a null block", BN(Pw, "[Branch(typeof(Pw), 8), Branch({|NDSL0023:null|}), Join(Join.Concat)] Stage mix;")),
     };
 }

@@ -202,6 +202,8 @@ namespace NetDsl.Generator.Inference
                             // A block is emitted once for all its uses: the count is a loop of its constructor, evaluated per use.
                             b.RepeatCount = ToExpr(spec, repeat with { Name = "Repeat" }, where, diagnostics);
                             ok &= b.RepeatCount is not null;
+                            // A count out of range at a use is reported where the use sets the parameters it depends on.
+                            if (b.RepeatCount is not null) b.ArgExprs["Repeat"] = b.RepeatCount;
                             if (b.RepeatCount is not null && (args.ContainsKey("Inline") || kind != LayerKind.Use))
                             {
                                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StructuralParameter, repeat.Location, where,
