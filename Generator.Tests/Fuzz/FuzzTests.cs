@@ -55,9 +55,12 @@ public class FuzzTests
         var neverAccepted = attributes.Where(a => report.Features.GetValueOrDefault(a).Accepted == 0).ToList();
         _output.WriteLine("attributes only in rejected declarations: " + string.Join(", ", neverAccepted));
         Assert.True(neverAccepted.Count <= attributes.Count / 5, "no accepted declaration uses [" + string.Join("], [", neverAccepted) + "]");
+        // The run is time-boxed: on a loaded machine fewer declarations run, so a feature's floor follows their number
+        // (20 from 800 declarations on, as on an idle CI machine).
+        int floor = Math.Min(20, Math.Max(3, report.Declarations / 40));
         foreach (var feature in new[] { "extreme int", "extreme double", "symbolic size", "block", "Dilate", "octave run", "octave block",
                      "channels-last run", "squeeze-excitation", "ConvNeXt block", "dense layer", "From.Input", "EarlierFirst", "named branches", "Names" })
-            Assert.True(report.Features.GetValueOrDefault(feature).All >= 20, $"only {report.Features.GetValueOrDefault(feature).All} declarations with {feature}");
+            Assert.True(report.Features.GetValueOrDefault(feature).All >= floor, $"only {report.Features.GetValueOrDefault(feature).All} declarations of {report.Declarations} with {feature}");
         Assert.True(report.TorchChecked >= Math.Min(20, options.TorchSamples), $"only {report.TorchChecked} accepted networks ran in TorchSharp");
         _output.WriteLine("features of the networks run in TorchSharp: " + string.Join(", ", report.TorchFeatures.Select(f => $"{f.Key} {f.Value}")));
         // Today's layers reach TorchSharp too: their shapes and parameter counts (LayerNorm, GroupNorm, Scale...) are compared with the summary's.
