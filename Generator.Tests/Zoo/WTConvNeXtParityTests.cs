@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Samples.Networks;
+using NetDsl.Wavelets;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+using W = NetDsl.Generator.Tests.Wavelets.WaveletModuleFixtures;
+using Z = NetDsl.Generator.Tests.Infrastructure.ZooFixtures;
+
+namespace NetDsl.Generator.Tests.Zoo;
+
+/// <summary>
+/// WTConvNeXt declared in NetDsl (Samples/Networks/WTConvNeXt.cs) against tools/wtconvnext_port.py, the PyTorch port of
+/// BGU-CS-VIL/WTConv's wtconvnext.py with the official WTConv2d and timm 1.0.7's layers: the parameter count at compile
+/// time = TorchSharp's = PyTorch's (30,595,624 for T, the fixed Haar filters being Parameters without gradients as in
+/// the official code), timm's state_dict keys, shapes and kinds in PyTorch's order, and the logits to 1e-4 in float64
+/// with the same weights loaded by key. S and B are the same body with other depths and widths (constructor
+/// parameters), checked against their listings.
+/// </summary>
+public class WTConvNeXtParityTests
+{
+    [Fact]
+    public void Tiny_has_the_references_parameters_keys_and_fixed_filters()
+    {
+        using var net = new WTConvNeXtTiny();
+        var listing = Z.LoadListing("wtconvnext_tiny");
+        Assert.Equal(30_595_624L, listing.TotalParams);
+        Assert.Equal(listing.TotalParams, WTConvNeXtTiny.Summary.TotalParams);
+        Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
+        Assert.Equal(listing.HeaderCount("trainable"), net.parameters().Where(p => p.requires_grad).Sum(p => p.numel()));
+        Assert.Equal(listing.HeaderCount("fixed"), net.parameters().Where(p => !p.requires_grad).Sum(p => p.numel()));
+        Z.AssertStateDict(listing.Entries, net, "WTConvNeXtTiny");
+
+        // The summary gives the fixed filters rows of their own, counted in the WTConv2d's parameters.
+        var filter = WTConvNeXtTiny.Summary["stages.0.blocks.0.conv_dw.wt_filter"];
+        Assert.Equal(4L * 96 * 2 * 2, filter.Params);
+        Assert.Equal(WTConv2d.TrainableParameterCount(96, 5, 5, bias: true) + WTConv2d.FixedFilterCount(96, 2),
+            WTConvNeXtTiny.Summary["stages.0.blocks.0.conv_dw"].Params);
+        Assert.Equal(WTConvNeXtTiny.Summary.TotalParams,
+            WTConvNeXtTiny.Summary.Rows.Where(r => r.Depth == 1).Sum(r => r.Params));
+    }
+
+    [Theory]
+    [InlineData("small", 3, 3, 27, 3, 96, 192, 384, 768, 54_448_936L)]
+    [InlineData("base", 3, 3, 27, 3, 128, 256, 512, 1024, 94_225_128L)]
+    public void Small_and_base_from_the_same_body_have_the_references_parameters_and_keys(
+        string variant, int d0, int d1, int d2, int d3, int c0, int c1, int c2, int c3, long published)
+    {
+        using var net = new WTConvNeXtTiny(dim0: c0, dim1: c1, dim2: c2, dim3: c3, depth0: d0, depth1: d1, depth2: d2, depth3: d3);
+        var listing = Z.LoadListing("wtconvnext_" + variant);
+        Assert.Equal(published, listing.TotalParams);
+        Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
+        Assert.Equal(listing.HeaderCount("fixed"), net.parameters().Where(p => !p.requires_grad).Sum(p => p.numel()));
+        Z.AssertStateDict(listing.Entries, net, "WTConvNeXt-" + variant);
+    }
+
+    public static TheoryData<int> Cases => new() { 0, 1 };
+
+    /// <summary>
+    /// Case 1 (1x3x128x128) runs through the network's forward. Case 0 (64x64, where stage 0's fifth wavelet level pads a
+    /// 1x1 map to 2x2) is below the compiler's exact-size rule for the symbolic input (H and W multiples of 128, which the
+    /// forward checks), so it runs through the network's children in order, the modules the forward calls.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Tiny_computes_the_references_logits_features_and_module_sums(int index)
+    {
+        using var net = new WTConvNeXtTiny();
+        var root = Z.Output("wtconvnext_tiny");
+        net.to(ScalarType.Float64);
+        var filled = Z.LoadWeights(net, root);
+        Assert.Equal(root.GetProperty("weights").GetArrayLength(), filled.Count);
+        // The fixed filters moved with the network and stayed fixed (they are not in the recipe: Haar values kept).
+        var fixedFilters = net.named_parameters().Where(p => !p.parameter.requires_grad).ToList();
+        Assert.Equal(2 * 18, fixedFilters.Count);
+        Assert.All(fixedFilters, p => Assert.Equal(ScalarType.Float64, p.parameter.dtype));
+        net.eval();
+        var c = root.GetProperty("cases")[index];
+        Assert.Equal("head.fc", c.GetProperty("classifier").GetString());
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var modules = net.named_modules().ToDictionary(m => m.name, m => m.module);
+        double[]? features = null;
+        ((nn.Module<Tensor, Tensor>)modules["head.fc"]).register_forward_hook((_, input, output) =>
+        {
+            features = input.contiguous().flatten().data<double>().ToArray();
+            return output;
+        });
+        var sums = new Dictionary<string, (double Sum, double Squares)>();
+        var checkpoints = c.GetProperty("checkpoints").EnumerateArray().ToList();
+        foreach (var point in checkpoints)
+        {
+            string name = point.GetProperty("module").GetString()!;
+            if (!modules.TryGetValue(name, out var module)) continue; // stateless modules of timm's without a NetDsl module
+            ((nn.Module<Tensor, Tensor>)module).register_forward_hook((_, _, output) =>
+            {
+                sums[name] = (output.sum().item<double>(), output.square().sum().item<double>());
+                return output;
+            });
+        }
+
+        var x = Z.Input(root, c, ScalarType.Float64);
+        Tensor y;
+        if (x.shape[2] % 128 == 0 && x.shape[3] % 128 == 0)
+        {
+            y = net.call(x);
+        }
+        else
+        {
+            var e = Assert.Throws<ArgumentException>(() => net.call(x));
+            Assert.Contains("multiple of 128", e.Message);
+            y = x;
+            foreach (var (_, child) in net.named_children()) y = ((nn.Module<Tensor, Tensor>)child).call(y);
+        }
+
+        Assert.Equal(W.Shape(c.GetProperty("shape")), y.shape);
+        W.AssertClose(W.Values(c.GetProperty("logits")), y, 1e-4 * Z.Scale(c), "WTConvNeXt-T logits");
+        var expected = W.Values(c.GetProperty("features"));
+        double rms = Math.Sqrt(expected.Sum(v => v * v) / expected.Length);
+        Assert.NotNull(features);
+        W.AssertClose(expected, torch.tensor(features!), 1e-4 * Math.Max(1, rms), "WTConvNeXt-T classifier input");
+
+        // Every block's conv_dw (the WTConv2d), norm and mlp, and the stem, stages and head parts, as PyTorch ran them. To
+        // 1e-5 relative, not float64's 1e-12: the official filters are float32 products (float32(1/√2)² = 0.49999997, kept
+        // so by .double()), which the reference's conv path applies; the Haar path here computes with 0.5 exactly, about
+        // 1e-7 relative per WTConv2d.
+        foreach (var suffix in new[] { ".conv_dw", ".norm", ".mlp" })
+            Assert.Equal(18, sums.Keys.Count(k => k.StartsWith("stages.", StringComparison.Ordinal) && k.EndsWith(suffix, StringComparison.Ordinal)));
+        Assert.Contains("stem", sums.Keys);
+        Assert.Contains("stages.3.downsample.1", sums.Keys);
+        Assert.Contains("head.norm", sums.Keys);
+        foreach (var point in checkpoints)
+        {
+            string name = point.GetProperty("module").GetString()!;
+            if (!sums.TryGetValue(name, out var got)) continue;
+            double sum = point.GetProperty("sum").GetDouble(), squares = point.GetProperty("sum_of_squares").GetDouble();
+            Assert.True(Math.Abs(got.Squares - squares) <= 1e-5 * Math.Max(1, squares), $"{name}: sum of squares {got.Squares} vs PyTorch's {squares}");
+            Assert.True(Math.Abs(got.Sum - sum) <= 1e-5 * Math.Max(1, Math.Sqrt(squares)), $"{name}: sum {got.Sum} vs PyTorch's {sum}");
+        }
+    }
+}
