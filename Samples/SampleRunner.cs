@@ -80,6 +80,8 @@ public static class SampleRunner
             MultiScaleNet.Summary, () => new MultiScaleNet(), new[] { new long[] { 4, 3, 32, 32 } }, TableDepth: 2),
         new Sample("WTConvStack", "Seed 001: WTConv with 1-5 wavelet levels: receptive field doubles per level, parameters grow linearly",
             WTConvStack.Summary, () => new WTConvStack(), new[] { new long[] { 1, 32, 64, 64 } }, TableDepth: 2),
+        new Sample("WTConvNeXtTiny", "WTConvNeXt-T as BGU-CS-VIL/WTConv's wtconvnext.py builds it (timm's keys): ConvNeXt with WTConv2d (k 5, 5-4-3-2 Haar levels) as conv_dw, 30,595,624 parameters with the fixed filters",
+            WTConvNeXtTiny.Summary, () => new WTConvNeXtTiny(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("DeepLabV2Vgg16", "Seed 003: DeepLab v2 on VGG-16 (pool4/pool5 at stride 1, conv5 dilated 2), ASPP rates 6/12/18/24 summed: 224x224 -> 21x28x28 as the seed prints",
             DeepLabV2Vgg16.Summary, () => new DeepLabV2Vgg16(), new[] { new long[] { 1, 3, 224, 224 } }, TableDepth: 2),
         new Sample("SpeedDepth", "Seed 003: SPEED depth network, MobileNet encoder with DSPP, decoder with MDSPP and encoder skips: 192x256 -> 48x64 depth",
