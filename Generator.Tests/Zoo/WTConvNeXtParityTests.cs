@@ -146,3 +146,64 @@ public class WTConvNeXtParityTests
         }
     }
 }
+
+/// <summary>
+/// A conditional inline use (WTConvNeXt's groups of copies, each under its bit of the depth): absent, it registers no
+/// children and takes no index, in the constructor and in the taps' forward, for every value of the parameter.
+/// </summary>
+public class ConditionalInlineTests
+{
+    private const string Source = """
+        using NetDsl;
+        namespace Inline;
+        [Block] public partial class Unit { [Conv("in_channels", Kernel = 1)] Stage conv; }
+        [Block(Sequential = true)]
+        public partial class Groups
+        {
+            [Param] int n;
+            [Use(typeof(Unit), Repeat = 1, Inline = true), If("n % 2 == 1")] Stage ones;
+            [Use(typeof(Unit), Repeat = 2, Inline = true), If("n / 2 % 2 == 1")] Stage twos;
+            [Conv("in_channels", Kernel = 1)] Stage last;
+        }
+        [Network(InChannels = 4, Height = 8, Width = 8)]
+        public partial class Net
+        {
+            [Param] int n = 1;
+            [Use(typeof(Groups), "n"), Output("out")] Stage groups;
+            [Conv(4, Kernel = 1), Tap("groups.1"), Output("aux")] Stage aux;
+        }
+        """;
+
+    [Fact]
+    public void Absent_groups_take_no_index_in_the_keys_nor_in_the_taps()
+    {
+        NameTests.RunLoaded(Source, assembly =>
+        {
+            var type = assembly.GetType("Inline.Net")!;
+            for (int n = 0; n < 4; n++)
+            {
+                using var net = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, n)!;
+                int copies = n % 2 + n / 2 % 2 * 2;
+                var expected = Enumerable.Range(0, copies).SelectMany(i => new[] { $"groups.{i}.conv.weight", $"groups.{i}.conv.bias" })
+                    .Concat(new[] { $"groups.{copies}.weight", $"groups.{copies}.bias", "aux.weight", "aux.bias" });
+                Assert.Equal(expected, Z.PyTorchOrder(net).Select(l => l[..l.IndexOf('\t')]));
+            }
+
+            // n = 1: groups.1 is `last`; forward_all taps it there (an absent group of two once moved it to "2").
+            using var one = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type, 1)!;
+            one.eval();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Tensor? last = null;
+            var lastModule = (nn.Module<Tensor, Tensor>)one.named_modules().Single(m => m.name == "groups.1").module;
+            lastModule.register_forward_hook((_, _, output) => { last = output.clone().DetachFromDisposeScope(); return output; });
+            var x = randn(2, 4, 8, 8);
+            var all = type.GetMethod("forward_all")!.Invoke(one, new object[] { x })!;
+            var aux = (Tensor)all.GetType().GetProperty("Aux")!.GetValue(all)!;
+            var auxModule = (nn.Module<Tensor, Tensor>)one.named_modules().Single(m => m.name == "aux").module;
+            Assert.NotNull(last);
+            Assert.True(aux.allclose(auxModule.call(last!), rtol: 0, atol: 1e-6));
+            last!.Dispose();
+        });
+    }
+}
