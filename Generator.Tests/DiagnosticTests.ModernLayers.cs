@@ -374,7 +374,7 @@ public partial class DiagnosticTests
             [Network(InChannels = 8, Height = 16, Width = 16)]
             public partial class Net
             {
-                [Use([|null|])] Stage x;
+                [Use([|(System.Type)null|])] Stage x; // a bare null is ambiguous between the Type and the parameter-name constructors (CS0121)
             }
             """,
             """

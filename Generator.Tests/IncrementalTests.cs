@@ -140,6 +140,52 @@ public class IncrementalTests
         Assert.Equal(new[] { "App.Twice.g.cs" }, SourceHints(run, TrackingNames.BlockSources, IncrementalStepRunReason.Modified));
     }
 
+    private const string Body = """
+        using NetDsl;
+        namespace App;
+        [Block] public partial class Layer { [Param] int c; [Conv("c", Kernel = 3, Padding = 1), ReLU] Stage conv; }
+        [Network(InChannels = 3, Height = 16, Width = 16)]
+        public partial class Body
+        {
+            [Param] int depth = 2;
+            [Param] int width = 8;
+            [Use(typeof(Layer), "width", Repeat = "depth")] Stage layers;
+            [GlobalAvgPool, Flatten] Stage pool;
+            [Linear(10)] Stage fc;
+        }
+        """;
+
+    private const string Variant = """
+        using NetDsl;
+        namespace App;
+        [Network(Like = typeof(Body))]
+        public partial class Deeper { [Param] int depth = 5; }
+        """;
+
+    [Fact]
+    public void A_variant_in_another_file_is_cached_on_an_unrelated_edit_and_follows_its_body()
+    {
+        var (driver, compilation) = FirstRun((Body, "/src/Body.cs"), (Variant, "/src/Deeper.cs"), (Helper, "/src/Helper.cs"));
+        GeneratorHarness.AssertCachedAndSymbolFree(driver.GetRunResult(), driver.RunGenerators(compilation.Clone()).GetRunResult());
+
+        // An unrelated edit: every step of the variant is reused.
+        var helperTree = compilation.SyntaxTrees.Single(t => t.FilePath == "/src/Helper.cs");
+        var edited = compilation.ReplaceSyntaxTree(helperTree, CSharpSyntaxTree.ParseText(Helper.Replace("2 * x", "x + x"), GeneratorHarness.ParseOptions, "/src/Helper.cs"));
+        driver = driver.RunGenerators(edited);
+        var run = driver.GetRunResult();
+        Assert.All(Reasons(run, TrackingNames.VariantResults), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(run, TrackingNames.VariantSources), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+
+        // The body's file changes: the variant (whose own file did not) is generated anew with the body's new stage.
+        var bodyTree = edited.SyntaxTrees.Single(t => t.FilePath == "/src/Body.cs");
+        var bodyEdited = edited.ReplaceSyntaxTree(bodyTree, CSharpSyntaxTree.ParseText(Body.Replace("[Linear(10)]", "[Linear(12)]"), GeneratorHarness.ParseOptions, "/src/Body.cs"));
+        run = driver.RunGenerators(bodyEdited).GetRunResult();
+        Assert.Equal(new[] { "App.Deeper.g.cs" }, SourceHints(run, TrackingNames.VariantSources, IncrementalStepRunReason.Modified));
+        var deeper = run.Results[0].GeneratedSources.Single(s => s.HintName == "App.Deeper.g.cs").SourceText.ToString();
+        Assert.Contains("nn.Linear(width, 12)", deeper);
+        Assert.Contains("(\"4\", new global::App.Layer(", deeper); // five copies: the variant's depth
+    }
+
     [Fact]
     public void Changing_OutputStride_or_a_tap_path_regenerates_that_network_and_keeps_the_models_symbol_free()
     {

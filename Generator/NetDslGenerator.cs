@@ -44,21 +44,32 @@ namespace NetDsl.Generator
                 .Select(static (items, _) => items.OrderBy(b => b.MetadataName, StringComparer.Ordinal).ToEquatableArray())
                 .WithTrackingName(TrackingNames.AllBlocks);
 
-            var networkResults = networks.Combine(allBlocks)
+            // A variant ([Network(Like = typeof(Body))]) is resolved against the other networks' models: only variants wait
+            // for the collection of all networks, so an edit to one network re-runs it and the variants, nothing else.
+            var allNetworks = networks.Collect()
+                .Select(static (items, _) => items.OrderBy(n => n.MetadataName, StringComparer.Ordinal).ToEquatableArray())
+                .WithTrackingName(TrackingNames.AllNetworks);
+
+            var networkResults = networks.Where(static n => n.Like is null).Combine(allBlocks)
                 .Select(static (pair, ct) => Generate(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.NetworkResults);
+
+            var variantResults = networks.Where(static n => n.Like is not null).Combine(allNetworks).Combine(allBlocks)
+                .Select(static (pair, ct) => GenerateVariant(pair.Left.Left, pair.Left.Right, pair.Right))
+                .WithTrackingName(TrackingNames.VariantResults);
 
             var blockResults = blocks.Combine(allBlocks)
                 .Select(static (pair, ct) => Generate(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.BlockResults);
 
             var networkSources = RegisterDiagnostics(context, networkResults, TrackingNames.NetworkSources);
+            var variantSources = RegisterDiagnostics(context, variantResults, TrackingNames.VariantSources);
             var blockSources = RegisterDiagnostics(context, blockResults, TrackingNames.BlockSources);
             // All sources leave through one output, so that hint names can be made unique across them (the compiler
             // compares them ignoring case: classes Net and net in one namespace would otherwise fail the generator).
-            context.RegisterSourceOutput(networkSources.Collect().Combine(blockSources.Collect()), static (spc, pair) =>
+            context.RegisterSourceOutput(networkSources.Collect().Combine(variantSources.Collect()).Combine(blockSources.Collect()), static (spc, pair) =>
             {
-                foreach (var (hint, text) in HintNames.MakeUnique(pair.Left.Concat(pair.Right)))
+                foreach (var (hint, text) in HintNames.MakeUnique(pair.Left.Left.Concat(pair.Left.Right).Concat(pair.Right)))
                     spc.AddSource(hint, SourceText.From(text, System.Text.Encoding.UTF8));
             });
 
@@ -82,6 +93,31 @@ namespace NetDsl.Generator
                 foreach (var d in pair.Left) spc.ReportDiagnostic(d.ToDiagnostic(pair.Right));
             });
             return sources;
+        }
+
+        /// <summary>Resolves a variant against its body (<see cref="Variants"/>), then infers and emits it as any network.</summary>
+        public static GenerationResult GenerateVariant(DeclarationSpec variant, EquatableArray<DeclarationSpec> networks, EquatableArray<DeclarationSpec> blocks)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            DeclarationSpec? resolved;
+            try
+            {
+                var byName = new Dictionary<string, DeclarationSpec>(StringComparer.Ordinal);
+                foreach (var n in networks) byName[n.MetadataName] = n;
+                foreach (var b in blocks) if (!byName.ContainsKey(b.MetadataName)) byName[b.MetadataName] = b;
+                resolved = variant.ParseDiagnostics.Any(d => d.IsError) ? null : Variants.Resolve(variant, byName, diagnostics);
+                if (resolved is not null && byName.TryGetValue(variant.Like!, out var body) && body.ParseDiagnostics.Any(d => d.IsError))
+                    resolved = null; // the body reports its own errors; the variant has no code until they are fixed
+            }
+            catch (Exception ex)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, variant.Location, variant.DisplayName, ex.GetType().Name + ": " + ex.Message));
+                resolved = null;
+            }
+            if (resolved is null)
+                return new GenerationResult(new GeneratedSource(ModuleEmitter.HintName(variant), null), variant.ParseDiagnostics.Concat(diagnostics).ToEquatableArray());
+            var result = Generate(resolved, blocks);
+            return diagnostics.Count == 0 ? result : result with { Diagnostics = diagnostics.Concat(result.Diagnostics).ToEquatableArray() };
         }
 
         /// <summary>Infers and emits one declaration. Never throws: failures become NDSL0019.</summary>
@@ -147,6 +183,7 @@ namespace NetDsl.Generator
                         if (b.MetadataName != spec.MetadataName) bound[b.MetadataName] = Binder.Bind(b, new List<DiagnosticInfo>(), blockMap);
                     }
                     diagnostics.AddRange(CheckBlockReferences(own, blockMap));
+                    if (!diagnostics.Exists(d => d.IsError)) diagnostics.AddRange(CheckRepeatLoops(own, bound));
                     text = diagnostics.Exists(d => d.IsError) ? null : ModuleEmitter.EmitBlock(own, bound);
                 }
                 return new GenerationResult(new GeneratedSource(hint, text), diagnostics.Distinct().ToEquatableArray());
@@ -165,7 +202,27 @@ namespace NetDsl.Generator
             if (list.Exists(d => d.IsError) || block.Stages.Count == 0) return list;
             var bound = Binder.Bind(block, list, blocks);
             list.AddRange(CheckBlockReferences(bound, blocks));
+            if (!list.Exists(d => d.IsError) && bound.Stages.Any(s => s.Layers.Any(l => l.RepeatCount is not null)))
+            {
+                var all = new Dictionary<string, BoundDeclaration>(StringComparer.Ordinal) { [block.MetadataName] = bound };
+                foreach (var b in blocks.Values)
+                    if (b.MetadataName != block.MetadataName) all[b.MetadataName] = Binder.Bind(b, new List<DiagnosticInfo>(), blocks);
+                list.AddRange(CheckRepeatLoops(bound, all));
+            }
             return list;
+        }
+
+        /// <summary>A block's <c>Repeat = "num_layers"</c> is a constructor loop: its copies' channels must follow a rule the loop can
+        /// write (the same for every later copy, or growing by the same number, as DenseNet's).</summary>
+        private static IEnumerable<DiagnosticInfo> CheckRepeatLoops(BoundDeclaration block, Dictionary<string, BoundDeclaration> bound)
+        {
+            var flow = new ChannelFlow(bound);
+            flow.Walk(block, Expr.Var(Expr.InChannels));
+            foreach (var stage in block.Stages)
+                foreach (var layer in stage.Layers)
+                    if (flow.RepeatLoops.TryGetValue(layer, out var loop) && loop.Problem is { } problem)
+                        yield return DiagnosticInfo.Create(DiagnosticDescriptors.StructuralParameter, layer.LocationOf("Repeat"), block.Spec.DisplayName + "." + stage.Name,
+                            $"Repeat = \"{layer.RepeatCount}\" builds the copies in a loop of the constructor, but {problem}; give the count as a number");
         }
 
         /// <summary>Block-level checks that do not depend on a use: referenced blocks exist and are not cyclic.</summary>

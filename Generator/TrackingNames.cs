@@ -10,6 +10,9 @@ namespace NetDsl.Generator
         public const string BlockResults = "NetDsl.BlockResults";
         public const string NetworkSources = "NetDsl.NetworkSources";
         public const string BlockSources = "NetDsl.BlockSources";
+        public const string AllNetworks = "NetDsl.AllNetworks";
+        public const string VariantResults = "NetDsl.VariantResults";
+        public const string VariantSources = "NetDsl.VariantSources";
         public const string StrayStages = "NetDsl.StrayStages";
     }
 }

@@ -8,10 +8,27 @@ using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
 {
-    /// <summary>Network OctResNet101: [N, 3, 224, 224] -> [N, 1000], 44,549,160 parameters.</summary>
+    /// <summary>Network OctResNet101: [N, 3, 224, 224] -> [N, 1000], 44,549,160 parameters. A variant of OctResNet50.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
     partial class OctResNet101 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
     {
+        // Declared by OctResNet50, the body of this variant: its stages, and the parameters left at its values.
+        private global::NetDsl.Stage conv1;
+        private global::NetDsl.Stage bn1;
+        private global::NetDsl.Stage relu;
+        private global::NetDsl.Stage maxpool;
+        private global::NetDsl.Stage layer1;
+        private global::NetDsl.Stage layer2;
+        private global::NetDsl.Stage layer3;
+        private global::NetDsl.Stage layer4;
+        private global::NetDsl.Stage avgpool;
+        private global::NetDsl.Stage flatten;
+        private global::NetDsl.Stage fc;
+        private double alpha = 0.5;
+        private int layers1 = 3;
+        private int layers2 = 4;
+        private int layers4 = 3;
+
         // conv1: [N, 3, 224, 224] -> [N, 64, 112, 112]
         private readonly Modules.Conv2d _conv1;
 
@@ -46,47 +63,48 @@ namespace NetDsl.Samples.Networks
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds OctResNet101 with freshly initialised weights (PyTorch's default initialisation).</summary>
-        public OctResNet101() : base(nameof(OctResNet101))
+        public OctResNet101(double alpha = 0.5) : base(nameof(OctResNet101))
         {
+            this.alpha = alpha;
             _conv1 = nn.Conv2d(3, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
             _bn1 = nn.BatchNorm2d(64);
             _relu = nn.ReLU(inplace: true);
             _maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
             _layer1 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 64, planes: 64, stride: 1, alpha_in: 0.0, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 64, planes: 64, stride: 1, alpha_in: 0.0, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: alpha, alpha_out: alpha)));
             _layer2 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 128, stride: 2, alpha_in: 0.5, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)),
-                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 128, stride: 2, alpha_in: alpha, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)),
+                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)));
             _layer3 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 256, stride: 2, alpha_in: 0.5, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("4", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("5", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("6", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("7", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("8", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("9", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("10", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("11", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("12", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("13", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("14", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("15", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("16", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("17", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("18", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("19", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("20", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("21", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("22", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 256, stride: 2, alpha_in: alpha, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("4", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("5", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("6", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("7", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("8", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("9", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("10", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("11", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("12", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("13", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("14", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("15", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("16", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("17", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("18", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("19", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("20", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("21", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("22", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)));
             _layer4 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 512, stride: 2, alpha_in: 0.5, alpha_out: 0.0)),
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 512, stride: 2, alpha_in: alpha, alpha_out: 0.0)),
                 ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 2048, planes: 512, alpha_in: 0.0, alpha_out: 0.0)),
                 ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 2048, planes: 512, alpha_in: 0.0, alpha_out: 0.0)));
             _avgpool = nn.AdaptiveAvgPool2d(1);
@@ -166,6 +184,9 @@ namespace NetDsl.Samples.Networks
 
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { conv1, bn1, relu, maxpool, layer1, layer2, layer3, layer4, avgpool, flatten, fc };
+
+        /// <summary>The network and the values its declaration fixes (a variant of OctResNet50).</summary>
+        public override string ToString() => $"OctResNet101(layers1={layers1}, layers2={layers2}, layers3={layers3}, layers4={layers4})";
 
         /// <summary>
         /// Checks the input before any native call: the shape [N, 3, 224, 224] (N at least 1), a floating dtype equal to the

@@ -46,30 +46,31 @@ namespace NetDsl.Samples.Networks
         private readonly Modules.Linear _fc;
 
         /// <summary>Builds OctResNet50 with freshly initialised weights (PyTorch's default initialisation).</summary>
-        public OctResNet50() : base(nameof(OctResNet50))
+        public OctResNet50(double alpha = 0.5) : base(nameof(OctResNet50))
         {
+            this.alpha = alpha;
             _conv1 = nn.Conv2d(3, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
             _bn1 = nn.BatchNorm2d(64);
             _relu = nn.ReLU(inplace: true);
             _maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
             _layer1 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 64, planes: 64, stride: 1, alpha_in: 0.0, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 64, planes: 64, stride: 1, alpha_in: 0.0, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 64, alpha_in: alpha, alpha_out: alpha)));
             _layer2 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 128, stride: 2, alpha_in: 0.5, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)),
-                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 256, planes: 128, stride: 2, alpha_in: alpha, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)),
+                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 128, alpha_in: alpha, alpha_out: alpha)));
             _layer3 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 256, stride: 2, alpha_in: 0.5, alpha_out: 0.5)),
-                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("4", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)),
-                ("5", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: 0.5, alpha_out: 0.5)));
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 512, planes: 256, stride: 2, alpha_in: alpha, alpha_out: alpha)),
+                ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("3", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("4", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)),
+                ("5", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 256, alpha_in: alpha, alpha_out: alpha)));
             _layer4 = new OctaveSequential(
-                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 512, stride: 2, alpha_in: 0.5, alpha_out: 0.0)),
+                ("0", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 1024, planes: 512, stride: 2, alpha_in: alpha, alpha_out: 0.0)),
                 ("1", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 2048, planes: 512, alpha_in: 0.0, alpha_out: 0.0)),
                 ("2", new global::NetDsl.Samples.Networks.OctBottleneck(in_channels: 2048, planes: 512, alpha_in: 0.0, alpha_out: 0.0)));
             _avgpool = nn.AdaptiveAvgPool2d(1);
@@ -149,6 +150,9 @@ namespace NetDsl.Samples.Networks
 
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { conv1, bn1, relu, maxpool, layer1, layer2, layer3, layer4, avgpool, flatten, fc };
+
+        /// <summary>The network and the values its declaration fixes.</summary>
+        public override string ToString() => $"OctResNet50(layers1={layers1}, layers2={layers2}, layers3={layers3}, layers4={layers4})";
 
         /// <summary>
         /// Checks the input before any native call: the shape [N, 3, 224, 224] (N at least 1), a floating dtype equal to the

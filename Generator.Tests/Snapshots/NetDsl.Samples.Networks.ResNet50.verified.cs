@@ -152,6 +152,9 @@ namespace NetDsl.Samples.Networks
         /// <summary>The stages in forward order, with their compile-time shapes and modules.</summary>
         public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages => new[] { conv1, bn1, relu, maxpool, layer1, layer2, layer3, layer4, avgpool, flatten, fc };
 
+        /// <summary>The network and the values its declaration fixes.</summary>
+        public override string ToString() => $"ResNet50(block={block.Name}, layers1={layers1}, layers2={layers2}, layers3={layers3}, layers4={layers4})";
+
         /// <summary>
         /// Checks the input before any native call: the shape [N, 3, 224, 224] (N at least 1), a floating dtype equal to the
         /// parameters' (float32 unless the network was moved with to(dtype)) and the parameters' device. A non-contiguous input

@@ -23,6 +23,8 @@ public class ZooNetworkParityTests
     private static (nn.Module Net, long CompileTimeParams, string Classifier) Build(string name) => name switch
     {
         "convnext_tiny" => (new ConvNeXtTiny(), ConvNeXtTiny.Summary.TotalParams, "classifier.2"),
+        "convnext_small" => (new ConvNeXtSmall(), ConvNeXtSmall.Summary.TotalParams, "classifier.2"),
+        "convnext_base" => (new ConvNeXtBase(), ConvNeXtBase.Summary.TotalParams, "classifier.2"),
         "googlenet" => (new GoogLeNet(), GoogLeNet.Summary.TotalParams, "fc"),
         "efficientnet_b0" => (new EfficientNetB0(), EfficientNetB0.Summary.TotalParams, "classifier.1"),
         "mobilenet_v2" => (new MobileNetV2(), MobileNetV2.Summary.TotalParams, "classifier.1"),
@@ -37,7 +39,7 @@ public class ZooNetworkParityTests
     };
 
     /// <summary>The networks with a listing only (no output fixture).</summary>
-    public static TheoryData<string> ListedNetworks => new() { "convnext_tiny", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121", "densenet169", "densenet201", "resnet18", "resnet34", "resnet101", "resnet152" };
+    public static TheoryData<string> ListedNetworks => new() { "convnext_tiny", "convnext_small", "convnext_base", "googlenet", "efficientnet_b0", "mobilenet_v2", "densenet121", "densenet169", "densenet201", "resnet18", "resnet34", "resnet101", "resnet152" };
 
     [Theory]
     [MemberData(nameof(ListedNetworks))]
@@ -101,6 +103,45 @@ public class NetworkParameterTests
         using var noGrad = no_grad();
         net.eval();
         Assert.Equal(new long[] { 2, 10 }, net.call(randn(2, 3, 224, 224)).shape);
+    }
+
+    [Fact]
+    public void ConvNeXt_depths_and_widths_are_constructor_parameters_built_by_the_blocks_loops()
+    {
+        // ConvNeXt-S's depths and ConvNeXt-B's widths given to ConvNeXtTiny at run time: torchvision's keys and counts.
+        foreach (var (name, net) in new (string, nn.Module)[] { ("convnext_small", new ConvNeXtTiny(d3: 27, stochastic_depth_prob: 0.4)), ("convnext_base", new ConvNeXtTiny(width: 128, d3: 27)) })
+        {
+            using var _ = net;
+            var listing = Z.LoadListing(name);
+            Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
+            Z.AssertStateDict(listing.Entries, net, name + " from ConvNeXtTiny's constructor");
+        }
+        // The variants' summaries are exact for their own values; the stochastic depth of the last block is torchvision's.
+        Assert.Equal(50_223_688, ConvNeXtSmall.Summary.TotalParams);
+        Assert.Equal(88_591_464, ConvNeXtBase.Summary.TotalParams);
+        using var small = new ConvNeXtSmall();
+        var last = (NetDsl.Regularization.StochasticDepth)small.named_modules().Single(m => m.name == "features.7.2.stochastic_depth").module;
+        Assert.Equal(0.4, last.P, 12);
+    }
+
+    [Fact]
+    public void A_depth_below_1_is_an_argument_exception_naming_the_stage()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ConvNeXtTiny(d3: 0));
+        Assert.Contains("stage 'stage3' needs Repeat = d3 to be at least 1, got 0", e.Message);
+    }
+
+    [Fact]
+    public void The_resnet_variants_share_one_body_and_fix_its_block_and_depths()
+    {
+        // ResNet-18 .. 152 are [Network(Like = typeof(ResNet50))]: the body's stages, their own block and layers.
+        Assert.Equal("ResNet18(block=BasicBlock, layers1=2, layers2=2, layers3=2, layers4=2)", new ResNet18().ToString());
+        Assert.Equal("ResNet152(block=Bottleneck, layers1=3, layers2=8, layers3=36, layers4=3)", new ResNet152().ToString());
+        // The fixed values are not constructor parameters; num_classes is.
+        var ctor = typeof(ResNet101).GetConstructors().Single();
+        Assert.Equal(new[] { "num_classes" }, ctor.GetParameters().Select(p => p.Name));
+        using var net = new ResNet101(num_classes: 10);
+        Assert.Equal(ResNet101.Summary.TotalParams - (2048 * 1000 + 1000) + (2048 * 10 + 10), net.parameters().Sum(p => p.numel()));
     }
 
     [Theory]

@@ -303,6 +303,26 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: Permute({1}) {2}",
             "[Permute] takes a permutation of the tensor's dimensions that keeps the batch first; on a map the channels end up second (NCHW) or last (NHWC), which is what the layers after it can take.");
 
+        public static readonly DiagnosticDescriptor VariantBody = Error("NDSL0090",
+            "Like names no network body",
+            "{0}: Like = typeof({1}) {2}",
+            "[Network(Like = typeof(Body))] makes a variant of another [Network] class of the same compilation: the variant gets the body's stages and sets the body's parameters. The body must be a [Network] that is not itself a variant.");
+
+        public static readonly DiagnosticDescriptor VariantParameter = Error("NDSL0091",
+            "Variant parameter not in its body",
+            "{0}.{1}: {2}",
+            "A variant's [Param] fields set the body's parameters of the same name and type; a parameter the body does not declare would change nothing.");
+
+        public static readonly DiagnosticDescriptor VariantStage = Error("NDSL0092",
+            "Variant declares a stage",
+            "{0}.{1}: a variant of {2} takes its stages from the body; declare stages there, or make {0} a network of its own",
+            "A [Network(Like = ...)] class gets every stage of its body, in the body's order, under the body's names; a stage of its own would have no place among them.");
+
+        public static readonly DiagnosticDescriptor StructuralParameter = Error("NDSL0093",
+            "Parameter fixed by the declaration used as a value",
+            "{0}: {1}",
+            "A parameter that a Repeat count depends on, or a Type parameter, is fixed by the declaration (its value decides the modules, keys and counts); it cannot also be a network's constructor parameter, and a block's Repeat count must be a number.");
+
         public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
         {
             NotPartial, UnsupportedDeclaration, ChannelMismatch, LinearInFeatures, AddShapeMismatch, ConcatSpatialMismatch,
@@ -317,6 +337,7 @@ namespace NetDsl.Generator.Diagnostics
             CountOverflow, ValueBeyondInt, ExceedsMemory,
             NonFiniteArgument, GeneratedMemberWritten, GeneratedNameTaken, StageFieldsWithoutDeclaration,
             BroadcastMismatch, NormalizedDimension, InvalidPermutation,
+            VariantBody, VariantParameter, VariantStage, StructuralParameter,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

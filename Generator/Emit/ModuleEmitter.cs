@@ -36,9 +36,17 @@ namespace NetDsl.Generator.Emit
         /// <summary>The forward pass's method name when a member of the user's takes "forward" (else null: forward itself).</summary>
         private readonly string? _renamedForward;
 
+        /// <summary>The parameters the declaration fixes (Type parameters, those a Repeat count depends on): fields with
+        /// their declared values, not constructor parameters. See <see cref="Binder.StructuralParameters"/>.</summary>
+        private readonly HashSet<string> _fixed;
+
+        /// <summary>The parameters the constructor takes.</summary>
+        private IEnumerable<ParamSpec> CtorParams => _declaration.Spec.Params.Where(p => !_fixed.Contains(p.Name));
+
         private ModuleEmitter(BoundDeclaration declaration, InferenceResult? inference, IReadOnlyDictionary<string, BoundDeclaration> bound)
         {
             _declaration = declaration;
+            _fixed = Binder.StructuralParameters(declaration);
             _inference = inference;
             _bound = bound;
             _flow = new ChannelFlow(bound);
@@ -143,7 +151,8 @@ namespace NetDsl.Generator.Emit
         {
             var spec = _declaration.Spec;
             string summary = IsNetwork
-                ? $"Network {spec.ClassName}: {Shape(_inference!.Input)} -> {Shape(_inference.Output)}, {Count(_inference.TotalParams)} parameters."
+                ? $"Network {spec.ClassName}: {Shape(_inference!.Input)} -> {Shape(_inference.Output)}, {Count(_inference.TotalParams)} parameters." +
+                  (spec.VariantOf is null ? "" : $" A variant of {spec.VariantOf}.")
                 : $"Block {spec.ClassName}({string.Join(", ", new[] { "in_channels" }.Concat(spec.Params.Select(p => p.Name)))}).";
             _w.WriteLine("/// <summary>" + summary + "</summary>");
             _w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"{ToolName}\", \"{ToolVersion}\")]");
@@ -222,6 +231,7 @@ namespace NetDsl.Generator.Emit
 
         private void WriteFields()
         {
+            WriteInheritedFields();
             for (int i = 0; i < _declaration.Stages.Count; i++)
             {
                 var stage = _declaration.Stages[i];
@@ -255,7 +265,7 @@ namespace NetDsl.Generator.Emit
             if (IsNetwork)
             {
                 _w.WriteLine($"/// <summary>Builds {spec.ClassName} with freshly initialised weights (PyTorch's default initialisation).</summary>");
-                var parameters = spec.Params.Select(p => p.TypeName + " " + Id(p.Name) + " = " + p.DefaultExpr!.ToCSharp());
+                var parameters = CtorParams.Select(p => p.TypeName + " " + Id(p.Name) + " = " + p.DefaultExpr!.ToCSharp());
                 _w.WriteLine($"public {ClassId}({string.Join(", ", parameters)}) : base({ModuleNameArgument})");
             }
             else
@@ -271,7 +281,7 @@ namespace NetDsl.Generator.Emit
             }
             _w.OpenBrace();
             if (!IsNetwork) _w.WriteLine("InChannels = in_channels;");
-            foreach (var p in spec.Params) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
+            foreach (var p in CtorParams) _w.WriteLine($"this.{Id(p.Name)} = {Id(p.Name)};");
             if (IsNetwork) WriteParameterChecks();
             foreach (var (local, condition, present, absent) in _flow.ConditionalChannels)
                 _w.WriteLine($"var {Id(local)} = {condition.ToCSharp(ConstructorName)} ? {present.ToCSharp()} : {absent.ToCSharp()};");
@@ -363,7 +373,7 @@ namespace NetDsl.Generator.Emit
                 case StageForm.Sequence: return string.Join(" · ", stage.Layers.Select(l => l.Name));
                 case StageForm.Use:
                     var use = stage.Layers[0];
-                    return (use.Repeat > 1 ? use.Repeat.ToString(CultureInfo.InvariantCulture) + " × " : "") + Display(use.BlockName!);
+                    return (use.RepeatCount is { } count ? count + " × " : use.Repeat > 1 ? use.Repeat.ToString(CultureInfo.InvariantCulture) + " × " : "") + Display(use.BlockName!);
                 case StageForm.Shortcut: return "Shortcut";
                 case StageForm.Add: return "Add(" + string.Join(", ", stage.Layers[0].From) + ")";
                 case StageForm.Concat: return "Concat(" + string.Join(", ", stage.Layers[0].From) + ")";
@@ -408,7 +418,11 @@ namespace NetDsl.Generator.Emit
                     var use = stage.Layers[0];
                     var copies = _flow.CopyInputs[use];
                     if (use.DilationNote is not null) _w.WriteLine(DilationComment(use));
-                    if (!use.IsRepeatContainer)
+                    if (use.RepeatCount is not null)
+                    {
+                        WriteRepeatLoop(use, field);
+                    }
+                    else if (!use.IsRepeatContainer)
                     {
                         _w.WriteLine($"{field} = {BlockFactory(use, copies[0], true)};");
                     }
@@ -537,6 +551,60 @@ namespace NetDsl.Generator.Emit
                 }
             }
             return $"new {use.BlockName}({string.Join(", ", args)})";
+        }
+
+        /// <summary>
+        /// <c>Repeat = "num_layers"</c> in a block: the copies are built by a loop, as torchvision's
+        /// <c>for i in range(num_layers): layers.append(...)</c>; copy i's input channels follow ChannelFlow's rule.
+        /// </summary>
+        private void WriteRepeatLoop(BoundLayer use, string field)
+        {
+            var (first, second, step, _) = _flow.RepeatLoops[use];
+            var spec = _declaration.Spec;
+            string copy = "copy";
+            while (spec.Params.Any(p => p.Name == copy) || _flow.ConditionalChannels.Any(c => c.Local == copy) || copy == Expr.InChannels)
+                copy = "_" + copy;
+            var index = Expr.Var(copy);
+            var loopIndex = new Dictionary<string, Expr>(StringComparer.Ordinal);
+            if (!spec.Params.Any(p => p.Name == Expr.CopyIndex)) loopIndex[Expr.CopyIndex] = index;
+            string count = use.RepeatCount!.Substitute(loopIndex).ToCSharp();
+            string inChannels = first.Equals(second) && step.Equals(Expr.Num(0)) ? first.ToCSharp()
+                : Expr.Binary('-', second, first).Equals(step) ? Expr.Add(first, Expr.Mul(index, step)).ToCSharp()
+                : step.Equals(Expr.Num(0)) ? $"{copy} == 0 ? {first.ToCSharp(1)} : {second.ToCSharp(1)}"
+                : $"{copy} == 0 ? {first.ToCSharp(1)} : {Expr.Add(second, Expr.Mul(Expr.Binary('-', index, Expr.Num(1)), step)).ToCSharp(1)}";
+            var args = new List<string> { "in_channels: " + inChannels };
+            if (_bound.TryGetValue(use.BlockName!, out var block))
+            {
+                var parameters = block.Spec.Params;
+                var given0 = use.ArgsOfCopy(0);
+                var givenLater = use.ArgsOfCopy(1);
+                for (int i = 0; i < parameters.Count; i++)
+                {
+                    var p = parameters[i];
+                    string? Value(IReadOnlyList<BlockArg> given, bool firstCopy)
+                    {
+                        if (!firstCopy && p.FirstRepeatOnly) return p.DefaultExpr?.ToCSharp(1);
+                        if (i >= given.Count) return null;
+                        var arg = given[i].Value.Substitute(loopIndex);
+                        return p.Real && IsLiteral(arg) && !arg.IsConstant ? LayerEmission.Double(arg.EvaluateReal(new Dictionary<string, double>(), out _)!.Value) : arg.ToCSharp(1);
+                    }
+                    string? a = Value(given0, true), b = Value(givenLater, false);
+                    if (a is null && b is null) continue;
+                    // A value left out takes the constructor's default: written then only where the other copies differ.
+                    a ??= p.DefaultExpr?.ToCSharp(1);
+                    b ??= p.DefaultExpr?.ToCSharp(1);
+                    if (a == b && (a is null || CtorDefault(parameters, i) is { } d && d.ToCSharp(1) == a && i >= given0.Count && i >= givenLater.Count)) continue;
+                    args.Add(Id(p.Name) + ": " + (a == b ? a : $"{copy} == 0 ? {a} : {b}"));
+                }
+            }
+            string name = use.CopyNames is null
+                ? $"{copy}.ToString(global::System.Globalization.CultureInfo.InvariantCulture)"
+                : $"string.Format(global::System.Globalization.CultureInfo.InvariantCulture, {Literal(use.CopyNames)}, {copy}, {copy} + 1)";
+            _w.WriteLine($"if ({use.RepeatCount!.ToCSharp(1)} < 1)");
+            _w.WriteLine($"    throw new global::System.ArgumentException($\"{spec.ClassName}: stage '{_declaration.Stages.First(st => st.Layers.Contains(use)).Name}' needs Repeat = {use.RepeatCount.ToCSharp().Replace("{", "{{").Replace("}", "}}")} to be at least 1, got {{{count}}}\");");
+            _w.WriteLine($"{field} = nn.Sequential();");
+            _w.WriteLine($"for (int {copy} = 0; {copy} < {count}; {copy}++)");
+            _w.WriteLine($"    {field}.append({name}, new {use.BlockName}({string.Join(", ", args)}));");
         }
 
         /// <summary>An expression without names (a number).</summary>
@@ -739,6 +807,24 @@ namespace NetDsl.Generator.Emit
             return _declaration.Spec.Params.Any(p => names.Contains(p.Name));
         }
 
+        /// <summary>A variant's members that its body declares (stage fields, the parameters it leaves at the body's values).</summary>
+        private void WriteInheritedFields()
+        {
+            var spec = _declaration.Spec;
+            if (spec.InheritedFields.Count == 0) return;
+            _w.WriteLine($"// Declared by {spec.VariantOf}, the body of this variant: its stages, and the parameters left at its values.");
+            foreach (var name in spec.InheritedFields)
+            {
+                var p = spec.Params.FirstOrDefault(q => q.Name == name);
+                if (p is null) _w.WriteLine($"private global::NetDsl.Stage {Id(name)};");
+                else _w.WriteLine($"private {p.TypeName} {Id(name)} = {ParamValue(p)};");
+            }
+            _w.WriteLine();
+        }
+
+        private static string ParamValue(ParamSpec p) =>
+            p.IsType ? $"typeof({p.TypeDefault})" : p.Real && p.RealDefault is double r ? LayerEmission.Double(r) : p.DefaultExpr!.ToCSharp();
+
         /// <summary>
         /// A network built with other [Param] values than the defaults the summary shows: every layer argument computed from
         /// them that must be positive is checked first, an ArgumentException naming the parameter and the stage.
@@ -746,8 +832,9 @@ namespace NetDsl.Generator.Emit
         private void WriteParameterChecks()
         {
             var spec = _declaration.Spec;
-            if (spec.Params.Count == 0) return;
-            string call = spec.ClassName + "(" + string.Join(", ", spec.Params.Select(p => p.Name + ": {" + Id(p.Name) + "}")) + ")";
+            var ctorParams = CtorParams.ToList();
+            if (ctorParams.Count == 0) return;
+            string call = spec.ClassName + "(" + string.Join(", ", ctorParams.Select(p => p.Name + ": {" + Id(p.Name) + "}")) + ")";
             foreach (var stage in _declaration.Stages)
             {
                 foreach (var layer in stage.Layers)
@@ -759,7 +846,7 @@ namespace NetDsl.Generator.Emit
                         var expr = pair.Value;
                         var names = new SortedSet<string>(StringComparer.Ordinal);
                         expr.CollectVariables(names);
-                        var parameter = spec.Params.FirstOrDefault(p => names.Contains(p.Name) && !p.Real);
+                        var parameter = ctorParams.FirstOrDefault(p => names.Contains(p.Name) && !p.Real);
                         if (parameter is null || !rule.MustBePositive(argument) || spec.Params.Any(p => p.Real && names.Contains(p.Name))) continue;
                         string value = expr.ToCSharp();
                         _w.WriteLine($"if ({expr.ToCSharp(1)} < 1)");
@@ -820,6 +907,15 @@ namespace NetDsl.Generator.Emit
             string stagesMember = spec.ClassName == "Stages" ? "global::NetDsl.IStagedModule.Stages" : "public global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> Stages";
             if (spec.ClassName == "Stages") stagesMember = "global::System.Collections.Generic.IReadOnlyList<global::NetDsl.Stage> " + stagesMember;
             _w.WriteLine($"{stagesMember} => new[] {{ {string.Join(", ", _declaration.Stages.Select(s => Id(s.Name)))} }};");
+            if (IsNetwork && _fixed.Count > 0 && !spec.HasOwnToString && spec.ClassName != "ToString")
+            {
+                // The values the declaration fixes, shown (and read: a field of the user's that nothing reads would warn).
+                var fixedParams = spec.Params.Where(p => _fixed.Contains(p.Name)).ToList();
+                _w.WriteLine();
+                _w.WriteLine($"/// <summary>The network and the values its declaration fixes{(spec.VariantOf is null ? "" : " (a variant of " + spec.VariantOf + ")")}.</summary>");
+                var parts = fixedParams.Select(p => p.Name + "={" + (p.IsType ? Id(p.Name) + ".Name" : Id(p.Name)) + "}");
+                _w.WriteLine($"public override string ToString() => $\"{spec.ClassName}({string.Join(", ", parts)})\";");
+            }
             if (!IsNetwork)
             {
                 _w.WriteLine();

@@ -155,6 +155,19 @@ namespace NetDsl.Generator.Inference
                 case LayerKind.Branch:
                     if (args.TryGetValue("block", out var block) && block.Value.Kind == ArgKind.Type && block.Value.Text is not null)
                         b.BlockName = block.Value.Text;
+                    else if (args.TryGetValue("blockParameter", out var blockParameter))
+                    {
+                        // [Use("block", ...)]: the block a Type [Param] of this declaration names.
+                        var typeParam = spec.Params.FirstOrDefault(p => p.IsType && p.Name == blockParameter.Value.Text);
+                        if (typeParam?.TypeDefault is { } chosen) b.BlockName = chosen;
+                        else
+                        {
+                            if (typeParam is null)
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, blockParameter.Location ?? layer.Location, where, "block",
+                                    $"names no Type [Param] of {spec.DisplayName} (\"{blockParameter.Value.Text}\"; declare `[Param] Type {(IsIdentifier(blockParameter.Value.Text ?? "") ? blockParameter.Value.Text : "block")} = typeof(SomeBlock);`)"));
+                            ok = false;
+                        }
+                    }
                     else
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, block?.Location ?? layer.Location, where, "block", "must be typeof(a [Block] class)"));
@@ -182,6 +195,27 @@ namespace NetDsl.Generator.Inference
                         }
                     }
                     b.Repeat = IntArg("Repeat", 1);
+                    if (args.TryGetValue("Repeat", out var repeat) && repeat.Value.Kind != ArgKind.Int)
+                    {
+                        if (spec.Kind == DeclarationKind.Block && repeat.Value.Kind == ArgKind.String)
+                        {
+                            // A block is emitted once for all its uses: the count is a loop of its constructor, evaluated per use.
+                            b.RepeatCount = ToExpr(spec, repeat with { Name = "Repeat" }, where, diagnostics);
+                            ok &= b.RepeatCount is not null;
+                            if (b.RepeatCount is not null && (args.ContainsKey("Inline") || kind != LayerKind.Use))
+                            {
+                                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StructuralParameter, repeat.Location, where,
+                                    $"Repeat = {repeat.Value}: the copies of a count known only at construction sit in a Sequential of their own; Inline copies need a number (the children after them are numbered on from it)"));
+                                ok = false;
+                            }
+                        }
+                        else if (BindRepeat(spec, repeat, where, diagnostics) is { } count)
+                        {
+                            b.Repeat = count.Value;
+                            b.RepeatExpr = count.Expr;
+                        }
+                        else ok = false;
+                    }
                     if (b.Repeat > MaxRepeat)
                     {
                         // The generated constructor lists every copy (as torchvision's Sequential holds them): bounded.
@@ -228,7 +262,7 @@ namespace NetDsl.Generator.Inference
                             "Inline puts the copies among the children of a [Block(Sequential = true)], numbered on from the stage's index; this declaration is not a Sequential block, or the copies are named"));
                         ok = false;
                     }
-                    if (b.FirstBlockArgs is not null && b.Repeat == 1 && ok)
+                    if (b.FirstBlockArgs is not null && !b.Repeated && ok)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidComposition, firstArgs!.Location ?? layer.Location, where,
                             "FirstArgs is for a repeated use (Repeat > 1); with one copy, give the arguments directly"));
@@ -318,6 +352,52 @@ namespace NetDsl.Generator.Inference
             return true;
         }
 
+        /// <summary>
+        /// <c>Repeat = "layers3"</c>: an expression over a network's parameters, evaluated with their values in this
+        /// declaration. Those parameters are then fixed by the declaration (see <see cref="StructuralParameters"/>).
+        /// </summary>
+        private static (int Value, Expr Expr)? BindRepeat(DeclarationSpec spec, ArgSpec repeat, string where, List<DiagnosticInfo> diagnostics)
+        {
+            if (repeat.Value.Kind != ArgKind.String)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownAttributeArgument, repeat.Location, where, "Repeat",
+                    $"must be a number of copies or an expression over the network's parameters (\"layers3\"), not {repeat.Value}"));
+                return null;
+            }
+            var expr = ToExpr(spec, repeat with { Name = "Repeat" }, where, diagnostics);
+            if (expr is null) return null;
+            var env = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var p in spec.Params)
+                if (p.Default is int d) env[p.Name] = d;
+            var value = expr.Evaluate(env, out var error);
+            if (value is null || value < 1 || value > MaxRepeat)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ArgumentOutOfRange, repeat.Location, where, value is null
+                    ? $"Repeat = {repeat.Value} cannot be evaluated: {error}"
+                    : $"Repeat = {repeat.Value} is {value} copies; a use has 1 to {MaxRepeat}"));
+                return null;
+            }
+            return ((int)value.Value, expr);
+        }
+
+        /// <summary>
+        /// The parameters fixed by a declaration rather than given to its constructor: Type parameters (they choose the
+        /// block) and those a Repeat count depends on (they choose how many modules there are). A variant sets them.
+        /// </summary>
+        public static HashSet<string> StructuralParameters(BoundDeclaration declaration)
+        {
+            var names = new HashSet<string>(declaration.Spec.Params.Where(p => p.IsType).Select(p => p.Name), StringComparer.Ordinal);
+            foreach (var stage in declaration.Stages)
+                foreach (var layer in stage.Layers)
+                {
+                    if (layer.RepeatExpr is null) continue;
+                    var used = new SortedSet<string>(StringComparer.Ordinal);
+                    layer.RepeatExpr.CollectVariables(used);
+                    names.UnionWith(used);
+                }
+            return names;
+        }
+
         /// <summary>The names an expression may use: in_channels, then the [Param] fields in declaration order.</summary>
         internal static List<string> KnownNames(DeclarationSpec spec)
         {
@@ -361,6 +441,13 @@ namespace NetDsl.Generator.Inference
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidExpression, arg.Location, where,
                             $"{arg.Name}: unknown name '{unknown}' (known: {string.Join(", ", known)})"));
+                        return null;
+                    }
+                    var typeParam = spec.Params.FirstOrDefault(p => p.IsType && names.Contains(p.Name));
+                    if (typeParam is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StructuralParameter, arg.Location, where,
+                            $"{arg.Name}: '{typeParam.Name}' is a Type [Param], the block of [Use(\"{typeParam.Name}\", ...)]; it has no numeric value"));
                         return null;
                     }
                     var real = allowReal ? null : spec.Params.FirstOrDefault(p => p.Real && names.Contains(p.Name));

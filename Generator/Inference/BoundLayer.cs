@@ -116,6 +116,17 @@ namespace NetDsl.Generator.Inference
         /// <summary>0 nearest, 1 bilinear (NetDsl.UpsampleMode).</summary>
         public int UpsampleMode { get; set; }
         public int Repeat { get; set; } = 1;
+
+        /// <summary><c>Repeat = "layers3"</c>: the expression <see cref="Repeat"/> was evaluated from (its parameters are
+        /// fixed by the declaration), else null.</summary>
+        public Expr? RepeatExpr { get; set; }
+
+        /// <summary>In a block, <c>Repeat = "num_layers"</c>: the count over the block's parameters, a loop of the generated
+        /// constructor and evaluated per use by inference (<see cref="Repeat"/> stays 1), else null.</summary>
+        public Expr? RepeatCount { get; set; }
+
+        /// <summary>Whether the use has (or may have) more than one copy.</summary>
+        public bool Repeated => Repeat > 1 || RepeatCount is not null;
         /// <summary>NetDsl.DownsampleKind: 0 max pool, 1 avg pool, 2 strided conv, 3 HWD.</summary>
         public int DownsampleKind { get; set; }
         /// <summary>Downsample(StridedConv): ReLU after the conv.</summary>
@@ -169,7 +180,7 @@ namespace NetDsl.Generator.Inference
 
         /// <summary>A use whose copies sit in an nn.Sequential (Repeat > 1, or named copies: torchvision's one-block stages,
         /// EfficientNet's features.1 = Sequential(MBConv)); else the block is the stage's module itself.</summary>
-        public bool IsRepeatContainer => Repeat > 1 || CopyNames is not null;
+        public bool IsRepeatContainer => Repeated || CopyNames is not null;
 
         /// <summary>The name of copy <paramref name="index"/> of a repeated use.</summary>
         public string CopyName(int index) => CopyNames is null

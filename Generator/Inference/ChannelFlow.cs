@@ -30,6 +30,17 @@ namespace NetDsl.Generator.Inference
         public Dictionary<BoundLayer, List<Expr>> CopyInputs { get; } = new Dictionary<BoundLayer, List<Expr>>();
 
         /// <summary>
+        /// A block's use with <c>Repeat = "num_layers"</c> (a loop of the constructor): copy 0 takes <c>First</c> channels,
+        /// copy i &gt; 0 takes <c>Second + (i - 1) * Step</c> (ResNet's layers: Step 0; DenseNet's dense layers: Step = the
+        /// growth rate). <c>Problem</c> says why the copies' channels follow no such rule (they are then unsupported).
+        /// </summary>
+        public Dictionary<BoundLayer, (Expr First, Expr Second, Expr Step, string? Problem)> RepeatLoops { get; } =
+            new Dictionary<BoundLayer, (Expr, Expr, Expr, string?)>();
+
+        /// <summary>The input channels of a later copy in <see cref="RepeatLoops"/>' analysis: a name no declaration can use.</summary>
+        private const string Probe = "in_channels of copy";
+
+        /// <summary>
         /// The low-frequency fraction (a real expression) of each layer's input: what an octave batch norm splits by, and
         /// for shortcuts the alpha of the declaration's input. 0 for a plain tensor.
         /// </summary>
@@ -140,7 +151,29 @@ namespace NetDsl.Generator.Inference
                         var before = c;
                         var copies = new List<Expr>();
                         if (record) LayerAlpha[layer] = alpha;
-                        if (_bound.TryGetValue(layer.BlockName!, out var block))
+                        if (_bound.TryGetValue(layer.BlockName!, out var block) && layer.RepeatCount is { } count)
+                        {
+                            // A count known per use only: copy 0, then a later copy on any input, at any index.
+                            var (blockOut, blockStride) = Walk(block, Expr.Var(Expr.InChannels), InputAlpha(block), record: false);
+                            copies.Add(c);
+                            var first = Arguments(block, layer, c, firstCopy: true);
+                            var second = blockOut.Substitute(first);
+                            var probe = Expr.Var(Probe);
+                            var later = blockOut.Substitute(Arguments(block, layer, probe, firstCopy: false, index: Expr.Var(Expr.CopyIndex)));
+                            var step = Expr.Binary('-', later, probe);
+                            var used = new SortedSet<string>(StringComparer.Ordinal);
+                            step.CollectVariables(used);
+                            string? problem = used.Contains(Probe) || used.Contains(Expr.CopyIndex)
+                                ? $"the channels of a later copy ({later.ToString().Replace(Probe, "c")} for an input of c) do not grow by the same number each copy"
+                                : OctaveTyping.IsOctave(block, Resolve) ? "the copies are octave modules (their pairs need a count known to the compiler)" : null;
+                            if (record) RepeatLoops[layer] = (c, second, step, problem);
+                            // After n copies: Second + (n - 1) * Step.
+                            c = Expr.Add(second, Expr.Mul(Expr.Binary('-', count, Expr.Num(1)), step));
+                            alpha = Plain;
+                            // The stride: copy 0's (later copies keep the size, as a stride-1 FirstRepeatOnly rule makes them).
+                            stride = blockStride is null || stride is null ? null : Expr.Mul(stride, blockStride.Substitute(first));
+                        }
+                        else if (_bound.TryGetValue(layer.BlockName!, out block))
                         {
                             bool octave = OctaveTyping.IsOctave(block, Resolve);
                             for (int i = 0; i < layer.Repeat; i++)
@@ -254,16 +287,16 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>Maps a block's parameter names (and in_channels) to the expressions a use passes.</summary>
-        public static Dictionary<string, Expr> Arguments(BoundDeclaration block, BoundLayer use, Expr inChannels, bool firstCopy, int copyIndex = 0)
+        public static Dictionary<string, Expr> Arguments(BoundDeclaration block, BoundLayer use, Expr inChannels, bool firstCopy, int copyIndex = 0, Expr? index = null)
         {
-            var index = new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.CopyIndex] = Expr.Num(copyIndex) };
+            var indexMap = new Dictionary<string, Expr>(StringComparer.Ordinal) { [Expr.CopyIndex] = index ?? Expr.Num(copyIndex) };
             var map = new Dictionary<string, Expr> { [Expr.InChannels] = inChannels };
             var parameters = block.Spec.Params;
             for (int i = 0; i < parameters.Count; i++)
             {
                 var p = parameters[i];
                 var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
-                Expr? value = i < given.Count ? given[i].Value.Substitute(index) : null;
+                Expr? value = i < given.Count ? given[i].Value.Substitute(indexMap) : null;
                 if (value is null || (!firstCopy && p.FirstRepeatOnly))
                     value = p.DefaultExpr ?? Expr.Var(p.Name);
                 map[p.Name] = value;

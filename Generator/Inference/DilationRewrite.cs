@@ -62,8 +62,8 @@ namespace NetDsl.Generator.Inference
                     problem = "FirstArgs would replace the first copy's arguments, which the rewrite computes; drop FirstArgs";
                 else if (use.BlockArgs.Count > iDilation)
                     problem = $"the use gives the dilation ({use.BlockArgs[iDilation].Value}) itself; drop that argument and let the rewrite compute it";
-                else if (use.Repeat > 1 && !parameters[iStride].FirstRepeatOnly)
-                    problem = $"its stride is not [Param(FirstRepeatOnly = true)], so every one of the {use.Repeat} copies would stride; torchvision strides only the first";
+                else if (use.Repeated && !parameters[iStride].FirstRepeatOnly)
+                    problem = $"its stride is not [Param(FirstRepeatOnly = true)], so every one of the {(use.RepeatCount is { } n ? n.ToString() : use.Repeat.ToString(System.Globalization.CultureInfo.InvariantCulture))} copies would stride; torchvision strides only the first";
                 if (problem is not null)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CannotDilate, use.LocationOf("Dilate"), where, block.ClassName, problem));
@@ -89,7 +89,7 @@ namespace NetDsl.Generator.Inference
                 first[iDilation] = new BlockArg(previous, location);
                 var later = new List<BlockArg>(first);
                 later[iDilation] = new BlockArg(dilation, location);
-                if (use.Repeat == 1)
+                if (!use.Repeated)
                 {
                     use.BlockArgs.Clear();
                     use.BlockArgs.AddRange(first);
@@ -100,7 +100,7 @@ namespace NetDsl.Generator.Inference
                     use.BlockArgs.Clear();
                     use.BlockArgs.AddRange(later);
                 }
-                use.DilationNote = use.Repeat == 1 || previous.Equals(dilation)
+                use.DilationNote = !use.Repeated || previous.Equals(dilation)
                     ? $"stride {stride} → dilation {previous}"
                     : $"stride {stride} → dilation {previous}, then {dilation}";
             }

@@ -717,7 +717,17 @@ namespace NetDsl.Generator.Inference
         private Value? ApplyUse(Scope scope, BoundLayer layer, Value v, SummaryRow row, string path, string where)
         {
             if (!TryBlock(scope, layer, where, out var block)) return null;
-            if (!Check(scope, layer.Repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {layer.Repeat}")) return null;
+            int repeat = layer.Repeat;
+            if (layer.RepeatCount is { } count)
+            {
+                // A block's Repeat over its parameters: this use's count (the generated constructor loops over it).
+                long? n = count.Evaluate(scope.Env, out var error);
+                if (!Check(scope, n is not null && n >= 1 && n <= Binder.MaxRepeat, layer, "Repeat", where, n is null
+                        ? $"Repeat = \"{count}\" cannot be evaluated: {error}"
+                        : $"Repeat = \"{count}\" is {n} copies here; a use has 1 to {Binder.MaxRepeat}")) return null;
+                repeat = (int)n!.Value;
+            }
+            if (!Check(scope, repeat >= 1, layer, "Repeat", where, $"Repeat must be at least 1, got {repeat}")) return null;
             var args = BlockArguments(scope, layer, block, where);
             if (args is null) return null;
             var firstArgs = layer.FirstBlockArgs is null ? args : BlockArguments(scope, layer, block, where, layer.FirstBlockArgs);
@@ -732,9 +742,9 @@ namespace NetDsl.Generator.Inference
             }
             else
             {
-                row.Kind = (layer.Inline ? "Inline(" : "Sequential(") + $"{layer.Repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
+                row.Kind = (layer.Inline ? "Inline(" : "Sequential(") + $"{repeat} × {block.ClassName}" + (layer.DilationNote is null ? ")" : $"; {layer.DilationNote})");
                 row.IsContainer = true;
-                for (int i = 0; i < layer.Repeat && current is not null; i++)
+                for (int i = 0; i < repeat && current is not null; i++)
                 {
                     string childPath = layer.Inline ? scope.Prefix + (scope.InlineBase + i).ToString(CultureInfo.InvariantCulture) : path + "." + layer.CopyName(i);
                     var child = new SummaryRow(childPath, scope.Depth + 1, "") { InputShape = Fmt(current.Value.Shape) };

@@ -64,6 +64,23 @@ namespace NetDsl.Generator.Model
         /// keeps it and gets none generated.</summary>
         public bool HasOwnToString { get; init; }
 
+        /// <summary>[Network(Like = typeof(Body))]: the body's metadata name (this declaration is a variant of it), else null.
+        /// Resolved by <see cref="Inference.Variants"/> before inference.</summary>
+        public string? Like { get; init; }
+
+        /// <summary>Where Like was written (its diagnostics point there).</summary>
+        public LocationInfo? LikeLocation { get; init; }
+
+        /// <summary>The [Network] arguments a variant gives itself (InChannels, Height, Width), which win over the body's.</summary>
+        public EquatableArray<string> ExplicitArguments { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>For a resolved variant: the body's display name (for the summary and doc comments), else null.</summary>
+        public string? VariantOf { get; init; }
+
+        /// <summary>For a resolved variant: the members the generated part declares because the class itself does not (the
+        /// body's stage fields and the parameters the variant leaves at the body's defaults), in the body's order.</summary>
+        public EquatableArray<string> InheritedFields { get; init; } = EquatableArray<string>.Empty;
+
         /// <summary>The name used in messages and the summary: the class name with its containing types.</summary>
         /// <remarks><see cref="ContainingTypes"/> hold the declaration keyword too ("class Outer"); only the name is shown.</remarks>
         public string DisplayName
@@ -86,12 +103,19 @@ namespace NetDsl.Generator.Model
     /// </summary>
     public sealed record ParamSpec(string Name, int? Default, bool FirstRepeatOnly, LocationInfo? Location, bool Real = false, double? RealDefault = null)
     {
+        /// <summary>A <c>[Param] Type block = typeof(Bottleneck);</c>: the block's metadata name (a block parameter for
+        /// <c>[Use("block", ...)]</c>, fixed by the declaration), else null.</summary>
+        public string? TypeDefault { get; init; }
+
+        /// <summary>Whether this is a Type parameter (<see cref="TypeDefault"/>; null there when its default is missing).</summary>
+        public bool IsType { get; init; }
+
         /// <summary>The default as an expression, or null when the parameter has none.</summary>
         public Inference.Expr? DefaultExpr =>
             Default is int d ? Inference.Expr.Num(d) : RealDefault is double r ? Inference.Expr.Real(r) : null;
 
         /// <summary>The C# type of the parameter.</summary>
-        public string TypeName => Real ? "double" : "int";
+        public string TypeName => IsType ? "global::System.Type" : Real ? "double" : "int";
     }
 
     /// <summary>A Stage field and the layer attributes on it, in source order.</summary>

@@ -108,11 +108,15 @@ namespace NetDsl.Generator.Parse
             // --- [Network] arguments
             int inChannels = 3, height = 0, width = 0, outputStride = 0, batch = 1;
             bool sequentialBlock = false;
+            string? like = null;
+            var explicitArguments = new List<string>();
             var marker = context.Attributes[0];
             foreach (var named in marker.NamedArguments)
             {
+                explicitArguments.Add(named.Key);
                 switch (named.Key)
                 {
+                    case "Like": like = (named.Value.Value as ITypeSymbol)?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat); break;
                     case "InChannels": inChannels = named.Value.Value is int c ? c : inChannels; break;
                     case "Height": height = named.Value.Value is int h ? h : height; break;
                     case "Width": width = named.Value.Value is int w ? w : width; break;
@@ -192,7 +196,16 @@ namespace NetDsl.Generator.Parse
 
             CheckMembers(symbol, kind, stages, diagnostics, classLocation);
 
-            if (stages.Count == 0 && !diagnostics.Any(d => d.IsError))
+            LocationInfo? likeLocation = null;
+            if (like is not null)
+            {
+                var markerSyntax = marker.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+                likeLocation = LocationInfo.From(markerSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Like")) ?? classLocation;
+                // A variant's stages are its body's: one of its own would be silently dropped or clash with the body's.
+                foreach (var stage in stages)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VariantStage, stage.Location, DisplayName(containing, symbol.Name), stage.Name, ShortName(like)));
+            }
+            else if (stages.Count == 0 && !diagnostics.Any(d => d.IsError))
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmptyDeclaration, classLocation, symbol.Name));
 
             string accessibility = symbol.DeclaredAccessibility switch
@@ -212,6 +225,9 @@ namespace NetDsl.Generator.Parse
             {
                 OutputStride = outputStride,
                 OutputStrideLocation = outputStrideLocation,
+                Like = like,
+                LikeLocation = likeLocation,
+                ExplicitArguments = explicitArguments.Where(a => a is "InChannels" or "Height" or "Width").ToEquatableArray(),
                 ReservedNames = ReservedNames(context.SemanticModel.Compilation, symbol),
                 ShadowedNames = ShadowedNames(context.SemanticModel, syntax, symbol),
                 ForwardTaken = symbol.Name == "forward" || symbol.GetMembers("forward").Any(m => m is not IMethodSymbol),
@@ -219,6 +235,9 @@ namespace NetDsl.Generator.Parse
                 HasOwnToString = symbol.GetMembers("ToString").Any(m => !m.IsImplicitlyDeclared && m is not IMethodSymbol { Parameters.Length: > 0 }),
             };
         }
+
+        private static string ShortName(string metadataName) =>
+            metadataName.StartsWith("global::", StringComparison.Ordinal) ? metadataName.Substring(8) : metadataName;
 
         private static bool IsLayerAttribute(INamedTypeSymbol? type)
         {
@@ -234,11 +253,13 @@ namespace NetDsl.Generator.Parse
         {
 
             bool real = field.Type.SpecialType == SpecialType.System_Double;
+            if (field.Type.ToDisplayString() == "System.Type")
+                return ParseTypeParam(context, field, attribute, kind, diagnostics, location, cancellationToken);
             if (field.Type.SpecialType != SpecialType.System_Int32 && !real)
             {
                 // One report for the field: its default is not read as an int then.
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
-                    "a [Param] field must be an int (or a double, for an octave convolution's alpha)"));
+                    "a [Param] field must be an int, a double (an octave convolution's alpha, a probability) or a Type (the block of [Use(\"block\", ...)])"));
                 return new ParamSpec(field.Name, null, false, location);
             }
             if (field.IsStatic || field.IsConst)
@@ -281,6 +302,43 @@ namespace NetDsl.Generator.Parse
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
                     "FirstRepeatOnly needs a default value for the later copies (e.g. `int stride = 1;`)"));
             return new ParamSpec(field.Name, fallback, firstOnly, location, real, realFallback);
+        }
+
+        /// <summary>A <c>[Param] Type block = typeof(Bottleneck);</c>: the block a <c>[Use("block", ...)]</c> uses, fixed by the
+        /// declaration (a variant sets another).</summary>
+        private static ParamSpec ParseTypeParam(GeneratorAttributeSyntaxContext context, IFieldSymbol field, AttributeData attribute, DeclarationKind kind,
+            List<DiagnosticInfo> diagnostics, LocationInfo? location, CancellationToken cancellationToken)
+        {
+            string? type = null;
+            if (kind != DeclarationKind.Network)
+            {
+                // A block's parameters are positional at its uses, which pass numbers; the block a block uses is its own choice.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "a Type [Param] belongs to a [Network] (a block's parameters are the numbers its uses pass); in a block, write typeof(TheBlock) in the [Use]"));
+                return new ParamSpec(field.Name, null, false, location) { IsType = true };
+            }
+            if (field.IsStatic || field.IsConst)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name, "a [Param] field must be an instance field"));
+            if (attribute.NamedArguments.Any(a => a.Key == "FirstRepeatOnly" && a.Value.Value is true))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "a Type parameter chooses the block of every copy; FirstRepeatOnly is for int and double parameters"));
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: { } initializer }) continue;
+                var model = initializer.SyntaxTree == context.SemanticModel.SyntaxTree
+                    ? context.SemanticModel
+                    : context.SemanticModel.Compilation.GetSemanticModel(initializer.SyntaxTree);
+                if (initializer.Value is TypeOfExpressionSyntax typeOf && model.GetTypeInfo(typeOf.Type, cancellationToken).Type is INamedTypeSymbol named
+                    && named.TypeKind != TypeKind.Error)
+                    type = named.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                else
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, LocationInfo.From(initializer.Value) ?? location, field.Name,
+                        "a Type [Param] default must be typeof(a [Block] class)"));
+            }
+            if (type is null && !diagnostics.Any(d => d.Location == location || d.Id == DiagnosticDescriptors.InvalidStageField.Id && d.IsError))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStageField, location, field.Name,
+                    "a Type [Param] needs a default: `Type block = typeof(Bottleneck);` (it is fixed by the declaration, not a constructor parameter)"));
+            return new ParamSpec(field.Name, null, false, location) { TypeDefault = type, IsType = true };
         }
 
         private static LayerSpec ParseLayer(AttributeData attribute, CancellationToken cancellationToken)

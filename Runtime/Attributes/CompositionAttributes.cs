@@ -16,11 +16,29 @@ namespace NetDsl
             Args = args;
         }
 
-        public Type Block { get; }
+        /// <summary>
+        /// A use of the block a <c>[Param] Type</c> of the declaration names (<c>[Use("block", 64)]</c> with
+        /// <c>[Param] Type block = typeof(Bottleneck);</c>): one network body for several blocks, as torchvision's
+        /// <c>ResNet(block, layers)</c>. The parameter is fixed by the declaration; a variant
+        /// (<see cref="NetworkAttribute.Like"/>) sets another.
+        /// </summary>
+        public UseAttribute(string blockParameter, params object[] args)
+        {
+            BlockParameter = blockParameter;
+            Args = args;
+        }
+
+        public Type? Block { get; }
+        public string? BlockParameter { get; }
         public object[] Args { get; }
 
-        /// <summary>Number of copies; 1 means the block itself is the stage.</summary>
-        public int Repeat { get; set; } = 1;
+        /// <summary>
+        /// Number of copies; 1 means the block itself is the stage. A number, or an expression over the network's
+        /// parameters (<c>Repeat = "layers3"</c>, torchvision's <c>_make_layer(block, 256, layers[2])</c>): a parameter a
+        /// count depends on is fixed by the declaration (the compile-time summary, keys and counts are exact for it), and a
+        /// variant (<see cref="NetworkAttribute.Like"/>) sets another value.
+        /// </summary>
+        public object Repeat { get; set; } = 1;
 
         /// <summary>
         /// Arguments for the first copy of a repeated use, when it differs from the others by more than a

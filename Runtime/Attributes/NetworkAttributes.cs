@@ -32,6 +32,14 @@ namespace NetDsl
         /// <see cref="UseAttribute.Dilate"/> until the path's stride is this power of 2. 0 keeps the strides.
         /// </summary>
         public int OutputStride { get; set; }
+
+        /// <summary>
+        /// A variant of another network: this class gets that network's stages, and its own <c>[Param]</c> fields set new
+        /// values for the body's parameters (<c>[Network(Like = typeof(ResNet50))] partial class ResNet101 { [Param] int
+        /// layers3 = 23; }</c>). One body for ResNet-18 to 152, with the reference's keys and no prefix. A variant declares
+        /// no stages of its own; InChannels, Height, Width and Batch come from the body unless the variant gives them.
+        /// </summary>
+        public Type? Like { get; set; }
     }
 
     /// <summary>

@@ -19,28 +19,63 @@ public partial class CNBlock
 }
 
 /// <summary>
-/// ConvNeXt-T's <c>features</c> as torchvision builds them: the 4x4 patchify stem with LayerNorm2d, four stages of
-/// CNBlocks (3, 3, 9, 3) at 96, 192, 384, 768 channels, LayerNorm2d and a 2x2 stride-2 conv between them.
+/// ConvNeXt's <c>features</c> as torchvision builds them from its <c>block_setting</c>: the 4x4 patchify stem with
+/// LayerNorm2d, four stages of CNBlocks (<c>d1</c> .. <c>d4</c> of them, built by a loop) at <c>width</c>, 2, 4 and 8 times
+/// <c>width</c> channels, LayerNorm2d and a 2x2 stride-2 conv between them. One body for ConvNeXt-T, S and B.
 /// </summary>
 [Block(Sequential = true)]
-public partial class ConvNeXtTinyFeatures
+public partial class ConvNeXtFeatures
 {
-    [Conv(96, Kernel = 4, Stride = 4), LayerNorm2d(Eps = 1e-6)] Stage stem;
-    // Stochastic depth grows with the block's place in the network, 0.1 * block / 17, as torchvision computes it.
-    [Use(typeof(CNBlock), "0.1 * index / 17", Repeat = 3)] Stage stage1;
-    [LayerNorm2d(Eps = 1e-6), Conv(192, Kernel = 2, Stride = 2)] Stage downsample1;
-    [Use(typeof(CNBlock), "0.1 * (index + 3) / 17", Repeat = 3)] Stage stage2;
-    [LayerNorm2d(Eps = 1e-6), Conv(384, Kernel = 2, Stride = 2)] Stage downsample2;
-    [Use(typeof(CNBlock), "0.1 * (index + 6) / 17", Repeat = 9)] Stage stage3;
-    [LayerNorm2d(Eps = 1e-6), Conv(768, Kernel = 2, Stride = 2)] Stage downsample3;
-    [Use(typeof(CNBlock), "0.1 * (index + 15) / 17", Repeat = 3)] Stage stage4;
+    [Param] int width;
+    [Param] int d1;
+    [Param] int d2;
+    [Param] int d3;
+    [Param] int d4;
+    [Param] double stochastic_depth_prob;
+
+    [Conv("width", Kernel = 4, Stride = 4), LayerNorm2d(Eps = 1e-6)] Stage stem;
+    // Stochastic depth grows with the block's place in the network, as torchvision computes it:
+    // stochastic_depth_prob * stage_block_id / (total_stage_blocks - 1).
+    [Use(typeof(CNBlock), "stochastic_depth_prob * index / (d1 + d2 + d3 + d4 - 1)", Repeat = "d1")] Stage stage1;
+    [LayerNorm2d(Eps = 1e-6), Conv("2 * width", Kernel = 2, Stride = 2)] Stage downsample1;
+    [Use(typeof(CNBlock), "stochastic_depth_prob * (index + d1) / (d1 + d2 + d3 + d4 - 1)", Repeat = "d2")] Stage stage2;
+    [LayerNorm2d(Eps = 1e-6), Conv("4 * width", Kernel = 2, Stride = 2)] Stage downsample2;
+    [Use(typeof(CNBlock), "stochastic_depth_prob * (index + d1 + d2) / (d1 + d2 + d3 + d4 - 1)", Repeat = "d3")] Stage stage3;
+    [LayerNorm2d(Eps = 1e-6), Conv("8 * width", Kernel = 2, Stride = 2)] Stage downsample3;
+    [Use(typeof(CNBlock), "stochastic_depth_prob * (index + d1 + d2 + d3) / (d1 + d2 + d3 + d4 - 1)", Repeat = "d4")] Stage stage4;
 }
 
-/// <summary>torchvision's <c>convnext_tiny</c>: 28,589,128 parameters, torchvision's keys, any input size.</summary>
+/// <summary>
+/// torchvision's <c>convnext_tiny</c>: 28,589,128 parameters, torchvision's keys, any input size. The widths, depths and
+/// stochastic-depth probability are constructor parameters (<c>new ConvNeXtTiny(d3: 27)</c> is ConvNeXt-S's shape); the
+/// summary is for these defaults, and <see cref="ConvNeXtSmall"/> and <see cref="ConvNeXtBase"/> are variants with theirs.
+/// </summary>
 [Network(InChannels = 3, Height = 0, Width = 0)]
 public partial class ConvNeXtTiny
 {
-    [Use(typeof(ConvNeXtTinyFeatures))] Stage features;
+    [Param] int width = 96;
+    [Param] int d1 = 3, d2 = 3, d3 = 9, d4 = 3;
+    [Param] double stochastic_depth_prob = 0.1;
+    [Param] int num_classes = 1000;
+
+    [Use(typeof(ConvNeXtFeatures), "width", "d1", "d2", "d3", "d4", "stochastic_depth_prob")] Stage features;
     [GlobalAvgPool] Stage avgpool;
-    [LayerNorm2d(Eps = 1e-6), Flatten, Linear(1000)] Stage classifier;
+    [LayerNorm2d(Eps = 1e-6), Flatten, Linear("num_classes")] Stage classifier;
+}
+
+/// <summary>torchvision's <c>convnext_small</c>: (96, 192, 384, 768) x (3, 3, 27, 3), stochastic depth 0.4; 50,223,688 parameters.</summary>
+[Network(Like = typeof(ConvNeXtTiny))]
+public partial class ConvNeXtSmall
+{
+    [Param] int d3 = 27;
+    [Param] double stochastic_depth_prob = 0.4;
+}
+
+/// <summary>torchvision's <c>convnext_base</c>: (128, 256, 512, 1024) x (3, 3, 27, 3), stochastic depth 0.5; 88,591,464 parameters.</summary>
+[Network(Like = typeof(ConvNeXtTiny))]
+public partial class ConvNeXtBase
+{
+    [Param] int width = 128;
+    [Param] int d3 = 27;
+    [Param] double stochastic_depth_prob = 0.5;
 }

@@ -20,102 +20,68 @@ public partial class DenseLayer
     [Concat(From.Input, EarlierFirst = true)] Stage concat;
 }
 
-/// <summary>torchvision's <c>_Transition</c>: BN, ReLU, 1x1 conv, 2x2 average pooling.</summary>
+/// <summary>torchvision's <c>_Transition</c>: BN, ReLU, 1x1 conv to half the channels (<c>num_features // 2</c>), 2x2
+/// average pooling.</summary>
 [Block]
 public partial class DenseTransition
 {
-    [Param] int out_channels;
-
     [BatchNorm] Stage norm;
     [ReLU(Inplace = true)] Stage relu;
-    [Conv("out_channels", Kernel = 1, Bias = false)] Stage conv;
+    [Conv("in_channels / 2", Kernel = 1, Bias = false)] Stage conv;
     [AvgPool(2, Stride = 2)] Stage pool;
 }
 
-/// <summary>DenseNet-121's <c>features</c> with torchvision's names: conv0 .. pool0, denseblock1 (denselayer1 .. 6),
-/// transition1, ..., denseblock4 (16 layers), norm5.</summary>
+/// <summary>
+/// DenseNet's <c>features</c> with torchvision's names for any <c>block_config</c>: conv0 .. pool0, denseblock1
+/// (denselayer1 .. b1, built by a loop: each layer's input grows by the growth rate), transition1, ..., denseblock4, norm5.
+/// </summary>
 [Block]
-public partial class DenseNet121Features
+public partial class DenseNetFeatures
 {
+    [Param] int b1;
+    [Param] int b2;
+    [Param] int b3;
+    [Param] int b4;
+
     [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv0;
     [BatchNorm] Stage norm0;
     [ReLU(Inplace = true)] Stage relu0;
     [MaxPool(3, Stride = 2, Padding = 1)] Stage pool0;
-    [Use(typeof(DenseLayer), Repeat = 6, Names = "denselayer{1}")] Stage denseblock1;
-    [Use(typeof(DenseTransition), 128)] Stage transition1;
-    [Use(typeof(DenseLayer), Repeat = 12, Names = "denselayer{1}")] Stage denseblock2;
-    [Use(typeof(DenseTransition), 256)] Stage transition2;
-    [Use(typeof(DenseLayer), Repeat = 24, Names = "denselayer{1}")] Stage denseblock3;
-    [Use(typeof(DenseTransition), 512)] Stage transition3;
-    [Use(typeof(DenseLayer), Repeat = 16, Names = "denselayer{1}")] Stage denseblock4;
+    [Use(typeof(DenseLayer), Repeat = "b1", Names = "denselayer{1}")] Stage denseblock1;
+    [Use(typeof(DenseTransition))] Stage transition1;
+    [Use(typeof(DenseLayer), Repeat = "b2", Names = "denselayer{1}")] Stage denseblock2;
+    [Use(typeof(DenseTransition))] Stage transition2;
+    [Use(typeof(DenseLayer), Repeat = "b3", Names = "denselayer{1}")] Stage denseblock3;
+    [Use(typeof(DenseTransition))] Stage transition3;
+    [Use(typeof(DenseLayer), Repeat = "b4", Names = "denselayer{1}")] Stage denseblock4;
     [BatchNorm] Stage norm5;
 }
 
-/// <summary>torchvision's <c>densenet121</c>: 7,978,856 parameters, torchvision's keys, any input size.</summary>
+/// <summary>torchvision's <c>densenet121</c>: 7,978,856 parameters, torchvision's keys, any input size. Its
+/// <c>block_config</c> (6, 12, 24, 16) is a constructor parameter; DenseNet-169 and 201 are variants with theirs.</summary>
 [Network(InChannels = 3, Height = 0, Width = 0)]
 public partial class DenseNet121
 {
-    [Use(typeof(DenseNet121Features))] Stage features;
+    [Param] int b1 = 6, b2 = 12, b3 = 24, b4 = 16;
+    [Param] int num_classes = 1000;
+
+    [Use(typeof(DenseNetFeatures), "b1", "b2", "b3", "b4")] Stage features;
     [ReLU(Inplace = true)] Stage relu;
     [GlobalAvgPool] Stage pool;
     [Flatten] Stage flatten;
-    [Linear(1000)] Stage classifier;
+    [Linear("num_classes")] Stage classifier;
 }
 
-/// <summary>DenseNet169's <c>features</c>: blocks of 6, 12, 32, 32 dense layers (growth 32), torchvision's names.</summary>
-[Block]
-public partial class DenseNet169Features
-{
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv0;
-    [BatchNorm] Stage norm0;
-    [ReLU(Inplace = true)] Stage relu0;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage pool0;
-    [Use(typeof(DenseLayer), Repeat = 6, Names = "denselayer{1}")] Stage denseblock1;
-    [Use(typeof(DenseTransition), 128)] Stage transition1;
-    [Use(typeof(DenseLayer), Repeat = 12, Names = "denselayer{1}")] Stage denseblock2;
-    [Use(typeof(DenseTransition), 256)] Stage transition2;
-    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock3;
-    [Use(typeof(DenseTransition), 640)] Stage transition3;
-    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock4;
-    [BatchNorm] Stage norm5;
-}
-
-/// <summary>torchvision's <c>densenet169</c>, the same layers as DenseNet121 with its own block table.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+/// <summary>torchvision's <c>densenet169</c>: block_config (6, 12, 32, 32); 14,149,480 parameters.</summary>
+[Network(Like = typeof(DenseNet121))]
 public partial class DenseNet169
 {
-    [Use(typeof(DenseNet169Features))] Stage features;
-    [ReLU(Inplace = true)] Stage relu;
-    [GlobalAvgPool] Stage pool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage classifier;
+    [Param] int b3 = 32, b4 = 32;
 }
 
-/// <summary>DenseNet201's <c>features</c>: blocks of 6, 12, 48, 32 dense layers (growth 32), torchvision's names.</summary>
-[Block]
-public partial class DenseNet201Features
-{
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv0;
-    [BatchNorm] Stage norm0;
-    [ReLU(Inplace = true)] Stage relu0;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage pool0;
-    [Use(typeof(DenseLayer), Repeat = 6, Names = "denselayer{1}")] Stage denseblock1;
-    [Use(typeof(DenseTransition), 128)] Stage transition1;
-    [Use(typeof(DenseLayer), Repeat = 12, Names = "denselayer{1}")] Stage denseblock2;
-    [Use(typeof(DenseTransition), 256)] Stage transition2;
-    [Use(typeof(DenseLayer), Repeat = 48, Names = "denselayer{1}")] Stage denseblock3;
-    [Use(typeof(DenseTransition), 896)] Stage transition3;
-    [Use(typeof(DenseLayer), Repeat = 32, Names = "denselayer{1}")] Stage denseblock4;
-    [BatchNorm] Stage norm5;
-}
-
-/// <summary>torchvision's <c>densenet201</c>, the same layers as DenseNet121 with its own block table.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+/// <summary>torchvision's <c>densenet201</c>: block_config (6, 12, 48, 32); 20,013,928 parameters.</summary>
+[Network(Like = typeof(DenseNet121))]
 public partial class DenseNet201
 {
-    [Use(typeof(DenseNet201Features))] Stage features;
-    [ReLU(Inplace = true)] Stage relu;
-    [GlobalAvgPool] Stage pool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage classifier;
+    [Param] int b3 = 48, b4 = 32;
 }

@@ -33,117 +33,65 @@ public partial class OctResNet50
     /// <summary>The low-frequency fraction of layers 1-3 (the reference's 0.5).</summary>
     public const double Alpha = 0.5;
 
+    /// <summary>The low-frequency fraction of layers 1-3: a constructor parameter, and the alpha sweep's variants set it.</summary>
+    [Param] double alpha = Alpha;
+    // Fixed by each declaration (they decide the modules): d-li14's layers argument; Oct-ResNet-101/152/200 set them.
+    [Param] int layers1 = 3, layers2 = 4, layers3 = 6, layers4 = 3;
+
     [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
     [BatchNorm] Stage bn1;
     [ReLU(Inplace = true)] Stage relu;
     [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(OctBottleneck), 64, 1, Alpha, Alpha, Repeat = 3, FirstArgs = new object[] { 64, 1, 0.0, Alpha })] Stage layer1;
-    [Use(typeof(OctBottleneck), 128, 2, Alpha, Alpha, Repeat = 4)] Stage layer2;
-    [Use(typeof(OctBottleneck), 256, 2, Alpha, Alpha, Repeat = 6)] Stage layer3;
-    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = 3, FirstArgs = new object[] { 512, 2, Alpha, 0.0 })] Stage layer4;
+    [Use(typeof(OctBottleneck), 64, 1, "alpha", "alpha", Repeat = "layers1", FirstArgs = new object[] { 64, 1, 0.0, "alpha" })] Stage layer1;
+    [Use(typeof(OctBottleneck), 128, 2, "alpha", "alpha", Repeat = "layers2")] Stage layer2;
+    [Use(typeof(OctBottleneck), 256, 2, "alpha", "alpha", Repeat = "layers3")] Stage layer3;
+    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = "layers4", FirstArgs = new object[] { 512, 2, "alpha", 0.0 })] Stage layer4;
     [GlobalAvgPool] Stage avgpool;
     [Flatten] Stage flatten;
     [Linear(1000)] Stage fc;
 }
 
-/// <summary>Oct-ResNet-101 (d-li14's oct_resnet101: 3, 4, 23, 3 blocks), alpha 0.5.</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+/// <summary>Oct-ResNet-101 (d-li14's oct_resnet101: 3, 4, 23, 3 blocks), alpha 0.5: Oct-ResNet-50's body.</summary>
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet101
 {
-    public const double Alpha = OctResNet50.Alpha;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(OctBottleneck), 64, 1, Alpha, Alpha, Repeat = 3, FirstArgs = new object[] { 64, 1, 0.0, Alpha })] Stage layer1;
-    [Use(typeof(OctBottleneck), 128, 2, Alpha, Alpha, Repeat = 4)] Stage layer2;
-    [Use(typeof(OctBottleneck), 256, 2, Alpha, Alpha, Repeat = 23)] Stage layer3;
-    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = 3, FirstArgs = new object[] { 512, 2, Alpha, 0.0 })] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage fc;
+    [Param] int layers3 = 23;
 }
 
 /// <summary>Oct-ResNet-152 (3, 8, 36, 3 blocks), alpha 0.5.</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet152
 {
-    public const double Alpha = OctResNet50.Alpha;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(OctBottleneck), 64, 1, Alpha, Alpha, Repeat = 3, FirstArgs = new object[] { 64, 1, 0.0, Alpha })] Stage layer1;
-    [Use(typeof(OctBottleneck), 128, 2, Alpha, Alpha, Repeat = 8)] Stage layer2;
-    [Use(typeof(OctBottleneck), 256, 2, Alpha, Alpha, Repeat = 36)] Stage layer3;
-    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = 3, FirstArgs = new object[] { 512, 2, Alpha, 0.0 })] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage fc;
+    [Param] int layers2 = 8, layers3 = 36;
 }
 
 /// <summary>Oct-ResNet-200 (3, 24, 36, 3 blocks), alpha 0.5.</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet200
 {
-    public const double Alpha = OctResNet50.Alpha;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(OctBottleneck), 64, 1, Alpha, Alpha, Repeat = 3, FirstArgs = new object[] { 64, 1, 0.0, Alpha })] Stage layer1;
-    [Use(typeof(OctBottleneck), 128, 2, Alpha, Alpha, Repeat = 24)] Stage layer2;
-    [Use(typeof(OctBottleneck), 256, 2, Alpha, Alpha, Repeat = 36)] Stage layer3;
-    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = 3, FirstArgs = new object[] { 512, 2, Alpha, 0.0 })] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage fc;
+    [Param] int layers2 = 24, layers3 = 36;
 }
 
-/// <summary>
-/// Oct-ResNet-50 with the low-frequency fraction as a block parameter, for the alpha sweep
-/// (<see cref="OctResNet50Alpha125"/>, ...): the same stages as <see cref="OctResNet50"/>, one level down.
-/// </summary>
-[Block]
-public partial class OctResNet50Body
-{
-    [Param] double alpha = 0.5;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(OctBottleneck), 64, 1, "alpha", "alpha", Repeat = 3, FirstArgs = new object[] { 64, 1, 0.0, "alpha" })] Stage layer1;
-    [Use(typeof(OctBottleneck), 128, 2, "alpha", "alpha", Repeat = 4)] Stage layer2;
-    [Use(typeof(OctBottleneck), 256, 2, "alpha", "alpha", Repeat = 6)] Stage layer3;
-    [Use(typeof(OctBottleneck), 512, 1, 0.0, 0.0, Repeat = 3, FirstArgs = new object[] { 512, 2, "alpha", 0.0 })] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear(1000)] Stage fc;
-}
-
-/// <summary>Oct-ResNet-50 at alpha 0.125 (the alpha sweep of the paper's Figure 4 / the reference's README).</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+/// <summary>Oct-ResNet-50 at alpha 0.125 (the alpha sweep of the paper's Figure 4 / the reference's README): the same
+/// modules and keys as <see cref="OctResNet50"/>, its summary for this alpha.</summary>
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet50Alpha125
 {
-    [Use(typeof(OctResNet50Body), 0.125)] Stage model;
+    [Param] double alpha = 0.125;
 }
 
 /// <summary>Oct-ResNet-50 at alpha 0.25.</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet50Alpha25
 {
-    [Use(typeof(OctResNet50Body), 0.25)] Stage model;
+    [Param] double alpha = 0.25;
 }
 
 /// <summary>Oct-ResNet-50 at alpha 0.75.</summary>
-[Network(InChannels = 3, Height = 224, Width = 224)]
+[Network(Like = typeof(OctResNet50))]
 public partial class OctResNet50Alpha75
 {
-    [Use(typeof(OctResNet50Body), 0.75)] Stage model;
+    [Param] double alpha = 0.75;
 }
 
 /// <summary>

@@ -24,21 +24,28 @@ public partial class Bottleneck
     [ReLU(Inplace = true)] Stage relu;
 }
 
-/// <summary>ResNet-50 as torchvision builds it: 25,557,032 parameters, the same state_dict keys; <c>num_classes</c> is a
-/// constructor parameter (<c>new ResNet50(num_classes: 10)</c>, checked before anything is built).</summary>
+/// <summary>
+/// ResNet-50 as torchvision builds it: 25,557,032 parameters, the same state_dict keys; <c>num_classes</c> is a
+/// constructor parameter (<c>new ResNet50(num_classes: 10)</c>, checked before anything is built). It is also the body of
+/// every depth, as torchvision's <c>ResNet(block, layers)</c>: ResNet-18, 34, 101 and 152 are variants
+/// (<c>[Network(Like = typeof(ResNet50))]</c>, Samples/Networks/ResNets.cs) that set <c>block</c> and <c>layers1..4</c>.
+/// </summary>
 [Network(InChannels = 3, Height = 224, Width = 224)]
 public partial class ResNet50
 {
     [Param] int num_classes = 1000;
+    // Fixed by each declaration (they decide the modules): torchvision's block and layers arguments.
+    [Param] System.Type block = typeof(Bottleneck);
+    [Param] int layers1 = 3, layers2 = 4, layers3 = 6, layers4 = 3;
 
     [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
     [BatchNorm] Stage bn1;
     [ReLU(Inplace = true)] Stage relu;
     [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(Bottleneck), 64, Repeat = 3)] Stage layer1;
-    [Use(typeof(Bottleneck), 128, 2, Repeat = 4)] Stage layer2;
-    [Use(typeof(Bottleneck), 256, 2, Repeat = 6)] Stage layer3;
-    [Use(typeof(Bottleneck), 512, 2, Repeat = 3)] Stage layer4;
+    [Use("block", 64, Repeat = "layers1")] Stage layer1;
+    [Use("block", 128, 2, Repeat = "layers2")] Stage layer2;
+    [Use("block", 256, 2, Repeat = "layers3")] Stage layer3;
+    [Use("block", 512, 2, Repeat = "layers4")] Stage layer4;
     [GlobalAvgPool] Stage avgpool;
     [Flatten] Stage flatten;
     [Linear("num_classes")] Stage fc;

@@ -17,78 +17,31 @@ public partial class BasicBlock
     [ReLU(Inplace = true)] Stage relu;
 }
 
-/// <summary>torchvision's <c>resnet18</c>: BasicBlock, [2, 2, 2, 2]; 11,689,512 parameters.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+/// <summary>torchvision's <c>resnet18</c>: BasicBlock, [2, 2, 2, 2]; 11,689,512 parameters. ResNet-50's body.</summary>
+[Network(Like = typeof(ResNet50), Height = 0, Width = 0)]
 public partial class ResNet18
 {
-    [Param] int num_classes = 1000;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(BasicBlock), 64, Repeat = 2)] Stage layer1;
-    [Use(typeof(BasicBlock), 128, 2, Repeat = 2)] Stage layer2;
-    [Use(typeof(BasicBlock), 256, 2, Repeat = 2)] Stage layer3;
-    [Use(typeof(BasicBlock), 512, 2, Repeat = 2)] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear("num_classes")] Stage fc;
+    [Param] System.Type block = typeof(BasicBlock);
+    [Param] int layers1 = 2, layers2 = 2, layers3 = 2, layers4 = 2;
 }
 
 /// <summary>torchvision's <c>resnet34</c>: BasicBlock, [3, 4, 6, 3]; 21,797,672 parameters.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+[Network(Like = typeof(ResNet50), Height = 0, Width = 0)]
 public partial class ResNet34
 {
-    [Param] int num_classes = 1000;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(BasicBlock), 64, Repeat = 3)] Stage layer1;
-    [Use(typeof(BasicBlock), 128, 2, Repeat = 4)] Stage layer2;
-    [Use(typeof(BasicBlock), 256, 2, Repeat = 6)] Stage layer3;
-    [Use(typeof(BasicBlock), 512, 2, Repeat = 3)] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear("num_classes")] Stage fc;
+    [Param] System.Type block = typeof(BasicBlock);
 }
 
 /// <summary>torchvision's <c>resnet101</c>: Bottleneck, [3, 4, 23, 3]; 44,549,160 parameters.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+[Network(Like = typeof(ResNet50), Height = 0, Width = 0)]
 public partial class ResNet101
 {
-    [Param] int num_classes = 1000;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(Bottleneck), 64, Repeat = 3)] Stage layer1;
-    [Use(typeof(Bottleneck), 128, 2, Repeat = 4)] Stage layer2;
-    [Use(typeof(Bottleneck), 256, 2, Repeat = 23)] Stage layer3;
-    [Use(typeof(Bottleneck), 512, 2, Repeat = 3)] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear("num_classes")] Stage fc;
+    [Param] int layers3 = 23;
 }
 
 /// <summary>torchvision's <c>resnet152</c>: Bottleneck, [3, 8, 36, 3]; 60,192,808 parameters.</summary>
-[Network(InChannels = 3, Height = 0, Width = 0)]
+[Network(Like = typeof(ResNet50), Height = 0, Width = 0)]
 public partial class ResNet152
 {
-    [Param] int num_classes = 1000;
-
-    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false)] Stage conv1;
-    [BatchNorm] Stage bn1;
-    [ReLU(Inplace = true)] Stage relu;
-    [MaxPool(3, Stride = 2, Padding = 1)] Stage maxpool;
-    [Use(typeof(Bottleneck), 64, Repeat = 3)] Stage layer1;
-    [Use(typeof(Bottleneck), 128, 2, Repeat = 8)] Stage layer2;
-    [Use(typeof(Bottleneck), 256, 2, Repeat = 36)] Stage layer3;
-    [Use(typeof(Bottleneck), 512, 2, Repeat = 3)] Stage layer4;
-    [GlobalAvgPool] Stage avgpool;
-    [Flatten] Stage flatten;
-    [Linear("num_classes")] Stage fc;
+    [Param] int layers2 = 8, layers3 = 36;
 }
