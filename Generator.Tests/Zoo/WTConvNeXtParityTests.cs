@@ -16,8 +16,8 @@ namespace NetDsl.Generator.Tests.Zoo;
 /// BGU-CS-VIL/WTConv's wtconvnext.py with the official WTConv2d and timm 1.0.7's layers: the parameter count at compile
 /// time = TorchSharp's = PyTorch's (30,595,624 for T, the fixed Haar filters being Parameters without gradients as in
 /// the official code), timm's state_dict keys, shapes and kinds in PyTorch's order, and the logits to 1e-4 in float64
-/// with the same weights loaded by key. S and B are the same body with other depths and widths (constructor
-/// parameters), checked against their listings.
+/// with the same weights loaded by key. S and B are variants of the same body (other depths and widths), checked against
+/// their listings.
 /// </summary>
 public class WTConvNeXtParityTests
 {
@@ -42,18 +42,41 @@ public class WTConvNeXtParityTests
             WTConvNeXtTiny.Summary.Rows.Where(r => r.Depth == 1).Sum(r => r.Params));
     }
 
+    /// <summary>S and B: variants of T's body ([Network(Like = typeof(WTConvNeXtTiny))]), and the same from T's constructor
+    /// with their depths and widths.</summary>
     [Theory]
-    [InlineData("small", 3, 3, 27, 3, 96, 192, 384, 768, 54_448_936L)]
-    [InlineData("base", 3, 3, 27, 3, 128, 256, 512, 1024, 94_225_128L)]
-    public void Small_and_base_from_the_same_body_have_the_references_parameters_and_keys(
-        string variant, int d0, int d1, int d2, int d3, int c0, int c1, int c2, int c3, long published)
+    [InlineData("small", 54_448_936L)]
+    [InlineData("base", 94_225_128L)]
+    public void Small_and_base_from_the_same_body_have_the_references_parameters_and_keys(string variant, long published)
     {
-        using var net = new WTConvNeXtTiny(dim0: c0, dim1: c1, dim2: c2, dim3: c3, depth0: d0, depth1: d1, depth2: d2, depth3: d3);
         var listing = Z.LoadListing("wtconvnext_" + variant);
         Assert.Equal(published, listing.TotalParams);
-        Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
-        Assert.Equal(listing.HeaderCount("fixed"), net.parameters().Where(p => !p.requires_grad).Sum(p => p.numel()));
-        Z.AssertStateDict(listing.Entries, net, "WTConvNeXt-" + variant);
+        var (summary, make, viaTiny) = variant == "small"
+            ? (WTConvNeXtSmall.Summary, (Func<nn.Module>)(() => new WTConvNeXtSmall()), (Func<nn.Module>)(() => new WTConvNeXtTiny(depth2: 27)))
+            : (WTConvNeXtBase.Summary, () => new WTConvNeXtBase(), () => new WTConvNeXtTiny(dim0: 128, dim1: 256, dim2: 512, dim3: 1024, depth2: 27));
+        Assert.Equal(listing.TotalParams, summary.TotalParams);
+        foreach (var build in new[] { make, viaTiny })
+        {
+            using var net = build();
+            Assert.Equal(listing.TotalParams, net.parameters().Sum(p => p.numel()));
+            Assert.Equal(listing.HeaderCount("fixed"), net.parameters().Where(p => !p.requires_grad).Sum(p => p.numel()));
+            Z.AssertStateDict(listing.Entries, net, "WTConvNeXt-" + variant);
+        }
+    }
+
+    /// <summary>timm's drop-path rates: <c>linspace(0, drop_path_rate, 18)</c> over T's blocks in order.</summary>
+    [Fact]
+    public void Drop_path_rates_are_timms_linspace_over_the_blocks()
+    {
+        using var net = new WTConvNeXtTiny(drop_path_rate: 0.2);
+        var rates = net.named_modules().Where(m => m.module is NetDsl.Regularization.StochasticDepth)
+            .Select(m => (m.name, ((NetDsl.Regularization.StochasticDepth)m.module).P)).ToList();
+        Assert.Equal(18, rates.Count);
+        Assert.Equal("stages.2.blocks.8.drop_path", rates[14].name);
+        for (int i = 0; i < 18; i++) Assert.True(Math.Abs(0.2 * i / 17 - rates[i].P) < 1e-15, $"{rates[i].name}: {rates[i].P}");
+        using var plain = new WTConvNeXtTiny();
+        Assert.All(plain.named_modules().Where(m => m.module is NetDsl.Regularization.StochasticDepth),
+            m => Assert.Equal(0.0, ((NetDsl.Regularization.StochasticDepth)m.module).P));
     }
 
     /// <summary>
@@ -148,7 +171,7 @@ public class WTConvNeXtParityTests
 }
 
 /// <summary>
-/// A conditional inline use (WTConvNeXt's groups of copies, each under its bit of the depth): absent, it registers no
+/// A conditional inline use (here groups of 1 and 2 copies, each under its bit of a parameter): absent, it registers no
 /// children and takes no index, in the constructor and in the taps' forward, for every value of the parameter.
 /// </summary>
 public class ConditionalInlineTests

@@ -6,7 +6,7 @@ namespace NetDsl.Samples.Networks;
 //     stem.0, stem.1; stages.N.downsample.0/1 (N = 1, 2, 3); stages.N.blocks.M.{gamma, conv_dw.*, norm, mlp.fc1, mlp.fc2};
 //     head.norm, head.fc.
 // One body for T, S and B: the depths and widths are the network's [Param]s (constructor parameters; the summary is for
-// the defaults), so WTConvNeXt-S is `new WTConvNeXtTiny(depth2: 27)` and -B also has widths 128, 256, 512, 1024.
+// the defaults), and WTConvNeXtSmall / WTConvNeXtBase are variants with theirs.
 
 /// <summary>timm's <c>Mlp</c> as ConvNeXt uses it (channels last): <c>fc1</c> (C to hidden), GELU (exact erf form),
 /// <c>fc2</c> back to C. timm's drop1, norm (Identity) and drop2 hold no state and do nothing here (rate 0).</summary>
@@ -31,7 +31,7 @@ public partial class TimmMlp
 public partial class WTConvNeXtBlock
 {
     [Param] int levels;
-    [Param] double drop_prob = 0.0;
+    [Param] double drop_prob;
 
     [WTConv("in_channels", Kernel = 5, Levels = "levels", Filters = WTConvFilters.Parameters)] Stage conv_dw;
     [Permute(0, 2, 3, 1)] Stage to_channels_last;
@@ -44,28 +44,10 @@ public partial class WTConvNeXtBlock
 }
 
 /// <summary>
-/// A stage's <c>blocks</c> (timm's <c>nn.Sequential</c>): <c>depth</c> WTConvNeXt blocks numbered 0, 1, ... The depth is a
-/// parameter (1 to 63) although a use repeats a fixed number of times: the copies come in groups of 1, 2, 4, 8, 16 and
-/// 32, each present when its bit of <c>depth</c> is set (absent groups take no index). T's 3 and 9 and S/B's 27 are
-/// 1 + 2, 1 + 8 and 1 + 2 + 8 + 16.
-/// </summary>
-[Block(Sequential = true)]
-public partial class WTConvNeXtBlocks
-{
-    [Param] int depth;
-    [Param] int levels;
-
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 1, Inline = true), If("depth % 2 == 1")] Stage ones;
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 2, Inline = true), If("depth / 2 % 2 == 1")] Stage twos;
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 4, Inline = true), If("depth / 4 % 2 == 1")] Stage fours;
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 8, Inline = true), If("depth / 8 % 2 == 1")] Stage eights;
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 16, Inline = true), If("depth / 16 % 2 == 1")] Stage sixteens;
-    [Use(typeof(WTConvNeXtBlock), "levels", Repeat = 32, Inline = true), If("depth / 32 % 2 == 1")] Stage thirtytwos;
-}
-
-/// <summary>
 /// wtconvnext.py's <c>WTConvNeXtStage</c>: <c>downsample</c> (LayerNorm2d, then a 2x2 stride-2 conv to <c>dim</c>) when the
-/// channels change (stages 1 to 3; stage 0 keeps the stem's width and stride and has none), then the blocks.
+/// channels change (stages 1 to 3; stage 0 keeps the stem's width and stride and has none), then <c>depth</c> blocks
+/// (timm's <c>nn.Sequential</c> <c>blocks</c>). Block <c>index</c> of the stage is block <c>first + index</c> of
+/// <c>total</c> in the network: its drop-path rate is timm's <c>linspace(0, drop_path_rate, total)</c> at that place.
 /// </summary>
 [Block]
 public partial class WTConvNeXtStage
@@ -73,9 +55,12 @@ public partial class WTConvNeXtStage
     [Param] int dim;
     [Param] int depth;
     [Param] int levels;
+    [Param] double drop_path_rate;
+    [Param] int first;
+    [Param] int total;
 
     [LayerNorm2d(Eps = 1e-6), Conv("dim", Kernel = 2, Stride = 2), If("in_channels != dim")] Stage downsample;
-    [Use(typeof(WTConvNeXtBlocks), "depth", "levels")] Stage blocks;
+    [Use(typeof(WTConvNeXtBlock), "levels", "drop_path_rate * (index + first) / (total - 1)", Repeat = "depth")] Stage blocks;
 }
 
 /// <summary>timm's <c>NormMlpClassifierHead</c> (ConvNeXt's default head, no hidden layer): <c>global_pool</c> (average, the
@@ -104,32 +89,44 @@ public partial class WTConvNeXtStages
     [Param] int depth1;
     [Param] int depth2;
     [Param] int depth3;
+    [Param] double drop_path_rate;
 
-    [Use(typeof(WTConvNeXtStage), "dim0", "depth0", 5)] Stage stage0;
-    [Use(typeof(WTConvNeXtStage), "dim1", "depth1", 4)] Stage stage1;
-    [Use(typeof(WTConvNeXtStage), "dim2", "depth2", 3)] Stage stage2;
-    [Use(typeof(WTConvNeXtStage), "dim3", "depth3", 2)] Stage stage3;
+    [Use(typeof(WTConvNeXtStage), "dim0", "depth0", 5, "drop_path_rate", 0, "depth0 + depth1 + depth2 + depth3")] Stage stage0;
+    [Use(typeof(WTConvNeXtStage), "dim1", "depth1", 4, "drop_path_rate", "depth0", "depth0 + depth1 + depth2 + depth3")] Stage stage1;
+    [Use(typeof(WTConvNeXtStage), "dim2", "depth2", 3, "drop_path_rate", "depth0 + depth1", "depth0 + depth1 + depth2 + depth3")] Stage stage2;
+    [Use(typeof(WTConvNeXtStage), "dim3", "depth3", 2, "drop_path_rate", "depth0 + depth1 + depth2", "depth0 + depth1 + depth2 + depth3")] Stage stage3;
 }
 
 /// <summary>
 /// WTConvNeXt-T (<c>wtconvnext_tiny</c>: depths 3, 3, 9, 3, widths 96, 192, 384, 768): 30,595,624 parameters as PyTorch
-/// counts them (30,383,656 trainable and 211,968 fixed Haar filter values), timm's keys, any input size. The same body
-/// builds WTConvNeXt-S (<c>depth2: 27</c>, 54,448,936) and -B (<c>depth2: 27</c>, widths 128, 256, 512, 1024; 94,225,128).
+/// counts them (30,383,656 trainable and 211,968 fixed Haar filter values), timm's keys, any input size from 32.
+/// <c>drop_path_rate</c> is wtconvnext.py's (0 by default: every drop path is the identity).
 /// </summary>
 [Network(InChannels = 3, Height = 0, Width = 0)]
 public partial class WTConvNeXtTiny
 {
-    [Param] int dim0 = 96;
-    [Param] int dim1 = 192;
-    [Param] int dim2 = 384;
-    [Param] int dim3 = 768;
-    [Param] int depth0 = 3;
-    [Param] int depth1 = 3;
-    [Param] int depth2 = 9;
-    [Param] int depth3 = 3;
+    [Param] int dim0 = 96, dim1 = 192, dim2 = 384, dim3 = 768;
+    [Param] int depth0 = 3, depth1 = 3, depth2 = 9, depth3 = 3;
+    [Param] double drop_path_rate = 0.0;
     [Param] int num_classes = 1000;
 
     [Conv("dim0", Kernel = 4, Stride = 4), LayerNorm2d(Eps = 1e-6)] Stage stem;
-    [Use(typeof(WTConvNeXtStages), "dim0", "dim1", "dim2", "dim3", "depth0", "depth1", "depth2", "depth3")] Stage stages;
+    [Use(typeof(WTConvNeXtStages), "dim0", "dim1", "dim2", "dim3", "depth0", "depth1", "depth2", "depth3", "drop_path_rate")] Stage stages;
     [Use(typeof(NormMlpClassifierHead), "num_classes")] Stage head;
+}
+
+/// <summary>WTConvNeXt-S (<c>wtconvnext_small</c>): depths 3, 3, 27, 3; 54,448,936 parameters (433,152 fixed).</summary>
+[Network(Like = typeof(WTConvNeXtTiny))]
+public partial class WTConvNeXtSmall
+{
+    [Param] int depth2 = 27;
+}
+
+/// <summary>WTConvNeXt-B (<c>wtconvnext_base</c>): depths 3, 3, 27, 3, widths 128, 256, 512, 1024; 94,225,128 parameters
+/// (577,536 fixed).</summary>
+[Network(Like = typeof(WTConvNeXtTiny))]
+public partial class WTConvNeXtBase
+{
+    [Param] int dim0 = 128, dim1 = 256, dim2 = 512, dim3 = 1024;
+    [Param] int depth2 = 27;
 }
