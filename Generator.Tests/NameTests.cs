@@ -380,7 +380,7 @@ public class NameTests
 
     /// <summary>Generates and compiles <paramref name="source"/>, checks the output is free of errors and of warnings in
     /// generated code, and runs <paramref name="check"/> on the loaded assembly.</summary>
-    private static void RunLoaded(string source, Action<Assembly> check)
+    internal static void RunLoaded(string source, Action<Assembly> check)
     {
         var result = GeneratorHarness.Run(source);
         Assert.True(result.GeneratorDiagnostics.IsEmpty, string.Join("\n", result.GeneratorDiagnostics));

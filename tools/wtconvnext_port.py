@@ -31,6 +31,10 @@ Fixtures, written with tools/make_zoo_fixtures.py's helpers (imported):
                                                       eval mode, on 1x3x64x64 and 1x3x128x128 (see `notes` in the file),
                                                       module sums to depth 5 (each block's conv_dw, norm, mlp)
 
+Read by Generator.Tests/Zoo/ZooFixtureTests.cs (the fixtures themselves) and Generator.Tests/Zoo/WTConvNeXtParityTests.cs
+(the declared sample Samples/Networks/WTConvNeXt.cs: T's keys, counts and logits; S and B, the same body with other
+depths and widths, against their listings).
+
 Run (writes the listings and the output fixture; prints the parameter counts):
     /usr/bin/python3 tools/wtconvnext_port.py
 """

@@ -52,7 +52,7 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine(prefix + (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
                     ? $"x = taps.Run({name}, {FieldName(stage)}, x);"
                     : $"x = taps.Keep({name}, {JoinExpression(stage)});"));
-                if (IsInline(stage)) _w.WriteLine($"index += {stage.Layers[0].Repeat - 1}; // the other inline copies");
+                if (IsInline(stage)) _w.WriteLine(prefix + $"index += {stage.Layers[0].Repeat - 1}; // the other inline copies");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");

@@ -335,7 +335,8 @@ namespace NetDsl.Generator.Emit
                 if (IsInline(stage))
                 {
                     // Inline copies are this block's own children, numbered on (MobileNetV2's features.2, features.3, ...).
-                    _w.WriteLine($"foreach (var (_, copy) in {FieldName(stage)}.named_children()) register_module({registered}, copy);");
+                    _w.WriteLine((optional ? $"if ({FieldName(stage)} is not null) " : "") +
+                        $"foreach (var (_, copy) in {FieldName(stage)}.named_children()) register_module({registered}, copy);");
                     continue;
                 }
                 string register = ParameterLayer(stage) is null

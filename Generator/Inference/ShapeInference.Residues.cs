@@ -17,7 +17,7 @@ namespace NetDsl.Generator.Inference
     public sealed partial class ShapeInference
     {
         /// <summary>Periods above this are left as they are (each residue costs two inferences).</summary>
-        private const long MaxRelaxedPeriod = 64;
+        private const long MaxRelaxedPeriod = 128;
 
         private static void Relax(DeclarationSpec network, IReadOnlyDictionary<string, DeclarationSpec> blocks, InferenceResult result)
         {

@@ -48,5 +48,19 @@ namespace NetDsl
         public object Levels { get; set; } = 1;
         /// <summary>pywt wavelet name (wt_type): "db1" (Haar), "db2", "sym4", "coif1", "bior2.2", ...</summary>
         public string Wavelet { get; set; } = "db1";
+        /// <summary>How the fixed filters <c>wt_filter</c> / <c>iwt_filter</c> are held: buffers (the default, not in
+        /// <c>parameters()</c>) or, as the official code, Parameters without gradients (counted as parameters).</summary>
+        public WTConvFilters Filters { get; set; } = WTConvFilters.Buffers;
+    }
+
+    /// <summary>How <c>WTConv2d</c> registers its fixed wavelet filters <c>wt_filter</c> and <c>iwt_filter</c>; the
+    /// state_dict keys and values are the same either way.</summary>
+    public enum WTConvFilters
+    {
+        /// <summary>Registered buffers: in the state_dict, not in <c>parameters()</c> nor in the parameter count.</summary>
+        Buffers = 0,
+        /// <summary>The official <c>nn.Parameter(requires_grad=False)</c>: in <c>parameters()</c> and in the count (as
+        /// PyTorch's and timm's param_count give them), never trained.</summary>
+        Parameters = 1,
     }
 }

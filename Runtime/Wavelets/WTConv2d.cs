@@ -41,13 +41,16 @@ namespace NetDsl.Wavelets
     /// initialisation and <c>padding='same'</c> (an even k puts the extra pixel right / bottom, as PyTorch).
     /// </para>
     /// <para>
-    /// <b>Fixed filters are buffers here.</b> The official code wraps <c>wt_filter</c> and <c>iwt_filter</c> in
+    /// <b>Fixed filters are buffers by default.</b> The official code wraps <c>wt_filter</c> and <c>iwt_filter</c> in
     /// <c>nn.Parameter(requires_grad=False)</c>, so they show up in its <c>parameters()</c> (and in timm's
-    /// <c>param_count</c>: 2·4C·L² more, 32C for Haar). Here they are registered buffers: they are in the state_dict
-    /// under the same keys (a reference checkpoint loads with strict keys) and move with <c>.to(device / dtype)</c>,
-    /// but <c>parameters()</c> holds only the trainable C(k² + 2) + 4·L·C(k² + 1) values (C fewer without bias); see
-    /// <see cref="TrainableParameterCount"/> and <see cref="FixedFilterCount"/>. The Haar fast path does not read the
-    /// filter buffers (their values are fixed); the convolution path does.
+    /// <c>param_count</c>: 2·4C·L² more, 32C for Haar). By default they are registered buffers here: they are in the
+    /// state_dict under the same keys (a reference checkpoint loads with strict keys) and move with
+    /// <c>.to(device / dtype)</c>, but <c>parameters()</c> holds only the trainable C(k² + 2) + 4·L·C(k² + 1) values
+    /// (C fewer without bias); see <see cref="TrainableParameterCount"/> and <see cref="FixedFilterCount"/>. With
+    /// <c>filters: WTConvFilters.Parameters</c> they are the official Parameters without gradients instead (WTConvNeXt's
+    /// 30,595,624 counts them). Either way the state_dict is the same, in PyTorch's order (the module has no other
+    /// parameter of its own), and the Haar fast path does not read the filters (their values are fixed); the
+    /// convolution path does.
     /// </para>
     /// </remarks>
     public sealed class WTConv2d : nn.Module<Tensor, Tensor>
@@ -67,10 +70,12 @@ namespace NetDsl.Wavelets
         /// <param name="bias">Give <c>base_conv</c> a bias (the wavelet convolutions never have one).</param>
         /// <param name="wt_levels">Number of wavelet levels L (at least 1).</param>
         /// <param name="wt_type">A pywt wavelet name (<see cref="Wavelet.Names"/>); <c>db1</c> (Haar) by default.</param>
+        /// <param name="filters">Register <c>wt_filter</c> / <c>iwt_filter</c> as buffers (default) or, as the official
+        /// code, as Parameters with <c>requires_grad</c> false.</param>
         /// <exception cref="ArgumentException">in_channels differs from out_channels, an argument is out of range, or the
         /// wavelet is unknown.</exception>
         public WTConv2d(long in_channels, long out_channels, long kernel_size = 5, long stride = 1, bool bias = true,
-                        long wt_levels = 1, string wt_type = "db1")
+                        long wt_levels = 1, string wt_type = "db1", WTConvFilters filters = WTConvFilters.Buffers)
             : base(nameof(WTConv2d))
         {
             if (in_channels < 1)
@@ -86,6 +91,8 @@ namespace NetDsl.Wavelets
             if (wt_levels < 1)
                 throw new ArgumentException($"WTConv2d: wt_levels must be at least 1, got {wt_levels}.", nameof(wt_levels));
             if (wt_type is null) throw new ArgumentNullException(nameof(wt_type));
+            if (filters != WTConvFilters.Buffers && filters != WTConvFilters.Parameters)
+                throw new ArgumentException($"WTConv2d: filters must be Buffers or Parameters, got {filters}.", nameof(filters));
             try
             {
                 Wavelet = Wavelet.Get(wt_type);
@@ -117,8 +124,20 @@ namespace NetDsl.Wavelets
             _waveletConvs = nn.ModuleList(convs);
             _waveletScale = nn.ModuleList(scales);
 
-            register_buffer(nameof(wt_filter), wt_filter);
-            register_buffer(nameof(iwt_filter), iwt_filter);
+            FilterStorage = filters;
+            if (filters == WTConvFilters.Parameters)
+            {
+                // Named as the fields: .to(dtype / device) replaces the parameters and assigns them to these members.
+                wt_filter = new Modules.Parameter(dec, requires_grad: false);
+                iwt_filter = new Modules.Parameter(rec, requires_grad: false);
+                register_parameter(nameof(wt_filter), (Modules.Parameter)wt_filter);
+                register_parameter(nameof(iwt_filter), (Modules.Parameter)iwt_filter);
+            }
+            else
+            {
+                register_buffer(nameof(wt_filter), wt_filter);
+                register_buffer(nameof(iwt_filter), iwt_filter);
+            }
             register_module("base_conv", BaseConv);
             register_module("base_scale", BaseScale);
             register_module("wavelet_convs", _waveletConvs);
@@ -134,6 +153,15 @@ namespace NetDsl.Wavelets
         {
         }
 
+
+        /// <summary>How <c>wt_filter</c> / <c>iwt_filter</c> are registered (buffers, or Parameters without gradients).</summary>
+        public WTConvFilters FilterStorage { get; }
+
+        /// <summary>The fixed decomposition filter <c>wt_filter</c> (4C, 1, f, f).</summary>
+        public Tensor WtFilter => wt_filter;
+
+        /// <summary>The fixed reconstruction filter <c>iwt_filter</c> (4C, 1, f, f).</summary>
+        public Tensor IwtFilter => iwt_filter;
 
         /// <summary>Channels C (input and output).</summary>
         public long Channels { get; }
@@ -181,7 +209,8 @@ namespace NetDsl.Wavelets
 
         /// <summary>
         /// Values in the fixed filters <c>wt_filter</c> and <c>iwt_filter</c>: 2·4C·f² for a filter of f taps (32C for
-        /// Haar). The official code counts them among its parameters; here they are buffers.
+        /// Haar). The official code counts them among its parameters; here they are buffers unless
+        /// <see cref="WTConvFilters.Parameters"/> is asked for.
         /// </summary>
         public static long FixedFilterCount(long channels, int filterLength) => 2 * 4 * channels * filterLength * filterLength;
 

@@ -7,10 +7,14 @@ using NetDsl.Generator.Inference;
 namespace NetDsl.Generator.Layers
 {
     /// <summary>[WTConv] (seed 001, ECCV 2024): WTConv2d, a depthwise conv plus a cascade of wavelet levels; channels in ==
-    /// out. One summary row per level with its sub-band size and receptive field. Runtime: NetDsl.Wavelets.WTConv2d.</summary>
+    /// out. One summary row per level with its sub-band size and receptive field. Runtime: NetDsl.Wavelets.WTConv2d.
+    /// <c>Filters = WTConvFilters.Parameters</c> holds the fixed filters as the official Parameters without gradients:
+    /// they get rows of their own (<c>wt_filter</c>, <c>iwt_filter</c>) and count among the parameters.</summary>
     public sealed class WTConvRule : LayerRule
     {
         public override string Name => "WTConv";
+
+        private static bool FiltersAreParameters(BoundLayer layer) => layer.Mode == 1;
 
         public override void Bind(LayerBinding a, BoundLayer b)
         {
@@ -20,6 +24,7 @@ namespace NetDsl.Generator.Layers
             b.Bias = a.Bool("Bias", true);
             b.Levels = a.Expr("Levels", 1);
             if (a.Text("Wavelet") is { } wavelet) b.WaveletName = wavelet;
+            b.Mode = a.Int("Filters", 0); // NetDsl.WTConvFilters: 0 buffers, 1 Parameters (requires_grad=False)
         }
 
         public override LayerValue? Infer(LayerInference ctx)
@@ -67,13 +72,13 @@ namespace NetDsl.Generator.Layers
             }
             ctx.ReportOddSizes("WTConv", shape, "each level pads it to even at the bottom/right and crops the result back, as the reference does");
 
-            // Parameters as the reference counts them, with the fixed wavelet filters apart (buffers here).
+            // Parameters as the reference counts them; the fixed wavelet filters apart when they are buffers.
             long basePerChannel = k * k + (layer.Bias ? 1 : 0);
-            long trainable = c * basePerChannel + c + levels * (4 * c * k * k + 4 * c);
             long fixedFilters = 2 * 4 * c * f * f;
+            bool counted = FiltersAreParameters(layer);
             row.IsContainer = true;
             row.Kind = $"WTConv2d({c}, k={k}" + (s != 1 ? $", s={s}" : "") + $", levels={levels}, {layer.WaveletName}" + (layer.Bias ? "" : ", bias=False") +
-                $"; +{fixedFilters.ToString("N0", CultureInfo.InvariantCulture)} fixed filter values)";
+                (counted ? $"; {fixedFilters.ToString("N0", CultureInfo.InvariantCulture)} fixed filter values counted)" : $"; +{fixedFilters.ToString("N0", CultureInfo.InvariantCulture)} fixed filter values)");
 
             string path = row.Path;
             var inputText = ctx.Fmt(shape);
@@ -86,6 +91,12 @@ namespace NetDsl.Generator.Layers
                     Macs = macs,
                     ReceptiveField = rf,
                 });
+            if (counted)
+            {
+                // The module's own Parameters come first in PyTorch's state_dict order, as in the reference.
+                foreach (var name in new[] { "wt_filter", "iwt_filter" })
+                    Child(name, $"fixed filter ({4 * c}, 1, {f}, {f}), requires_grad=False", fixedFilters / 2, 0, v.Rf);
+            }
             double baseRf = v.Rf + (k - 1) * v.Jump;
             Child("base_conv", $"Conv2d({c}→{c}, k={k}, p=same, g={c}{(layer.Bias ? "" : ", bias=False")})", c * basePerChannel, ctx.MacsOver(c * k * k, shape.Height, shape.Width), baseRf);
             Child("base_scale", $"scale ({c}), init 1.0", c, 0, baseRf);
@@ -119,7 +130,7 @@ namespace NetDsl.Generator.Layers
             result.PathStride = v.PathStride * s;
             ctx.Record(shape, result.Shape);
             return result;
-                }
+        }
 
         public override void Flow(BoundLayer layer, ref ChannelState state) => state.Strided(layer.Stride);
 
@@ -133,6 +144,7 @@ namespace NetDsl.Generator.Layers
             if (!l.Bias) args.Add("bias: false");
             LayerEmission.Optional(args, "wt_levels", l.Levels, 1);
             if (l.WaveletName != "db1") args.Add("wt_type: " + LayerEmission.Literal(l.WaveletName));
+            if (FiltersAreParameters(l)) args.Add("filters: global::NetDsl.WTConvFilters.Parameters");
             return "new global::NetDsl.Wavelets.WTConv2d(" + string.Join(", ", args) + ")";
         }
     }
