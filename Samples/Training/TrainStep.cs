@@ -61,34 +61,41 @@ public static class TrainStep
             torch.manual_seed(1);
             using var x = torch.randn(batch, 3, 224, 224);
             using var target = torch.randint(0, 1000, new long[] { batch });
-            var times = nets.ToDictionary(n => n.Workaround, _ => new List<double>());
-            for (int s = 0; s <= steps; s++)
+            Func<Tensor> Step(ResNet50 net, optim.Optimizer opt) => () =>
             {
-                foreach (var (w, net, opt) in nets)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    var watch = Stopwatch.StartNew();
-                    opt.zero_grad();
-                    var l = loss.call(net.call(x), target);
-                    l.backward();
-                    opt.step();
-                    watch.Stop();
-                    if (s > 0) times[w].Add(watch.Elapsed.TotalMilliseconds);
-                }
-            }
-            var inference = new Dictionary<bool, double>();
-            foreach (var (w, net, _) in nets)
+                net.train();
+                opt.zero_grad();
+                using var l = loss.call(net.call(x), target);
+                l.backward();
+                opt.step();
+                return l.detach();
+            };
+            Func<Tensor> Infer(ResNet50 net) => () =>
             {
                 net.eval();
                 using var noGrad = torch.no_grad();
-                inference[w] = PairedTiming.MedianOf(() => net.call(x), calls: Math.Max(3, steps));
+                return net.call(x);
+            };
+            if (nets.Count == 1)
+            {
+                var (w, net, opt) = nets[0];
+                var f = Step(net, opt);
+                f().Dispose();
+                var ms = Enumerable.Range(0, steps).Select(_ => { var t = Stopwatch.StartNew(); f().Dispose(); return t.Elapsed.TotalMilliseconds; }).ToList();
+                Console.WriteLine($"{(w ? "workaround" : "plain"),-10} training step median {PairedTiming.Ms(PairedTiming.Median(ms))} ms, min {PairedTiming.Ms(ms.Min())} ms " +
+                    $"(steps {string.Join(", ", ms.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})");
+                return 0;
             }
-            foreach (var (w, _, _) in nets)
-                Console.WriteLine($"{(w ? "workaround" : "plain"),-10} training step median {PairedTiming.Ms(PairedTiming.Median(times[w]))} ms " +
-                    $"(steps {string.Join(", ", times[w].Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}); inference forward median {PairedTiming.Ms(inference[w])} ms");
-            if (nets.Count == 2)
-                Console.WriteLine($"workaround / plain: training step {(PairedTiming.Median(times[true]) / PairedTiming.Median(times[false])).ToString("0.000", CultureInfo.InvariantCulture)}, " +
-                    $"inference forward {(inference[true] / inference[false]).ToString("0.000", CultureInfo.InvariantCulture)}");
+            // Alternating back-to-back pairs (plain, workaround), so load from other processes hits both alike.
+            var train = PairedTiming.Measure(Step(nets[0].Net, nets[0].Opt), Step(nets[1].Net, nets[1].Opt), warmup: 1, rounds: 1, perRound: steps);
+            var infer = PairedTiming.Measure(Infer(nets[0].Net), Infer(nets[1].Net), warmup: 1, rounds: 1, perRound: steps);
+            string Steps(IReadOnlyList<double> ms) => string.Join(", ", ms.Select(t => t.ToString("0", CultureInfo.InvariantCulture)));
+            Console.WriteLine($"plain      training step median {PairedTiming.Ms(train.AMedianMs)} ms, min {PairedTiming.Ms(train.AMs.Min())} ms (steps {Steps(train.AMs)}); " +
+                $"inference forward median {PairedTiming.Ms(infer.AMedianMs)} ms");
+            Console.WriteLine($"workaround training step median {PairedTiming.Ms(train.BMedianMs)} ms, min {PairedTiming.Ms(train.BMs.Min())} ms (steps {Steps(train.BMs)}); " +
+                $"inference forward median {PairedTiming.Ms(infer.BMedianMs)} ms");
+            Console.WriteLine($"workaround / plain (median of back-to-back pair ratios): training step {(1 / train.Ratio).ToString("0.000", CultureInfo.InvariantCulture)}, " +
+                $"inference forward {(1 / infer.Ratio).ToString("0.000", CultureInfo.InvariantCulture)}");
         }
         finally
         {
