@@ -15,6 +15,7 @@ namespace NetDsl
             Kind = kind;
             OutputShape = outputShape;
             Module = module;
+            StridedConvWorkaround.Attach(module); // no-op unless the CPU needs it (see Runtime/Platform)
         }
 
         /// <summary>The stage's name (the field name).</summary>
