@@ -231,9 +231,11 @@ namespace NetDsl.Generator.Layers
             if (stride != 1)
             {
                 long window = layer.CeilMode ? 1 : stride;
-                height = c.WindowDim(shape.Height, window, stride, 0, 1, false, true, type.Display);
-                width = c.WindowDim(shape.Width, window, stride, 0, 1, false, false, type.Display);
-                if (height is null || width is null) return null;
+                string name = $"{type.Display} contract's stride-{stride}";
+                height = c.WindowDim(shape.Height, window, stride, 0, 1, false, true, name);
+                if (height is null) return null;
+                width = c.WindowDim(shape.Width, window, stride, 0, 1, false, false, name);
+                if (width is null) return null;
             }
             var output = new TensorShape(outChannels, height.Value, width.Value);
             row.Kind = type.Display + "(" + string.Join(", ", shown) + ")" + (macs == 0 ? ", hand-written (multiply-adds not declared)" : ", hand-written");
