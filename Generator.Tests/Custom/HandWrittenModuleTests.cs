@@ -30,6 +30,8 @@ public class HandWrittenModuleTests
         // block2.gate: ChannelGate(64, 8), 2·C·S + C + S, inside a block whose channels come from its parameter.
         Assert.Equal(2L * 64 * 8 + 64 + 8, rows["block2.gate"].Params);
         Assert.StartsWith("ChannelGate(64, 8)", rows["block2.gate"].Kind);
+        // Its two 1x1 convs run once per sample, on the pooled [N, 64, 1, 1]: 64·8 + 8·64 multiply-adds.
+        Assert.Equal(2L * 64 * 8, rows["block2.gate"].Macs);
     }
 
     [Fact]

@@ -52,6 +52,10 @@ namespace NetDsl
         /// are declared and the summary says so.</summary>
         public object Macs { get; set; } = 0;
 
+        /// <summary>Multiply-adds once per sample, whatever the map's size (squeeze-excitation's 1x1 convs on the pooled
+        /// [N, C, 1, 1]); added to <see cref="Macs"/>.</summary>
+        public object SampleMacs { get; set; } = 0;
+
         /// <summary>The window of input positions one output position sees (a k x k convolution's k), for the receptive field.</summary>
         public object Kernel { get; set; } = 1;
 

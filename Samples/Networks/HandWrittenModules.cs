@@ -58,7 +58,8 @@ public partial class GatedConv
     [Param] int planes;
 
     [Conv("planes", Kernel = 3, Padding = 1, Bias = false), BatchNorm, ReLU] Stage conv;
-    [Module(typeof(ChannelGate), "channels", "channels / 8", Params = "2 * channels * (channels / 8) + channels + channels / 8", Global = true)] Stage gate;
+    [Module(typeof(ChannelGate), "channels", "channels / 8", Params = "2 * channels * (channels / 8) + channels + channels / 8",
+        SampleMacs = "2 * channels * (channels / 8)", Global = true)] Stage gate;
 }
 
 /// <summary>

@@ -59,6 +59,7 @@ namespace NetDsl.Generator.Layers
             b.Stride = Contract(a, b, "Stride", required: false) ?? Expr.Num(1);
             b.Kernel = Contract(a, b, "Kernel", required: false) ?? Expr.Num(1);
             b.ContractMacs = Contract(a, b, "Macs", required: false) ?? Expr.Num(0);
+            b.ContractSampleMacs = Contract(a, b, "SampleMacs", required: false) ?? Expr.Num(0);
             b.ContractParams = Contract(a, b, "Params", required: true);
             b.CeilMode = a.Bool("CeilMode", false);
             b.ContractGlobal = a.Bool("Global", false);
@@ -210,6 +211,8 @@ namespace NetDsl.Generator.Layers
             if (!c.Check(parameters >= 0, "Params", $"{type.Display}'s contract must give a parameter count of at least 0, got {parameters}")) return null;
             if (!c.TryEval("Macs", WithChannels(layer.ContractMacs!, channels), out var macs)) return null;
             if (!c.Check(macs >= 0, "Macs", $"{type.Display}'s contract must give at least 0 multiply-adds per position, got {macs}")) return null;
+            if (!c.TryEval("SampleMacs", WithChannels(layer.ContractSampleMacs!, channels), out var sampleMacs)) return null;
+            if (!c.Check(sampleMacs >= 0, "SampleMacs", $"{type.Display}'s contract must give at least 0 multiply-adds per sample, got {sampleMacs}")) return null;
             var shown = new List<string>();
             foreach (var arg in layer.ModuleArgs)
             {
@@ -238,9 +241,12 @@ namespace NetDsl.Generator.Layers
                 if (width is null) return null;
             }
             var output = new TensorShape(outChannels, height.Value, width.Value);
-            row.Kind = type.Display + "(" + string.Join(", ", shown) + ")" + (macs == 0 ? ", hand-written (multiply-adds not declared)" : ", hand-written");
+            bool declared = macs != 0 || sampleMacs != 0;
+            row.Kind = type.Display + "(" + string.Join(", ", shown) + ")" + (declared ? ", hand-written" : ", hand-written (multiply-adds not declared)");
             row.Params = parameters;
-            row.Macs = macs == 0 ? 0 : c.MacsOver(macs, height.Value, width.Value);
+            long? perPosition = macs == 0 ? 0 : c.MacsOver(macs, height.Value, width.Value);
+            long? perSample = sampleMacs == 0 ? 0 : c.MacsOver(sampleMacs, Dim.Known(1), Dim.Known(1));
+            row.Macs = perPosition is null || perSample is null ? null : perPosition + perSample;
             var result = c.Windowed(output, kernel, stride);
             if (layer.ContractGlobal) result.Global = true;
             return result;

@@ -38,6 +38,9 @@ namespace NetDsl.Generator.Inference
         public Expr? ContractParams { get; set; }
         public Expr? ContractMacs { get; set; }
 
+        /// <summary>[Module]: the declared multiply-adds once per sample.</summary>
+        public Expr? ContractSampleMacs { get; set; }
+
         /// <summary>[Module]: the receptive field is the whole input.</summary>
         public bool ContractGlobal { get; set; }
 
