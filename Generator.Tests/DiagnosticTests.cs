@@ -33,7 +33,7 @@ public partial class DiagnosticTests
 
     /// <summary>Every case: the ones below and those of the other parts of this class (<see cref="NameCases"/>,
     /// <see cref="ModernLayerCases"/>).</summary>
-    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(NameCases).Concat(ModernLayerCases).Concat(FamilyCases).ToDictionary(p => p.Key, p => p.Value);
+    public static IReadOnlyDictionary<string, Case> Cases => s_cases ??= CoreCases.Concat(NameCases).Concat(ModernLayerCases).Concat(ModuleCases).Concat(FamilyCases).ToDictionary(p => p.Key, p => p.Value);
 
     private static readonly IReadOnlyDictionary<string, Case> CoreCases = new Dictionary<string, Case>
     {

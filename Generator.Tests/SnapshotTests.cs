@@ -9,7 +9,7 @@ namespace NetDsl.Generator.Tests;
 /// <summary>The generated code of every sample, reviewed as committed snapshots; the output must also compile cleanly.</summary>
 public class SnapshotTests
 {
-    public static TheoryData<string> SampleFiles => new() { "DeepLabV2.cs", "DeepLabV3.cs", "DeepLabParity.cs", "DeeperCnn.cs", "DilatedNet.cs", "GriddingNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "SppNet.cs", "SpeedDepth.cs", "TinyUNet.cs", "OctResNet.cs", "OctMobileNet.cs", "OctaveLayers.cs", "ResNets.cs", "ConvNeXt.cs", "DenseNet.cs" };
+    public static TheoryData<string> SampleFiles => new() { "DeepLabV2.cs", "DeepLabV3.cs", "DeepLabParity.cs", "DeeperCnn.cs", "DilatedNet.cs", "GriddingNet.cs", "MultiScaleNet.cs", "WTConvStack.cs", "PoolingExample.cs", "ResNet50.cs", "SppNet.cs", "SpeedDepth.cs", "TinyUNet.cs", "OctResNet.cs", "OctMobileNet.cs", "OctaveLayers.cs", "ResNets.cs", "ConvNeXt.cs", "DenseNet.cs", "HandWrittenModules.cs" };
 
     /// <summary>Sample files that use blocks declared in another sample file.</summary>
     private static string[] Dependencies(string file) => file is "DeepLabV3.cs" or "DeepLabParity.cs" or "ResNets.cs" ? new[] { "ResNet50.cs" } : Array.Empty<string>();

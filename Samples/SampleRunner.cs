@@ -102,6 +102,8 @@ public static class SampleRunner
             SppNet.Summary, () => new SppNet(), new[] { new long[] { 2, 3, 64, 64 }, new long[] { 1, 3, 97, 131 } }),
         new Sample("TinyUNet", "A small U-Net with a symbolic input size (H, W multiples of 4), run at two sizes",
             TinyUNet.Summary, () => new TinyUNet(), new[] { new long[] { 2, 1, 64, 64 }, new long[] { 1, 1, 96, 128 } }, TableDepth: 1),
+        new Sample("HandWrittenModules", "Hand-written TorchSharp modules as stages with declared contracts (a channel gate, a space-to-depth downsampler): checked against their neighbours at compile time and on the first call",
+            HandWrittenModules.Summary, () => new HandWrittenModules(), new[] { new long[] { 2, 3, 32, 32 } }),
     };
 
     public static int Execute(string[] args)

@@ -28,6 +28,7 @@ public static partial class BadDeclarations
         ("Symbolic", Symbolic),
         ("Modern", Modern),
         ("Limits", Limits),
+        ("Modules", Modules),
         ("Families", Families_),
     };
 

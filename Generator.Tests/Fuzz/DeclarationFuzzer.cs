@@ -293,8 +293,9 @@ public sealed class DeclarationFuzzer
         0 => (Chance(0.7) ? $"Conv({Pick("8", "12", "16")}, Kernel = 1), " : "") + Opt("GroupNorm", Chance(0.8) ? Pick("1", "2", "4") : Int(3, 7), P("Eps", Double(1e-5, 1e-6), 0.3)),
         1 => Opt("LayerNorm2d", P("Eps", Double(1e-6, 1e-5), 0.5)),
         2 => Opt("StochasticDepth", _o.Includes(KnownDefect.NullProbability) && Chance(0.05) ? "null" : Double(0.1, 0.2, 0.0, 0.5), P("Mode", "StochasticDepthMode." + Pick("Row", "Batch"), 0.4)),
-        // Mistakes: LayerNorm on an NCHW map (NDSL0076), a learnable scale inside a sequence (NDSL0017).
-        _ => Pick("LayerNorm", "Conv(4, Kernel = 1), Scale"),
+        // Mistakes: LayerNorm on an NCHW map (NDSL0076), a learnable scale inside a sequence (NDSL0017); or a hand-written module
+        // (NetDsl's LayerNorm2d, a plain TorchSharp module) with its contract, in the same draw so the other draws stay as they were.
+        _ => Pick("LayerNorm", "Conv(4, Kernel = 1), Scale", "Module(typeof(NetDsl.Normalization.LayerNorm2d), \"channels\", 1e-6, Params = \"2 * channels\")"),
     };
 
     /// <summary>

@@ -91,6 +91,8 @@ public class LayerRuleTests
         { "Scale", "[Scale(Init = 1e-6)]", "[N, 8, 16, 16]", "nn.Parameter(full(new long[] { 8, 1, 1 }, 1E-06))" },
         { "StochasticDepth", "[StochasticDepth(0.1, Mode = StochasticDepthMode.Batch)]", "[N, 8, 16, 16]",
             "new global::NetDsl.Regularization.StochasticDepth(0.1, global::NetDsl.StochasticDepthMode.Batch)" },
+        { "Module", "[Module(typeof(NetDsl.Downsampling.HaarWaveletDownsampling), \"channels\", \"channels * 2\", Out = \"channels * 2\", Stride = 2, Params = \"4 * channels * 16 + 3 * 16\")]", "[N, 16, 8, 8]",
+            "global::NetDsl.ModuleContract.Declare(new global::NetDsl.Downsampling.HaarWaveletDownsampling(8, 16), \"Net.s\", inChannels: 8, outChannels: 16, stride: 2, ceilMode: false, parameters: 560)" },
         { "ASPPv2", "[ASPPv2(3, 1, 2, Hidden = 4)]", "[N, 3, 16, 16]", "new global::NetDsl.Pyramids.DeepLabV2ASPP(8, 3, new long[] { 1, 2 }, hidden_channels: 4)" },
     };
 

@@ -303,6 +303,20 @@ namespace NetDsl.Generator.Diagnostics
             "{0}: Permute({1}) {2}",
             "[Permute] takes a permutation of the tensor's dimensions that keeps the batch first; on a map the channels end up second (NCHW) or last (NHWC), which is what the layers after it can take.");
 
+        public static readonly DiagnosticDescriptor NotAModule = Error("NDSL0080",
+            "Type cannot be a module stage",
+            "{0}: '{1}' cannot be a [Module] stage: {2}",
+            "[Module(typeof(X), ...)] takes a hand-written TorchSharp module: a non-abstract class deriving from nn.Module<Tensor, Tensor> with a constructor the generated code can call. A [Block] or [Network] class is used with [Use].");
+
+        public static readonly DiagnosticDescriptor ModuleConstructor = Error("NDSL0081",
+            "No constructor of the module takes the arguments",
+            "{0}: no constructor of '{1}' takes ({2}); {3}",
+            "The positional arguments of [Module(typeof(X), ...)] are X's constructor arguments, checked against its public constructors: integers and integer expressions bind to int and long parameters, numbers to double and float ones, true / false to bool, strings as they are to string parameters.");
+
+        public static readonly DiagnosticDescriptor ModuleContractInput = Error("NDSL0082",
+            "Module contract contradicts its input",
+            "{0}: {1}'s contract takes {2} input channels but receives {3} ({4})",
+            "A hand-written module's contract may state the input channels it is made for (In); the layers before it must deliver them. Its output channels (Out) are what the layers after it receive, checked as any layer's (NDSL0003, NDSL0004).");
         public static readonly DiagnosticDescriptor VariantBody = Error("NDSL0090",
             "Like names no network body",
             "{0}: Like = typeof({1}) {2}",
@@ -337,6 +351,7 @@ namespace NetDsl.Generator.Diagnostics
             CountOverflow, ValueBeyondInt, ExceedsMemory,
             NonFiniteArgument, GeneratedMemberWritten, GeneratedNameTaken, StageFieldsWithoutDeclaration,
             BroadcastMismatch, NormalizedDimension, InvalidPermutation,
+            NotAModule, ModuleConstructor, ModuleContractInput,
             VariantBody, VariantParameter, VariantStage, StructuralParameter,
         };
 

@@ -418,7 +418,9 @@ namespace NetDsl.Generator.Inference
         /// With <paramref name="allowReal"/> (alphas, block arguments) a double literal is accepted and an expression may
         /// use double [Param]s; elsewhere sizes are integers and a double parameter is reported.
         /// </remarks>
-        internal static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false, bool copyIndex = false)
+        /// <remarks><paramref name="extraName"/>: one more name the expression may use (a [Module]'s own input channels).</remarks>
+        internal static Expr? ToExpr(DeclarationSpec spec, ArgSpec arg, string where, List<DiagnosticInfo> diagnostics, bool allowReal = false, bool copyIndex = false,
+            string? extraName = null)
         {
             switch (arg.Value.Kind)
             {
@@ -438,6 +440,7 @@ namespace NetDsl.Generator.Inference
                     var known = KnownNames(spec);
                     // A use's arguments may name the copy's index (a [Param] of that name takes precedence).
                     if (copyIndex && !known.Contains(Expr.CopyIndex)) known.Add(Expr.CopyIndex);
+                    if (extraName is not null && !known.Contains(extraName)) known.Add(extraName);
                     var unknown = names.FirstOrDefault(n => !known.Contains(n));
                     if (unknown is not null)
                     {

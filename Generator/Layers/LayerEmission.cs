@@ -29,6 +29,9 @@ namespace NetDsl.Generator.Layers
         /// <summary>The layer's input channels as C#.</summary>
         public string InChannels(BoundLayer layer) => _input(layer)?.ToCSharp() ?? "?";
 
+        /// <summary>The layer's input channels as an expression (null when unknown).</summary>
+        public Expr? InChannelsExpr(BoundLayer layer) => _input(layer);
+
         /// <summary>In a network: the layer's input and output shapes from inference; null in a block.</summary>
         public LayerFacts? Facts(BoundLayer layer) => _facts(layer);
 

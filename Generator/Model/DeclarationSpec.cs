@@ -125,7 +125,11 @@ namespace NetDsl.Generator.Model
     /// One layer attribute as written: its kind (the attribute's class name without "Attribute") and its
     /// arguments by parameter/property name. Binding to defaults and validation happen in inference.
     /// </summary>
-    public sealed record LayerSpec(string Kind, EquatableArray<ArgSpec> Args, LocationInfo? Location);
+    public sealed record LayerSpec(string Kind, EquatableArray<ArgSpec> Args, LocationInfo? Location)
+    {
+        /// <summary>For [Module(typeof(X), ...)]: the hand-written module's class as parsed; null for every other layer.</summary>
+        public ModuleTypeSpec? Module { get; init; }
+    }
 
     /// <summary>A named attribute argument and where it was written.</summary>
     public sealed record ArgSpec(string Name, ArgValue Value, LocationInfo? Location)

@@ -387,7 +387,7 @@ namespace NetDsl.Generator.Parse
                 }
                 args.Add(new ArgSpec(named.Key, ToValue(named.Value), argLocation ?? location) { ItemLocations = itemLocations });
             }
-            return new LayerSpec(kind, args.ToEquatableArray(), location);
+            return new LayerSpec(kind, args.ToEquatableArray(), location) { Module = ModuleTypeOf(attribute) };
         }
 
         private static ArgValue ToValue(TypedConstant constant)
