@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -113,19 +114,19 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override OctaveTensor forward(OctaveTensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv1.call(x.ToTensor()); // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
-            x = _bn1.call(x.ToTensor()); // bn1: [N, 64, *, *] -> [N, 64, *, *]
-            x = _relu.call(x.ToTensor()); // relu: [N, 64, *, *] -> [N, 64, *, *]
-            x = _maxpool.call(x.ToTensor()); // maxpool: [N, 64, *, *] -> [N, 64, *, *]
-            x = _layer1.call(x); // layer1: [N, 64, *, *] -> [N, 256, *, *]
-            x = _layer2.call(x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
-            x = _layer3.call(x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
-            x = _layer4.call(x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
-            x = _avgpool.call(x.ToTensor()); // avgpool: [N, 2048, *, *] -> [N, 2048, *, *]
-            x = _flatten.call(x.ToTensor()); // flatten: [N, 2048, *, *] -> [N, 2048, *, *]
-            x = _fc.call(x.ToTensor()); // fc: [N, 2048, *, *] -> [N, 1000, *, *]
+            x = _bn1.call(x.ToTensor()).Releasing(x); // bn1: [N, 64, *, *] -> [N, 64, *, *]
+            x = _relu.call(x.ToTensor()).Releasing(x); // relu: [N, 64, *, *] -> [N, 64, *, *]
+            x = _maxpool.call(x.ToTensor()).Releasing(x); // maxpool: [N, 64, *, *] -> [N, 64, *, *]
+            x = _layer1.call(x).Releasing(x); // layer1: [N, 64, *, *] -> [N, 256, *, *]
+            x = _layer2.call(x).Releasing(x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
+            x = _layer3.call(x).Releasing(x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
+            x = _layer4.call(x).Releasing(x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
+            x = _avgpool.call(x.ToTensor()).Releasing(x); // avgpool: [N, 2048, *, *] -> [N, 2048, *, *]
+            x = _flatten.call(x.ToTensor()).Releasing(x); // flatten: [N, 2048, *, *] -> [N, 2048, *, *]
+            x = _fc.call(x.ToTensor()).Releasing(x); // fc: [N, 2048, *, *] -> [N, 1000, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

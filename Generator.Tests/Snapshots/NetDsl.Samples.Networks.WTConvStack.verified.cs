@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -58,14 +59,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _wt1.call(x); // wt1: [N, 32, 64, 64]
-            x = _wt2.call(x); // wt2: [N, 32, 64, 64]
-            x = _wt3.call(x); // wt3: [N, 32, 64, 64]
-            x = _wt4.call(x); // wt4: [N, 32, 64, 64]
-            x = _wt5.call(x); // wt5: [N, 32, 64, 64]
+            x = _wt2.call(x).Releasing(x); // wt2: [N, 32, 64, 64]
+            x = _wt3.call(x).Releasing(x); // wt3: [N, 32, 64, 64]
+            x = _wt4.call(x).Releasing(x); // wt4: [N, 32, 64, 64]
+            x = _wt5.call(x).Releasing(x); // wt5: [N, 32, 64, 64]
             return x.MoveToOuterDisposeScope();
         }
 
