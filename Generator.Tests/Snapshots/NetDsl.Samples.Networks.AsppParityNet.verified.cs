@@ -86,6 +86,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("aspp", 1, "ASPP(16→8, rates 1/2/3)", "[N, 16, 9, 11]", "[N, 8, 9, 11]", 4128L, 386624L, null),
-            });
+            },
+            peakActivationBytes: 3168L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -86,6 +86,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("head", 1, "DeepLabHead(16→3, ASPP rates 12/24/36)", "[N, 16, 13, 14]", "[N, 3, 13, 14]", 1040643L, 188002816L, null),
-            });
+            },
+            peakActivationBytes: 2184L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -234,6 +234,8 @@ namespace NetDsl.Samples.Networks
                 new("ASPP.branch2", 2, "rate 12: Conv2d(512→128, k=3, p=12, d=12) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 412.0),
                 new("ASPP.branch3", 2, "rate 18: Conv2d(512→128, k=3, p=18, d=18) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 508.0),
                 new("ASPP.branch4", 2, "rate 24: Conv2d(512→128, k=3, p=24, d=24) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 604.0),
-            });
+            },
+            peakActivationBytes: 25690112L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -298,6 +298,8 @@ namespace NetDsl.Samples.Networks
                 new("backbone.layer4.2.relu", 4, "ReLU()", "[N, 2048, 28, 28]", "[N, 2048, 28, 28]", 0L, 0L, 427.0),
                 new("classifier", 1, "DeepLabHead(2048→21, ASPP rates 12/24/36)", "[N, 2048, 28, 28]", "[N, 21, 28, 28]", 16130837L, 12233232384L, null),
                 new("upsample", 1, "Upsample(size=224x224, bilinear)", "[N, 21, 28, 28]", "[N, 21, 224, 224]", 0L, 0L, null),
-            });
+            },
+            peakActivationBytes: 22478848L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

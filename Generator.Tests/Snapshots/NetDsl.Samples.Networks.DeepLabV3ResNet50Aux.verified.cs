@@ -365,6 +365,8 @@ namespace NetDsl.Samples.Networks
             taps: new global::NetDsl.NetworkTap[]
             {
                 new("aux_classifier", "backbone.layer3", "[N, 1024, 28, 28]"),
-            });
+            },
+            peakActivationBytes: 22478848L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

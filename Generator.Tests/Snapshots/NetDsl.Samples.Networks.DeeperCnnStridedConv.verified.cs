@@ -135,6 +135,8 @@ namespace NetDsl.Samples.Networks
                 new("conv2.2", 2, "ReLU()", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 0L, 0L, 9.0),
                 new("down2", 1, "Downsample(StridedConv: Conv2d(32→32, k=3, s=2, p=1) · ReLU)", "[N, 32, 64, 64]", "[N, 32, 32, 32]", 9248L, 9437184L, 13.0),
                 new("head", 1, "Conv2d(32→1, k=1)", "[N, 32, 32, 32]", "[N, 1, 32, 32]", 33L, 32768L, 13.0),
-            });
+            },
+            peakActivationBytes: 2097152L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -154,6 +154,8 @@ namespace NetDsl.Samples.Networks
                 new("pool", 1, "AvgPool2d(k=32)", "[N, 128, 32, 32]", "[N, 128, 1, 1]", 0L, 0L, 64.0),
                 new("flatten", 1, "Flatten()", "[N, 128, 1, 1]", "[N, 128]", 0L, 0L, 64.0),
                 new("fc", 1, "Linear(128→3)", "[N, 128]", "[N, 3]", 387L, 384L, null),
-            });
+            },
+            peakActivationBytes: 1179648L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

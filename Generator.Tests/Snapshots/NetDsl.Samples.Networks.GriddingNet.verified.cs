@@ -128,6 +128,8 @@ namespace NetDsl.Samples.Networks
                 new("pool.0", 2, "AdaptiveAvgPool2d(1)", "[N, 64, 36, 36]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("pool.1", 2, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→3)", "[N, 64]", "[N, 3]", 195L, 192L, null),
-            });
+            },
+            peakActivationBytes: 921600L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

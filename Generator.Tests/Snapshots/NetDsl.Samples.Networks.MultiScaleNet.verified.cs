@@ -90,7 +90,7 @@ namespace NetDsl.Samples.Networks
             var stem_out = x;
             x = new[] { _branches[0].call(x), _branches[1].call(x), _branches[2].call(x), _branches[3].call(x) }.ConcatReleasing(1, x); // branches: [N, 64, 32, 32]
             x = _project.call(x).Releasing(x); // project: [N, 32, 32, 32]
-            x = x + stem_out.Releasing(x); // residual: [N, 32, 32, 32]
+            x = (x + stem_out).Releasing(x); // residual: [N, 32, 32, 32]
             stem_out.Release(); // last read by residual
             x = _relu.call(x).Releasing(x); // relu: [N, 32, 32, 32]
             x = _pool.call(x).Releasing(x); // pool: [N, 32]
@@ -180,6 +180,8 @@ namespace NetDsl.Samples.Networks
                 new("pool.1", 2, "Flatten()", "[N, 32, 1, 1]", "[N, 32]", 0L, 0L, null),
                 new("dropout", 1, "Dropout(0.2)", "[N, 32]", "[N, 32]", 0L, 0L, null),
                 new("fc", 1, "Linear(32→10)", "[N, 32]", "[N, 10]", 330L, 320L, null),
-            });
+            },
+            peakActivationBytes: 655360L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

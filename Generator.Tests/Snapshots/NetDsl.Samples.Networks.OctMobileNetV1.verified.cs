@@ -285,6 +285,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 1024, 7, 7]", "[N, 1024, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 1024, 1, 1]", "[N, 1024]", 0L, 0L, null),
                 new("fc", 1, "Linear(1024→10)", "[N, 1024]", "[N, 10]", 10250L, 10240L, null),
-            });
+            },
+            peakActivationBytes: 5218304L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -548,6 +548,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 2048, 7, 7]", "[N, 2048, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 2048, 1, 1]", "[N, 2048]", 0L, 0L, null),
                 new("fc", 1, "Linear(2048→1000)", "[N, 2048]", "[N, 1000]", 2049000L, 2048000L, null),
-            });
+            },
+            peakActivationBytes: 6823936L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -247,6 +247,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 64, 8, 8]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
-            });
+            },
+            peakActivationBytes: 311296L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -102,7 +102,7 @@ namespace NetDsl.Samples.Networks
             o = _relu.call(o).Releasing(o); // relu: ([N, 24, H, W], [N, 8, H/2, W/2])
             var relu_out = o;
             o = _conv.call(o); // conv: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = o + relu_out.Releasing(o); // residual: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = (o + relu_out).Releasing(o); // residual: ([N, 24, H, W], [N, 8, H/2, W/2])
             relu_out.Release(); // last read by residual
             o = _dropout.call(o).Releasing(o); // dropout: ([N, 24, H, W], [N, 8, H/2, W/2])
             o = _down.call(o).Releasing(o); // down: ([N, 48, H/2, W/2], [N, 16, H/4, W/4])
@@ -196,6 +196,8 @@ namespace NetDsl.Samples.Networks
                 new("pool", 1, "AdaptiveAvgPool2d(1)", "[N, 64, H/2, W/2]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

@@ -352,6 +352,8 @@ namespace NetDsl.Samples.Networks
                 new("layer4.2.bn3", 3, "BatchNorm2d(2048)", "[N, 2048, 14, 14]", "[N, 2048, 14, 14]", 4096L, 0L, 427.0),
                 new("layer4.2.downsample", 3, "Shortcut(identity)", "[N, 2048, 14, 14] + [N, 2048, 14, 14]", "[N, 2048, 14, 14]", 0L, 0L, 427.0),
                 new("layer4.2.relu", 3, "ReLU()", "[N, 2048, 14, 14]", "[N, 2048, 14, 14]", 0L, 0L, 427.0),
-            });
+            },
+            peakActivationBytes: 10436608L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -84,6 +84,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("pool", 1, "MaxPool2d(k=3, s=1)", "[N, 3, 3, 3]", "[N, 3, 1, 1]", 0L, 0L, 3.0),
-            });
+            },
+            peakActivationBytes: 12L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

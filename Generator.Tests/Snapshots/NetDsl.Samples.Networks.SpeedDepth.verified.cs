@@ -782,6 +782,8 @@ namespace NetDsl.Samples.Networks
                 new("up3_sep_conv", 1, "SeparableConv2d(96→16, k=3, p=same, bias=False): depthwise 3x3 · pointwise 1x1", "[N, 96, 48, 64]", "[N, 16, 48, 64]", 2400L, 7372800L, 1843.0),
                 new("up3_sep_conv_relu", 1, "ReLU()", "[N, 16, 48, 64]", "[N, 16, 48, 64]", 0L, 0L, 1843.0),
                 new("convDepthF", 1, "Conv2d(16→1, k=3, p=1)", "[N, 16, 48, 64]", "[N, 1, 48, 64]", 145L, 442368L, 1851.0),
-            });
+            },
+            peakActivationBytes: 6291456L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

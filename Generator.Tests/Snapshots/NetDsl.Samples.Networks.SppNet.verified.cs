@@ -173,6 +173,8 @@ namespace NetDsl.Samples.Networks
                 new("fc1.1", 2, "ReLU()", "[N, 1024]", "[N, 1024]", 0L, 0L, null),
                 new("fc1.2", 2, "Dropout(0.5)", "[N, 1024]", "[N, 1024]", 0L, 0L, null),
                 new("fc2", 1, "Linear(1024→10)", "[N, 1024]", "[N, 10]", 10250L, 10240L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

@@ -277,6 +277,8 @@ namespace NetDsl.Samples.Networks
             taps: new global::NetDsl.NetworkTap[]
             {
                 new("aux_classifier", "backbone.layer3", "[N, 1024, 8, 8]"),
-            });
+            },
+            peakActivationBytes: 1835008L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

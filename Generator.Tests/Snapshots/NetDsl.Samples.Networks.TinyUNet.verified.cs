@@ -208,6 +208,8 @@ namespace NetDsl.Samples.Networks
                 new("dec1.4", 2, "BatchNorm2d(16)", "[N, 16, H, W]", "[N, 16, H, W]", 32L, 0L, 47.0),
                 new("dec1.5", 2, "ReLU()", "[N, 16, H, W]", "[N, 16, H, W]", 0L, 0L, 47.0),
                 new("head", 1, "Conv2d(16→2, k=1)", "[N, 16, H, W]", "[N, 2, H, W]", 34L, null, 47.0),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

@@ -166,6 +166,8 @@ namespace NetDsl.Samples.Networks
                 new("wt5.wavelet_scale.3", 2, "scale (128), init 0.1", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 128L, 0L, 226.0),
                 new("wt5.wavelet_convs.4", 2, "level 5: Conv2d(128→128, k=5, g=128, bias=False) on 2x2 sub-bands, sees 160 px", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 3200L, 12800L, 306.0),
                 new("wt5.wavelet_scale.4", 2, "scale (128), init 0.1", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 128L, 0L, 306.0),
-            });
+            },
+            peakActivationBytes: 1048576L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

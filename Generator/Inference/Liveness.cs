@@ -92,6 +92,28 @@ namespace NetDsl.Generator.Inference
             }
         }
 
+        /// <summary>The stages as liveness steps: what each reads, whether it may not run, works in place, is kept.</summary>
+        public static List<LiveStep> StepsOf(IReadOnlyList<BoundStage> stages, bool[]? inPlace, bool keptOutputs, System.Func<BoundStage, bool> mayReturnInput)
+        {
+            var index = new Dictionary<string, int>(System.StringComparer.Ordinal) { [BoundLayer.InputName] = 0 };
+            var steps = new List<LiveStep>();
+            for (int i = 0; i < stages.Count; i++)
+            {
+                var stage = stages[i];
+                var reads = new List<int>();
+                if (stage.Form == StageForm.Shortcut) reads.Add(0);
+                if (stage.Form is StageForm.Add or StageForm.Concat or StageForm.Mul)
+                    foreach (var name in stage.Layers[0].From)
+                        if (index.TryGetValue(name, out var v)) reads.Add(v);
+                steps.Add(new LiveStep(stage.Name, reads, conditional: stage.Condition is not null, readsRunning: stage.Tap is null,
+                    kept: keptOutputs && stage.Output is not null,
+                    inPlace: stage.Form == StageForm.Shortcut && inPlace is not null && inPlace[i],
+                    mayReturnInput: mayReturnInput(stage)));
+                index[stage.Name] = i + 1;
+            }
+            return steps;
+        }
+
         /// <summary>The liveness of a forward made of <paramref name="steps"/>; the last step's value is the result.</summary>
         public static Liveness Of(IReadOnlyList<LiveStep> steps) => new Liveness(steps);
 
