@@ -29,13 +29,21 @@ namespace NetDsl.Generator.Inference
             if (shape.Channels < 0) return null;
             if (shape.Rank == Rank.Flat) return 4 * shape.Channels;
             if (!shape.Height.IsKnown || !shape.Width.IsKnown) return null;
-            long bytes = shape.Channels * shape.Height.Offset * shape.Width.Offset;
-            if (shape.IsOctave)
+            try
             {
-                if (!shape.LowHeight.IsKnown || !shape.LowWidth.IsKnown) return null;
-                bytes += shape.LowChannels * shape.LowHeight.Offset * shape.LowWidth.Offset;
+                long bytes = checked(shape.Channels * shape.Height.Offset * shape.Width.Offset);
+                if (shape.IsOctave)
+                {
+                    if (!shape.LowHeight.IsKnown || !shape.LowWidth.IsKnown) return null;
+                    bytes = checked(bytes + shape.LowChannels * shape.LowHeight.Offset * shape.LowWidth.Offset);
+                }
+                // Beyond 2^50 bytes the peak is not reported (its sums would not fit 64 bits; NDSL0050 reports such counts).
+                return bytes > (1L << 48) ? null : 4 * bytes;
             }
-            return 4 * bytes;
+            catch (OverflowException)
+            {
+                return null;
+            }
         }
 
         private static bool Allocates(BoundLayer layer) => layer.Rule is not { } rule || rule.Allocates(layer);
