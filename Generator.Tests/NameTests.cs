@@ -357,7 +357,7 @@ public class NameTests
         Assert.Contains("private readonly Modules.Conv2d _c;", plain);
         Assert.Contains("public Plain() : base(nameof(Plain))", plain);
         Assert.Contains("public override Tensor forward(Tensor input)", plain);
-        Assert.Contains("x = cat(new[] { x, conv_out }, 1); // merge:", plain);
+        Assert.Contains("x = cat(new[] { x, conv_out }, 1).Releasing(x); // merge:", plain);
         Assert.DoesNotContain("global::TorchSharp.torch.nn", plain);
 
         // With them: qualified where shadowed, private names around the user's, forward moved, the user's names as written.
@@ -368,7 +368,7 @@ public class NameTests
         Assert.Contains("_forward = global::TorchSharp.torch.nn.Conv2d(3, 4, kernel_size: 3, padding: 1);", text);
         Assert.Contains("nn = new global::NetDsl.Stage(\"nn\"", text);
         Assert.Contains("base.register_module(\"nn\", _nn);", text);
-        Assert.Contains("x = global::TorchSharp.torch.cat(new[] { x, c_out }, 1);", text);
+        Assert.Contains("x = global::TorchSharp.torch.cat(new[] { x, c_out }, 1).Releasing(x);", text);
         Assert.Contains("using var scope = global::TorchSharp.torch.NewDisposeScope();", text);
         Assert.Contains("base.SetForward(Forward_);", text);                                 // a stage takes Forward too
         Assert.Contains("private global::TorchSharp.torch.Tensor Forward_(global::TorchSharp.torch.Tensor input)", text);

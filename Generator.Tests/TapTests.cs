@@ -148,9 +148,9 @@ public class TapTests
         Assert.Contains("new(\"down\", \"t4\", \"[N, 2, 8, 8]\"),", net);
         Assert.Contains("var taps = new global::NetDsl.Taps(scope, \"trunk.layer.1.skip\", \"trunk.layer.0.body.1\", \"trunk.pair.0\", \"trunk.down\", \"pool\");", net);
         Assert.Contains("x = taps.Run(\"trunk\", _trunk, x);", net);
-        Assert.Contains("x = taps.Run(\"pool\", _pool, x);", net);
+        Assert.Contains("x = taps.Run(\"pool\", _pool, x).Releasing(x);", net);
         Assert.Contains("_t4 = nn.Conv2d(16, 2, kernel_size: 1);", net); // the side head starts from the tapped channels
-        Assert.Contains("x = taps.Keep(\"skip\", x + (_skip is not null ? _skip.call(input) : input));", result.Sources["Taps.Res.g.cs"]);
+        Assert.Contains("x = taps.Keep(\"skip\", x.AddShortcut(_skip is not null ? _skip.call(input) : input, input, inPlace: false)).Releasing(x);", result.Sources["Taps.Res.g.cs"]);
     }
 
     [Fact]

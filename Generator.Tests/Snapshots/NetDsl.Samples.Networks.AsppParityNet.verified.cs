@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -34,7 +35,7 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _aspp.call(x); // aspp: [N, 8, 9, 11]
@@ -85,6 +86,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("aspp", 1, "ASPP(16→8, rates 1/2/3)", "[N, 16, 9, 11]", "[N, 8, 9, 11]", 4128L, 386624L, null),
-            });
+            },
+            peakActivationBytes: 3168L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -34,7 +35,7 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _head.call(x); // head: [N, 3, 13, 14]
@@ -85,6 +86,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("head", 1, "DeepLabHead(16→3, ASPP rates 12/24/36)", "[N, 16, 13, 14]", "[N, 3, 13, 14]", 1040643L, 188002816L, null),
-            });
+            },
+            peakActivationBytes: 2184L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

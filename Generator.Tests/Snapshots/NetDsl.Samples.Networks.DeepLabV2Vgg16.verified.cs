@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -120,20 +121,20 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 64, 224, 224]
-            x = _pool1.call(x); // pool1: [N, 64, 112, 112]
-            x = _conv2.call(x); // conv2: [N, 128, 112, 112]
-            x = _pool2.call(x); // pool2: [N, 128, 56, 56]
-            x = _conv3.call(x); // conv3: [N, 256, 56, 56]
-            x = _pool3.call(x); // pool3: [N, 256, 28, 28]
-            x = _conv4.call(x); // conv4: [N, 512, 28, 28]
-            x = _pool4.call(x); // pool4: [N, 512, 28, 28]
-            x = _conv5.call(x); // conv5: [N, 512, 28, 28]
-            x = _pool5.call(x); // pool5: [N, 512, 28, 28]
-            x = _ASPP.call(x); // ASPP: [N, 21, 28, 28]
+            x = _pool1.call(x).Releasing(x); // pool1: [N, 64, 112, 112]
+            x = _conv2.call(x).Releasing(x); // conv2: [N, 128, 112, 112]
+            x = _pool2.call(x).Releasing(x); // pool2: [N, 128, 56, 56]
+            x = _conv3.call(x).Releasing(x); // conv3: [N, 256, 56, 56]
+            x = _pool3.call(x).Releasing(x); // pool3: [N, 256, 28, 28]
+            x = _conv4.call(x).Releasing(x); // conv4: [N, 512, 28, 28]
+            x = _pool4.call(x).Releasing(x); // pool4: [N, 512, 28, 28]
+            x = _conv5.call(x).Releasing(x); // conv5: [N, 512, 28, 28]
+            x = _pool5.call(x).Releasing(x); // pool5: [N, 512, 28, 28]
+            x = _ASPP.call(x).Releasing(x); // ASPP: [N, 21, 28, 28]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -233,6 +234,8 @@ namespace NetDsl.Samples.Networks
                 new("ASPP.branch2", 2, "rate 12: Conv2d(512→128, k=3, p=12, d=12) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 412.0),
                 new("ASPP.branch3", 2, "rate 18: Conv2d(512→128, k=3, p=18, d=18) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 508.0),
                 new("ASPP.branch4", 2, "rate 24: Conv2d(512→128, k=3, p=24, d=24) · ReLU · Conv2d(128→128, k=1) · ReLU · Conv2d(128→21, k=1)", "[N, 512, 28, 28]", "[N, 21, 28, 28]", 609173L, 477374464L, 604.0),
-            });
+            },
+            peakActivationBytes: 25690112L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -46,12 +47,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _backbone.call(x); // backbone: [N, 2048, 28, 28]
-            x = _classifier.call(x); // classifier: [N, 21, 28, 28]
-            x = _upsample.call(x); // upsample: [N, 21, 224, 224]
+            x = _classifier.call(x).Releasing(x); // classifier: [N, 21, 28, 28]
+            x = _upsample.call(x).Releasing(x); // upsample: [N, 21, 224, 224]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -297,6 +298,8 @@ namespace NetDsl.Samples.Networks
                 new("backbone.layer4.2.relu", 4, "ReLU()", "[N, 2048, 28, 28]", "[N, 2048, 28, 28]", 0L, 0L, 427.0),
                 new("classifier", 1, "DeepLabHead(2048→21, ASPP rates 12/24/36)", "[N, 2048, 28, 28]", "[N, 21, 28, 28]", 16130837L, 12233232384L, null),
                 new("upsample", 1, "Upsample(size=224x224, bilinear)", "[N, 21, 28, 28]", "[N, 21, 224, 224]", 0L, 0L, null),
-            });
+            },
+            peakActivationBytes: 22478848L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -64,14 +65,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 16, 128, 128]
-            x = _down1.call(x); // down1: [N, 16, 64, 64]
-            x = _conv2.call(x); // conv2: [N, 32, 64, 64]
-            x = _down2.call(x); // down2: [N, 32, 32, 32]
-            x = _head.call(x); // head: [N, 1, 32, 32]
+            x = _down1.call(x).Releasing(x); // down1: [N, 16, 64, 64]
+            x = _conv2.call(x).Releasing(x); // conv2: [N, 32, 64, 64]
+            x = _down2.call(x).Releasing(x); // down2: [N, 32, 32, 32]
+            x = _head.call(x).Releasing(x); // head: [N, 1, 32, 32]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -134,6 +135,8 @@ namespace NetDsl.Samples.Networks
                 new("conv2.2", 2, "ReLU()", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 0L, 0L, 8.0),
                 new("down2", 1, "Downsample(Hwd: Haar DWT → Conv2d(128→32, k=1) · BatchNorm2d · ReLU)", "[N, 32, 64, 64]", "[N, 32, 32, 32]", 4192L, 4194304L, 10.0),
                 new("head", 1, "Conv2d(32→1, k=1)", "[N, 32, 32, 32]", "[N, 1, 32, 32]", 33L, 32768L, 10.0),
-            });
+            },
+            peakActivationBytes: 2097152L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -70,13 +71,13 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv.call(x); // conv: [N, 128, 32, 32]
-            x = _pool.call(x); // pool: [N, 128, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 128]
-            x = _fc.call(x); // fc: [N, 3]
+            x = _pool.call(x).Releasing(x); // pool: [N, 128, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 128]
+            x = _fc.call(x).Releasing(x); // fc: [N, 3]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -153,6 +154,8 @@ namespace NetDsl.Samples.Networks
                 new("pool", 1, "AvgPool2d(k=32)", "[N, 128, 32, 32]", "[N, 128, 1, 1]", 0L, 0L, 64.0),
                 new("flatten", 1, "Flatten()", "[N, 128, 1, 1]", "[N, 128]", 0L, 0L, 64.0),
                 new("fc", 1, "Linear(128→3)", "[N, 128]", "[N, 3]", 387L, 384L, null),
-            });
+            },
+            peakActivationBytes: 1179648L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -66,14 +67,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv_a.call(x); // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
-            x = _bn_a.call(x); // bn_a: [N, channels, *, *] -> [N, channels, *, *]
-            x = _relu_a.call(x); // relu_a: [N, channels, *, *] -> [N, channels, *, *]
-            x = _conv_b.call(x); // conv_b: [N, channels, *, *] -> [N, channels, *, *]
-            x = _bn_b.call(x); // bn_b: [N, channels, *, *] -> [N, channels, *, *]
-            x = _relu_b.call(x); // relu_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = _bn_a.call(x).Releasing(x); // bn_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = _relu_a.call(x).Releasing(x); // relu_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = _conv_b.call(x).Releasing(x); // conv_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = _bn_b.call(x).Releasing(x); // bn_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = _relu_b.call(x).Releasing(x); // relu_b: [N, channels, *, *] -> [N, channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -86,11 +87,11 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("0", _conv_a, x);
-            x = taps.Run("1", _bn_a, x);
-            x = taps.Run("2", _relu_a, x);
-            x = taps.Run("3", _conv_b, x);
-            x = taps.Run("4", _bn_b, x);
-            x = taps.Run("5", _relu_b, x);
+            x = taps.Run("1", _bn_a, x).Releasing(x);
+            x = taps.Run("2", _relu_a, x).Releasing(x);
+            x = taps.Run("3", _conv_b, x).Releasing(x);
+            x = taps.Run("4", _bn_b, x).Releasing(x);
+            x = taps.Run("5", _relu_b, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

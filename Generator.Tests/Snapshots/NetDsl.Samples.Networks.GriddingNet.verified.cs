@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -57,12 +58,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv.call(x); // conv: [N, 64, 36, 36]
-            x = _pool.call(x); // pool: [N, 64]
-            x = _fc.call(x); // fc: [N, 3]
+            x = _pool.call(x).Releasing(x); // pool: [N, 64]
+            x = _fc.call(x).Releasing(x); // fc: [N, 3]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -127,6 +128,8 @@ namespace NetDsl.Samples.Networks
                 new("pool.0", 2, "AdaptiveAvgPool2d(1)", "[N, 64, 36, 36]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("pool.1", 2, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→3)", "[N, 64]", "[N, 3]", 195L, 192L, null),
-            });
+            },
+            peakActivationBytes: 921600L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

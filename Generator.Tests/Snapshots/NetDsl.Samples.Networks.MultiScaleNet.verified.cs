@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -82,18 +83,19 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _stem.call(x); // stem: [N, 32, 32, 32]
             var stem_out = x;
-            x = cat(new[] { _branches[0].call(x), _branches[1].call(x), _branches[2].call(x), _branches[3].call(x) }, 1); // branches: [N, 64, 32, 32]
-            x = _project.call(x); // project: [N, 32, 32, 32]
-            x = x + stem_out; // residual: [N, 32, 32, 32]
-            x = _relu.call(x); // relu: [N, 32, 32, 32]
-            x = _pool.call(x); // pool: [N, 32]
-            x = _dropout.call(x); // dropout: [N, 32]
-            x = _fc.call(x); // fc: [N, 10]
+            x = new[] { _branches[0].call(x), _branches[1].call(x), _branches[2].call(x), _branches[3].call(x) }.ConcatReleasing(1, x); // branches: [N, 64, 32, 32]
+            x = _project.call(x).Releasing(x); // project: [N, 32, 32, 32]
+            x = (x + stem_out).Releasing(x); // residual: [N, 32, 32, 32]
+            stem_out.Release(); // last read by residual
+            x = _relu.call(x).Releasing(x); // relu: [N, 32, 32, 32]
+            x = _pool.call(x).Releasing(x); // pool: [N, 32]
+            x = _dropout.call(x).Releasing(x); // dropout: [N, 32]
+            x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -178,6 +180,8 @@ namespace NetDsl.Samples.Networks
                 new("pool.1", 2, "Flatten()", "[N, 32, 1, 1]", "[N, 32]", 0L, 0L, null),
                 new("dropout", 1, "Dropout(0.2)", "[N, 32]", "[N, 32]", 0L, 0L, null),
                 new("fc", 1, "Linear(32→10)", "[N, 32]", "[N, 10]", 330L, 320L, null),
-            });
+            },
+            peakActivationBytes: 655360L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

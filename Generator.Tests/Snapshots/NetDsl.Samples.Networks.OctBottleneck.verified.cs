@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -68,13 +69,13 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override OctaveTensor forward(OctaveTensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv1.call(x); // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
-            x = _conv2.call(x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
-            x = _conv3.call(x); // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
-            x = x.add_(_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
-            x = _relu.call(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
+            x = _conv2.call(x).Releasing(x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
+            x = _conv3.call(x).Releasing(x); // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
+            x = x.AddShortcut(_downsample is not null ? _downsample.call(input) : input, input, inPlace: true); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
+            x = _relu.call(x).Releasing(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

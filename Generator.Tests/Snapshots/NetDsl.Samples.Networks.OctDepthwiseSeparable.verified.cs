@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -46,10 +47,10 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override OctaveTensor forward(OctaveTensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _depthwise.call(x); // depthwise: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _pointwise.call(x); // pointwise: [N, in_channels, *, *] -> [N, out_channels, *, *]
+            x = _pointwise.call(x).Releasing(x); // pointwise: [N, in_channels, *, *] -> [N, out_channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

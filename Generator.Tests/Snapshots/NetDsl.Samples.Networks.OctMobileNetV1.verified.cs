@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -53,13 +54,13 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             var o = _features.call(x); // features: [N, 1024, 7, 7]
-            x = _avgpool.call(o.ToTensor()); // avgpool: [N, 1024, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 1024]
-            x = _fc.call(x); // fc: [N, 10]
+            x = _avgpool.call(o.ToTensor()).Releasing(o); // avgpool: [N, 1024, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 1024]
+            x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -284,6 +285,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 1024, 7, 7]", "[N, 1024, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 1024, 1, 1]", "[N, 1024]", 0L, 0L, null),
                 new("fc", 1, "Linear(1024→10)", "[N, 1024]", "[N, 10]", 10250L, 10240L, null),
-            });
+            },
+            peakActivationBytes: 5218304L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -123,23 +124,23 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override OctaveTensor forward(OctaveTensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _stem.call(x.ToTensor()); // stem: [N, in_channels, *, *] -> [N, 32, *, *]
-            x = _dw1.call(x); // dw1: [N, 32, *, *] -> [N, 64, *, *]
-            x = _dw2.call(x); // dw2: [N, 64, *, *] -> [N, 128, *, *]
-            x = _dw3.call(x); // dw3: [N, 128, *, *] -> [N, 128, *, *]
-            x = _dw4.call(x); // dw4: [N, 128, *, *] -> [N, 256, *, *]
-            x = _dw5.call(x); // dw5: [N, 256, *, *] -> [N, 256, *, *]
-            x = _dw6.call(x); // dw6: [N, 256, *, *] -> [N, 512, *, *]
-            x = _dw7.call(x); // dw7: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw8.call(x); // dw8: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw9.call(x); // dw9: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw10.call(x); // dw10: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw11.call(x); // dw11: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw12.call(x); // dw12: [N, 512, *, *] -> [N, 512, *, *]
-            x = _dw13.call(x); // dw13: [N, 512, *, *] -> [N, 1024, *, *]
-            x = _dw14.call(x); // dw14: [N, 1024, *, *] -> [N, 1024, *, *]
+            x = _dw1.call(x).Releasing(x); // dw1: [N, 32, *, *] -> [N, 64, *, *]
+            x = _dw2.call(x).Releasing(x); // dw2: [N, 64, *, *] -> [N, 128, *, *]
+            x = _dw3.call(x).Releasing(x); // dw3: [N, 128, *, *] -> [N, 128, *, *]
+            x = _dw4.call(x).Releasing(x); // dw4: [N, 128, *, *] -> [N, 256, *, *]
+            x = _dw5.call(x).Releasing(x); // dw5: [N, 256, *, *] -> [N, 256, *, *]
+            x = _dw6.call(x).Releasing(x); // dw6: [N, 256, *, *] -> [N, 512, *, *]
+            x = _dw7.call(x).Releasing(x); // dw7: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw8.call(x).Releasing(x); // dw8: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw9.call(x).Releasing(x); // dw9: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw10.call(x).Releasing(x); // dw10: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw11.call(x).Releasing(x); // dw11: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw12.call(x).Releasing(x); // dw12: [N, 512, *, *] -> [N, 512, *, *]
+            x = _dw13.call(x).Releasing(x); // dw13: [N, 512, *, *] -> [N, 1024, *, *]
+            x = _dw14.call(x).Releasing(x); // dw14: [N, 1024, *, *] -> [N, 1024, *, *]
             return x.MoveToOuterDisposeScope();
         }
 

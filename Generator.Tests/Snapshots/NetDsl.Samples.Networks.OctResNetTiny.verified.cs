@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -85,18 +86,18 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 16, 32, 32]
-            x = _bn1.call(x); // bn1: [N, 16, 32, 32]
-            x = _relu.call(x); // relu: [N, 16, 32, 32]
-            var o = _layer1.call(x); // layer1: ([N, 16, 32, 32], [N, 16, 16, 16])
-            o = _layer2.call(o); // layer2: ([N, 32, 16, 16], [N, 32, 8, 8])
-            o = _layer3.call(o); // layer3: [N, 64, 8, 8]
-            x = _avgpool.call(o.ToTensor()); // avgpool: [N, 64, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 64]
-            x = _fc.call(x); // fc: [N, 10]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, 16, 32, 32]
+            x = _relu.call(x).Releasing(x); // relu: [N, 16, 32, 32]
+            var o = _layer1.call(x).Releasing(x); // layer1: ([N, 16, 32, 32], [N, 16, 16, 16])
+            o = _layer2.call(o).Releasing(o); // layer2: ([N, 32, 16, 16], [N, 32, 8, 8])
+            o = _layer3.call(o).Releasing(o); // layer3: [N, 64, 8, 8]
+            x = _avgpool.call(o.ToTensor()).Releasing(o); // avgpool: [N, 64, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 64]
+            x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -246,6 +247,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 64, 8, 8]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
-            });
+            },
+            peakActivationBytes: 311296L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

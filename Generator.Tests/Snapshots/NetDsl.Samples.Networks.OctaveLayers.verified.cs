@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -93,21 +94,22 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             var o = _split.call(x); // split: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = _bn.call(o); // bn: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = _relu.call(o); // relu: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = _bn.call(o).Releasing(o); // bn: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = _relu.call(o).Releasing(o); // relu: ([N, 24, H, W], [N, 8, H/2, W/2])
             var relu_out = o;
             o = _conv.call(o); // conv: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = o + relu_out; // residual: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = _dropout.call(o); // dropout: ([N, 24, H, W], [N, 8, H/2, W/2])
-            o = _down.call(o); // down: ([N, 48, H/2, W/2], [N, 16, H/4, W/4])
-            o = _merge.call(o); // merge: [N, 64, H/2, W/2]
-            x = _pool.call(o.ToTensor()); // pool: [N, 64, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 64]
-            x = _fc.call(x); // fc: [N, 10]
+            o = (o + relu_out).Releasing(o); // residual: ([N, 24, H, W], [N, 8, H/2, W/2])
+            relu_out.Release(); // last read by residual
+            o = _dropout.call(o).Releasing(o); // dropout: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = _down.call(o).Releasing(o); // down: ([N, 48, H/2, W/2], [N, 16, H/4, W/4])
+            o = _merge.call(o).Releasing(o); // merge: [N, 64, H/2, W/2]
+            x = _pool.call(o.ToTensor()).Releasing(o); // pool: [N, 64, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 64]
+            x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -194,6 +196,8 @@ namespace NetDsl.Samples.Networks
                 new("pool", 1, "AdaptiveAvgPool2d(1)", "[N, 64, H/2, W/2]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

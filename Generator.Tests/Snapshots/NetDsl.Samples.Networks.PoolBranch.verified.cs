@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -55,12 +56,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _pool.call(x); // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
-            x = _relu.call(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
-            x = _up.call(x); // up: [N, channels, *, *] -> [N, channels, *, *]
+            x = _conv.call(x).Releasing(x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = _relu.call(x).Releasing(x); // relu: [N, channels, *, *] -> [N, channels, *, *]
+            x = _up.call(x).Releasing(x); // up: [N, channels, *, *] -> [N, channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -73,9 +74,9 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("0", _pool, x);
-            x = taps.Run("1", _conv, x);
-            x = taps.Run("2", _relu, x);
-            x = taps.Run("3", _up, x);
+            x = taps.Run("1", _conv, x).Releasing(x);
+            x = taps.Run("2", _relu, x).Releasing(x);
+            x = taps.Run("3", _up, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -93,17 +94,17 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 64, 112, 112]
-            x = _bn1.call(x); // bn1: [N, 64, 112, 112]
-            x = _relu.call(x); // relu: [N, 64, 112, 112]
-            x = _maxpool.call(x); // maxpool: [N, 64, 56, 56]
-            x = _layer1.call(x); // layer1: [N, 256, 56, 56]
-            x = _layer2.call(x); // layer2: [N, 512, 28, 28]
-            x = _layer3.call(x); // layer3: [N, 1024, 14, 14]
-            x = _layer4.call(x); // layer4: [N, 2048, 14, 14]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, 64, 112, 112]
+            x = _relu.call(x).Releasing(x); // relu: [N, 64, 112, 112]
+            x = _maxpool.call(x).Releasing(x); // maxpool: [N, 64, 56, 56]
+            x = _layer1.call(x).Releasing(x); // layer1: [N, 256, 56, 56]
+            x = _layer2.call(x).Releasing(x); // layer2: [N, 512, 28, 28]
+            x = _layer3.call(x).Releasing(x); // layer3: [N, 1024, 14, 14]
+            x = _layer4.call(x).Releasing(x); // layer4: [N, 2048, 14, 14]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -351,6 +352,8 @@ namespace NetDsl.Samples.Networks
                 new("layer4.2.bn3", 3, "BatchNorm2d(2048)", "[N, 2048, 14, 14]", "[N, 2048, 14, 14]", 4096L, 0L, 427.0),
                 new("layer4.2.downsample", 3, "Shortcut(identity)", "[N, 2048, 14, 14] + [N, 2048, 14, 14]", "[N, 2048, 14, 14]", 0L, 0L, 427.0),
                 new("layer4.2.relu", 3, "ReLU()", "[N, 2048, 14, 14]", "[N, 2048, 14, 14]", 0L, 0L, 427.0),
-            });
+            },
+            peakActivationBytes: 10436608L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -34,7 +35,7 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _pool.call(x); // pool: [N, 3, 1, 1]
@@ -83,6 +84,8 @@ namespace NetDsl.Samples.Networks
             rows: new global::NetDsl.SummaryRow[]
             {
                 new("pool", 1, "AvgPool2d(k=3, s=1)", "[N, 3, 3, 3]", "[N, 3, 1, 1]", 0L, 0L, 3.0),
-            });
+            },
+            peakActivationBytes: 12L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

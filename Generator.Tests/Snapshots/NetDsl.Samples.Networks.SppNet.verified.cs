@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -75,15 +76,15 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _features1.call(x); // features1: [N, 64, H/2, W/2]
-            x = _features2.call(x); // features2: [N, 128, H/4, W/4]
-            x = _features3.call(x); // features3: [N, 256, H/4, W/4]
-            x = _spp.call(x); // spp: [N, 5376]
-            x = _fc1.call(x); // fc1: [N, 1024]
-            x = _fc2.call(x); // fc2: [N, 10]
+            x = _features2.call(x).Releasing(x); // features2: [N, 128, H/4, W/4]
+            x = _features3.call(x).Releasing(x); // features3: [N, 256, H/4, W/4]
+            x = _spp.call(x).Releasing(x); // spp: [N, 5376]
+            x = _fc1.call(x).Releasing(x); // fc1: [N, 1024]
+            x = _fc2.call(x).Releasing(x); // fc2: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -172,6 +173,8 @@ namespace NetDsl.Samples.Networks
                 new("fc1.1", 2, "ReLU()", "[N, 1024]", "[N, 1024]", 0L, 0L, null),
                 new("fc1.2", 2, "Dropout(0.5)", "[N, 1024]", "[N, 1024]", 0L, 0L, null),
                 new("fc2", 1, "Linear(1024→10)", "[N, 1024]", "[N, 10]", 10250L, 10240L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -58,12 +59,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the main path (the stages up to upsample) and returns output "out"; <see cref="forward_all"/> also runs the side heads.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _backbone.call(x); // backbone: [N, 2048, 8, 8]
-            x = _classifier.call(x); // classifier: [N, 3, 8, 8]
-            x = _upsample.call(x); // upsample: [N, 3, 64, 64]
+            x = _classifier.call(x).Releasing(x); // classifier: [N, 3, 8, 8]
+            x = _upsample.call(x).Releasing(x); // upsample: [N, 3, 64, 64]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -97,12 +98,12 @@ namespace NetDsl.Samples.Networks
             var taps = new global::NetDsl.Taps(scope, "backbone.layer3");
             var x = input;
             x = taps.Run("backbone", _backbone, x); // backbone: [N, 2048, 8, 8]; keeps backbone.layer3 [N, 1024, 8, 8]
-            x = _classifier.call(x); // classifier: [N, 3, 8, 8]
-            x = _upsample.call(x); // upsample: [N, 3, 64, 64]
+            x = _classifier.call(x).Releasing(x); // classifier: [N, 3, 8, 8]
+            x = _upsample.call(x).Releasing(x); // upsample: [N, 3, 64, 64]
             var output_out = x; // output "out"
             x = taps["backbone.layer3"]; // aux_classifier reads backbone.layer3: [N, 1024, 8, 8]
             x = _aux_classifier.call(x); // aux_classifier: [N, 3, 8, 8]
-            x = _aux_upsample.call(x); // aux_upsample: [N, 3, 64, 64]
+            x = _aux_upsample.call(x).Releasing(x); // aux_upsample: [N, 3, 64, 64]
             var output_aux = x; // output "aux"
             var outputs = new Outputs(output_out, output_aux);
             outputs.MoveToOuterDisposeScope();
@@ -276,6 +277,8 @@ namespace NetDsl.Samples.Networks
             taps: new global::NetDsl.NetworkTap[]
             {
                 new("aux_classifier", "backbone.layer3", "[N, 1024, 8, 8]"),
-            });
+            },
+            peakActivationBytes: 1835008L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

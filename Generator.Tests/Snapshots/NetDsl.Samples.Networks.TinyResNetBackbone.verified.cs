@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -87,16 +88,16 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv1.call(x); // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
-            x = _bn1.call(x); // bn1: [N, 64, *, *] -> [N, 64, *, *]
-            x = _relu.call(x); // relu: [N, 64, *, *] -> [N, 64, *, *]
-            x = _maxpool.call(x); // maxpool: [N, 64, *, *] -> [N, 64, *, *]
-            x = _layer1.call(x); // layer1: [N, 64, *, *] -> [N, 256, *, *]
-            x = _layer2.call(x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
-            x = _layer3.call(x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
-            x = _layer4.call(x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, 64, *, *] -> [N, 64, *, *]
+            x = _relu.call(x).Releasing(x); // relu: [N, 64, *, *] -> [N, 64, *, *]
+            x = _maxpool.call(x).Releasing(x); // maxpool: [N, 64, *, *] -> [N, 64, *, *]
+            x = _layer1.call(x).Releasing(x); // layer1: [N, 64, *, *] -> [N, 256, *, *]
+            x = _layer2.call(x).Releasing(x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
+            x = _layer3.call(x).Releasing(x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
+            x = _layer4.call(x).Releasing(x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -109,13 +110,13 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("conv1", _conv1, x);
-            x = taps.Run("bn1", _bn1, x);
-            x = taps.Run("relu", _relu, x);
-            x = taps.Run("maxpool", _maxpool, x);
-            x = taps.Run("layer1", _layer1, x);
-            x = taps.Run("layer2", _layer2, x);
-            x = taps.Run("layer3", _layer3, x);
-            x = taps.Run("layer4", _layer4, x);
+            x = taps.Run("bn1", _bn1, x).Releasing(x);
+            x = taps.Run("relu", _relu, x).Releasing(x);
+            x = taps.Run("maxpool", _maxpool, x).Releasing(x);
+            x = taps.Run("layer1", _layer1, x).Releasing(x);
+            x = taps.Run("layer2", _layer2, x).Releasing(x);
+            x = taps.Run("layer3", _layer3, x).Releasing(x);
+            x = taps.Run("layer4", _layer4, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -90,23 +91,25 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _enc1.call(x); // enc1: [N, 16, H, W]
             var enc1_out = x;
             x = _pool1.call(x); // pool1: [N, 16, H/2, W/2]
-            x = _enc2.call(x); // enc2: [N, 32, H/2, W/2]
+            x = _enc2.call(x).Releasing(x); // enc2: [N, 32, H/2, W/2]
             var enc2_out = x;
             x = _pool2.call(x); // pool2: [N, 32, H/4, W/4]
-            x = _bottleneck.call(x); // bottleneck: [N, 64, H/4, W/4]
-            x = _up2.call(x); // up2: [N, 32, H/2, W/2]
-            x = cat(new[] { x, enc2_out }, 1); // skip2: [N, 64, H/2, W/2]
-            x = _dec2.call(x); // dec2: [N, 32, H/2, W/2]
-            x = _up1.call(x); // up1: [N, 16, H, W]
-            x = cat(new[] { x, enc1_out }, 1); // skip1: [N, 32, H, W]
-            x = _dec1.call(x); // dec1: [N, 16, H, W]
-            x = _head.call(x); // head: [N, 2, H, W]
+            x = _bottleneck.call(x).Releasing(x); // bottleneck: [N, 64, H/4, W/4]
+            x = _up2.call(x).Releasing(x); // up2: [N, 32, H/2, W/2]
+            x = cat(new[] { x, enc2_out }, 1).Releasing(x); // skip2: [N, 64, H/2, W/2]
+            enc2_out.Release(); // last read by skip2
+            x = _dec2.call(x).Releasing(x); // dec2: [N, 32, H/2, W/2]
+            x = _up1.call(x).Releasing(x); // up1: [N, 16, H, W]
+            x = cat(new[] { x, enc1_out }, 1).Releasing(x); // skip1: [N, 32, H, W]
+            enc1_out.Release(); // last read by skip1
+            x = _dec1.call(x).Releasing(x); // dec1: [N, 16, H, W]
+            x = _head.call(x).Releasing(x); // head: [N, 2, H, W]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -205,6 +208,8 @@ namespace NetDsl.Samples.Networks
                 new("dec1.4", 2, "BatchNorm2d(16)", "[N, 16, H, W]", "[N, 16, H, W]", 32L, 0L, 47.0),
                 new("dec1.5", 2, "ReLU()", "[N, 16, H, W]", "[N, 16, H, W]", 0L, 0L, 47.0),
                 new("head", 1, "Conv2d(16→2, k=1)", "[N, 16, H, W]", "[N, 2, H, W]", 34L, null, 47.0),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -58,14 +59,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _wt1.call(x); // wt1: [N, 32, 64, 64]
-            x = _wt2.call(x); // wt2: [N, 32, 64, 64]
-            x = _wt3.call(x); // wt3: [N, 32, 64, 64]
-            x = _wt4.call(x); // wt4: [N, 32, 64, 64]
-            x = _wt5.call(x); // wt5: [N, 32, 64, 64]
+            x = _wt2.call(x).Releasing(x); // wt2: [N, 32, 64, 64]
+            x = _wt3.call(x).Releasing(x); // wt3: [N, 32, 64, 64]
+            x = _wt4.call(x).Releasing(x); // wt4: [N, 32, 64, 64]
+            x = _wt5.call(x).Releasing(x); // wt5: [N, 32, 64, 64]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -165,6 +166,8 @@ namespace NetDsl.Samples.Networks
                 new("wt5.wavelet_scale.3", 2, "scale (128), init 0.1", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 128L, 0L, 226.0),
                 new("wt5.wavelet_convs.4", 2, "level 5: Conv2d(128→128, k=5, g=128, bias=False) on 2x2 sub-bands, sees 160 px", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 3200L, 12800L, 306.0),
                 new("wt5.wavelet_scale.4", 2, "scale (128), init 0.1", "[N, 32, 64, 64]", "[N, 32, 64, 64]", 128L, 0L, 306.0),
-            });
+            },
+            peakActivationBytes: 1048576L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -44,22 +44,28 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine("var x = input;");
             bool counted = CountedIndices;
             if (counted) _w.WriteLine("var index = 0;");
-            for (int i = 0; i < _declaration.Stages.Count; i++)
+            var stages = _declaration.Stages;
+            // Never in place here: a kept copy is taken after each stage, and the same releases as forward.
+            var plan = PlanOf(stages, null, keptOutputs: false);
+            for (int i = 0; i < stages.Count; i++)
             {
-                var stage = _declaration.Stages[i];
+                var stage = stages[i];
                 string name = counted ? "(index++).ToString(global::System.Globalization.CultureInfo.InvariantCulture)" : Literal(ComponentName(stage, i));
                 string prefix = stage.Condition is null ? "" : _fieldTypes.ContainsKey(stage) ? $"if ({FieldName(stage)} is not null) " : $"if ({Condition(stage, constructor: false)}) ";
+                string released = RunningRelease(plan, i, "x", stages, "x");
                 _w.WriteLine(prefix + (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null
-                    ? $"x = taps.Run({name}, {FieldName(stage)}, x);"
-                    : $"x = taps.Keep({name}, {JoinExpression(stage)});"));
+                    ? $"x = taps.Run({name}, {FieldName(stage)}, x){released};"
+                    : $"x = taps.Keep({name}, {JoinExpression(stage)}){released};"));
                 if (IsInline(stage)) _w.WriteLine(prefix + $"index += {stage.Layers[0].Repeat - 1}; // the other inline copies");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
+                WriteReleases(plan, i, stages, "x");
             }
             _w.WriteLine("return x.MoveToOuterDisposeScope();");
             _w.CloseBrace();
         }
 
-        /// <summary>The new x of a stage without a module of its own (residual, skip, parallel join), never in place.</summary>
+        /// <summary>The new x of a stage without a module of its own (residual, skip, parallel join), never in place; the
+        /// temporaries it makes (a projection's output, the branches') are released in it.</summary>
         private string JoinExpression(BoundStage stage)
         {
             string field = FieldName(stage);
@@ -69,22 +75,19 @@ namespace NetDsl.Generator.Emit
                     return ShortcutPresence(stage.Layers[0]) switch
                     {
                         Presence.Never => "x + input",
-                        Presence.Always => $"x + {field}.call(input)",
-                        _ => $"x + ({field} is not null ? {field}.call(input) : input)",
+                        Presence.Always => $"x.AddShortcut({field}.call(input), input, inPlace: false)",
+                        _ => $"x.AddShortcut({field} is not null ? {field}.call(input) : input, input, inPlace: false)",
                     };
                 case StageForm.Add:
-                    return "x + " + string.Join(" + ", stage.Layers[0].From.Select(OutputVariable));
+                    return SumExpression("x", stage.Layers[0].From.Select(OutputVariable).ToList());
                 case StageForm.Concat:
                     return stage.Layers[0].EarlierFirst
                         ? $"cat(new[] {{ {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))}, x }}, 1)"
                         : $"cat(new[] {{ x, {string.Join(", ", stage.Layers[0].From.Select(OutputVariable))} }}, 1)";
                 case StageForm.Mul:
-                    return "x * " + string.Join(" * ", stage.Layers[0].From.Select(OutputVariable));
+                    return ProductExpression("x", stage.Layers[0].From.Select(OutputVariable).ToList());
                 case StageForm.Parallel:
-                {
-                    var calls = Enumerable.Range(0, stage.Branches.Count).Select(i => $"{field}[{i}].call(x)").ToList();
-                    return stage.JoinLayer!.JoinMode == 0 ? $"cat(new[] {{ {string.Join(", ", calls)} }}, 1)" : string.Join(" + ", calls);
-                }
+                    return ParallelExpression(stage, "x");
                 default:
                     return ParameterLayer(stage) is { } parameter ? parameter.Rule!.Forward(parameter, "x", field, _emission) : $"{field}.call(x)";
             }
@@ -145,6 +148,7 @@ namespace NetDsl.Generator.Emit
                 _w.WriteLine($"var taps = new global::NetDsl.Taps(scope, {string.Join(", ", taps.Select(Literal))});");
             _w.WriteLine("var x = input;");
             var stages = _declaration.Stages;
+            var plan = PlanOf(stages, null, keptOutputs: true);
             for (int i = 0; i < stages.Count; i++)
             {
                 var stage = stages[i];
@@ -153,10 +157,11 @@ namespace NetDsl.Generator.Emit
                 string comment = $" // {stage.Name}: {Shape(r.StageOutputs[stage.Name])}";
                 var kept = taps.Where(t => t == stage.Name || t.StartsWith(stage.Name + ".", System.StringComparison.Ordinal)).ToList();
                 if (kept.Count > 0) comment += "; keeps " + string.Join(", ", kept.Select(t => t + " " + Shape(r.Taps.First(x => x.Path == t).Shape)));
+                string released = RunningRelease(plan, i, "x", stages, "x");
                 if (stage.Form is StageForm.Sequence or StageForm.Use && ParameterLayer(stage) is null)
-                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Run({Literal(stage.Name)}, {FieldName(stage)}, x);{comment}" : $"x = {FieldName(stage)}.call(x);{comment}");
+                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Run({Literal(stage.Name)}, {FieldName(stage)}, x){released};{comment}" : $"x = {FieldName(stage)}.call(x){released};{comment}");
                 else
-                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Keep({Literal(stage.Name)}, {JoinExpression(stage)});{comment}" : $"x = {JoinExpression(stage)};{comment}");
+                    _w.WriteLine(kept.Count > 0 ? $"x = taps.Keep({Literal(stage.Name)}, {JoinExpression(stage)}){released};{comment}" : $"x = {WithRelease(JoinExpression(stage), released)};{comment}");
                 if (_referenced.Contains(stage.Name)) _w.WriteLine($"var {OutputVariable(stage.Name)} = x;");
                 if (stage.Output is not null)
                 {
@@ -167,6 +172,7 @@ namespace NetDsl.Generator.Emit
                         ? $"var {OutputVariableOf(stage)} = x.clone(); // output \"{stage.Output.OutputName}\" (copied: {stages[i + 1].Name} works in place)"
                         : $"var {OutputVariableOf(stage)} = x; // output \"{stage.Output.OutputName}\"");
                 }
+                WriteReleases(plan, i, stages, "x");
             }
             _w.WriteLine($"var outputs = new Outputs({string.Join(", ", outputs.Select(OutputVariableOf))});");
             _w.WriteLine("outputs.MoveToOuterDisposeScope();");

@@ -125,6 +125,7 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine();
             _w.WriteLine("using static global::TorchSharp.torch;");
             _w.WriteLine("using Modules = global::TorchSharp.Modules;");
+            _w.WriteLine("using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use");
             if (UsesOctave) _w.WriteLine("using global::NetDsl.Octave;");
             _w.WriteLine();
             if (spec.Namespace.Length > 0)
@@ -618,29 +619,31 @@ namespace NetDsl.Generator.Emit
             _w.WriteLine($"/// <summary>{ForwardSummary()}</summary>");
             _w.WriteLine(_renamedForward is null ? $"public override {value} forward({value} input)" : $"private {value} {_renamedForward}({value} input)");
             _w.OpenBrace();
-            _w.WriteLine("using var scope = NewDisposeScope();");
+            _w.WriteLine("using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use");
             if (IsNetwork) _w.WriteLine(CheckInputLine);
             _w.WriteLine("var x = input;");
             // The running value: x, of the module's own type. A network whose stages work on octave pairs keeps those in o
             // (OctaveTensor) and returns to x where a plain stage follows; an octave block calls a plain stage on x.ToTensor().
             var flow = new ForwardValue(OctaveModule);
             var outputOctave = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var stages = MainPath();
             // Whether x is a tensor this forward allocated and nothing else refers to: then the residual can be
-            // added in place (ResNet.cs's add_), saving one activation per block. Not when x is the input, a view
-            // of it, or an output kept for a later skip connection.
-            bool fresh = false;
-            foreach (var stage in _declaration.Stages)
+            // added in place (ResNet.cs's add_), saving one activation per block.
+            var fresh = FreshBefore(stages);
+            var plan = PlanOf(stages, fresh, keptOutputs: false);
+            for (int i = 0; i < stages.Count; i++)
             {
-                if (stage.Tap is not null) break; // the side heads run in forward_all
+                var stage = stages[i];
                 string comment = "// " + stage.Name + ": " + (IsNetwork && _inference!.StageOutputs.TryGetValue(stage.Name, out var o) ? Shape(o) : StageComment(stage));
                 string field = FieldName(stage);
                 bool octave = IsOctaveStage(stage);
-                bool freshBefore = fresh;
                 if (stage.Condition is not null)
                 {
                     _w.WriteLine(_fieldTypes.ContainsKey(stage) ? $"if ({field} is not null)" : $"if ({Condition(stage, constructor: false)})");
                     _w.OpenBrace();
                 }
+                string old = flow.Variable;
+                string released = RunningRelease(plan, i, old, stages, old);
                 switch (stage.Form)
                 {
                     case StageForm.Sequence:
@@ -648,19 +651,22 @@ namespace NetDsl.Generator.Emit
                     {
                         string arg = flow.Read(octave);
                         string call = ParameterLayer(stage) is { } parameter ? parameter.Rule!.Forward(parameter, arg, field, _emission) : $"{field}.call({arg})";
-                        _w.WriteLine($"{flow.Assign(octave)}{call}; {comment}");
+                        _w.WriteLine($"{flow.Assign(octave)}{WithRelease(call, released)}; {comment}");
                         break;
                     }
                     case StageForm.Shortcut:
                     {
                         var presence = ShortcutPresence(stage.Layers[0]);
-                        string shortcut = presence == Presence.Never ? "input"
-                            : presence == Presence.Always ? $"{field}.call(input)"
-                            : $"{field} is not null ? {field}.call(input) : input";
                         string current = flow.Read(octave);
                         string target = flow.Assign(octave);
-                        _w.WriteLine(fresh ? $"{target}{current}.add_({shortcut}); {comment}"
-                            : $"{target}{current} + {(presence == Presence.Sometimes ? "(" + shortcut + ")" : shortcut)}; {comment}");
+                        if (presence == Presence.Never)
+                        {
+                            _w.WriteLine(fresh[i] ? $"{target}{current}.add_(input); {comment}" : $"{target}({current} + input){released}; {comment}");
+                            break;
+                        }
+                        string shortcut = presence == Presence.Always ? $"{field}.call(input)" : $"{field} is not null ? {field}.call(input) : input";
+                        // The projection's output is released by AddShortcut once added (never the input itself).
+                        _w.WriteLine($"{target}{current}.AddShortcut({shortcut}, input, inPlace: {(fresh[i] ? "true" : "false")}){(fresh[i] ? "" : released)}; {comment}");
                         break;
                     }
                     case StageForm.Add:
@@ -668,8 +674,8 @@ namespace NetDsl.Generator.Emit
                         // Per frequency when the value is an octave pair (OctaveTensor's +).
                         bool pair = flow.IsOctave;
                         string current = flow.Read(pair);
-                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, pair));
-                        _w.WriteLine($"{flow.Assign(pair)}{current} + {string.Join(" + ", terms)}; {comment}");
+                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, pair)).ToList();
+                        _w.WriteLine($"{flow.Assign(pair)}{WithRelease(SumExpression(current, terms), released)}; {comment}");
                         break;
                     }
                     case StageForm.Concat:
@@ -677,44 +683,31 @@ namespace NetDsl.Generator.Emit
                         string current = flow.Read(false);
                         var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false));
                         string parts = stage.Layers[0].EarlierFirst ? string.Join(", ", terms) + ", " + current : current + ", " + string.Join(", ", terms);
-                        _w.WriteLine($"{flow.Assign(false)}cat(new[] {{ {parts} }}, 1); {comment}");
+                        _w.WriteLine($"{flow.Assign(false)}cat(new[] {{ {parts} }}, 1){released}; {comment}");
                         break;
                     }
                     case StageForm.Mul:
                     {
                         string current = flow.Read(false);
-                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false));
-                        _w.WriteLine($"{flow.Assign(false)}{current} * {string.Join(" * ", terms)}; {comment}");
+                        var terms = stage.Layers[0].From.Select(n => Convert(OutputVariable(n), outputOctave.TryGetValue(n, out var oo) && oo, false)).ToList();
+                        _w.WriteLine($"{flow.Assign(false)}{WithRelease(ProductExpression(current, terms), released)}; {comment}");
                         break;
                     }
                     case StageForm.Parallel:
                     {
-                        bool concat = stage.JoinLayer!.JoinMode == 0;
-                        var branches = stage.Branches;
                         string current = flow.Read(false);
-                        var names = Enumerable.Range(0, branches.Count).Select(i => $"{field}[{i}].call({current})").ToList();
                         string target = flow.Assign(false);
-                        if (concat) _w.WriteLine($"{target}cat(new[] {{ {string.Join(", ", names)} }}, 1); {comment}");
-                        else _w.WriteLine($"{target}{string.Join(" + ", names)}; {comment}");
+                        _w.WriteLine($"{target}{ParallelExpression(stage, current)}{released}; {comment}");
                         break;
                     }
                 }
-                fresh = stage.Form switch
-                {
-                    StageForm.Sequence => fresh || stage.Layers.Exists(Allocates),
-                    _ => true,
-                };
-                if (stage.Condition is not null)
-                {
-                    _w.CloseBrace();
-                    fresh = fresh && freshBefore; // the stage may not have run
-                }
+                if (stage.Condition is not null) _w.CloseBrace();
                 if (_referenced.Contains(stage.Name))
                 {
                     _w.WriteLine($"var {OutputVariable(stage.Name)} = {flow.Variable};");
                     outputOctave[stage.Name] = flow.IsOctave;
-                    fresh = false;
                 }
+                WriteReleases(plan, i, stages, flow.Variable);
             }
             if (IsNetwork && flow.IsOctave)
                 _w.WriteLine("x = o.ToTensor(); // the last octave layer merged the pair (AlphaOut = 0)");

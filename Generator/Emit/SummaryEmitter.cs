@@ -77,10 +77,15 @@ namespace NetDsl.Generator.Emit
                 w.WriteLine($"new({ModuleEmitter.Literal(row.Path)}, {row.Depth}, {ModuleEmitter.Literal(row.Kind)}, {ModuleEmitter.Literal(row.InputShape)}, " +
                     $"{ModuleEmitter.Literal(row.OutputShape)}, {Long(row.Params)}, {NullableLong(row.Macs)}, {NullableDouble(row.ReceptiveField)}),");
             }
+            string peak = r.PeakActivationBytes is { } bytes
+                ? $"peakActivationBytes: {Long(bytes)} // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)"
+                : "peakActivationBytes: null // the input size is symbolic";
             if (r.Outputs.Count == 0 && r.Taps.Count == 0)
             {
-                w.CloseBrace(");");
+                w.CloseBrace(",");
+                w.WriteLine(peak);
                 w.Indentation--;
+                w.WriteLine(");");
                 return;
             }
             w.CloseBrace(",");
@@ -93,8 +98,10 @@ namespace NetDsl.Generator.Emit
             w.OpenBrace();
             foreach (var (stage, path, shape) in r.Taps)
                 w.WriteLine($"new({ModuleEmitter.Literal(stage)}, {ModuleEmitter.Literal(path)}, {ModuleEmitter.Literal(r.Format(shape))}),");
-            w.CloseBrace(");");
+            w.CloseBrace(",");
+            w.WriteLine(peak);
             w.Indentation--;
+            w.WriteLine(");");
         }
 
         private static string Long(long v) => v.ToString(CultureInfo.InvariantCulture) + "L";

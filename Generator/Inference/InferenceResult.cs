@@ -91,6 +91,12 @@ namespace NetDsl.Generator.Inference
         public long MinHeight { get; set; } = 1;
         public long MinWidth { get; set; } = 1;
         public long TotalParams { get; set; }
+        /// <summary>
+        /// Peak activation memory of forward per sample, float32, in bytes (batch N: N times this): the most bytes of
+        /// intermediate tensors alive at once beyond the input, as the generated forward releases them after their last
+        /// use (<see cref="Liveness"/>); null when the input size is symbolic.
+        /// </summary>
+        public long? PeakActivationBytes { get; set; }
         public long? TotalMacs { get; set; }
         public double? ReceptiveField { get; set; }
         /// <summary>Every multiply-add term of the network; their sum at a size is the total multiply-adds there.</summary>

@@ -244,6 +244,7 @@ namespace NetDsl.Generator.Inference
             var v = declarationInput;
             outputs[BoundLayer.InputName] = declarationInput;
             int present = 0;
+            var memory = new DeclarationMemory(scope.Declaration);
             for (int index = 0; index < scope.Declaration.Stages.Count; index++)
             {
                 var stage = scope.Declaration.Stages[index];
@@ -272,12 +273,14 @@ namespace NetDsl.Generator.Inference
                     present += inline ? stage.Layers[0].Repeat : 1;
                 }
                 else path = scope.Prefix + stage.Name;
+                if (stage.Tap is not null) memory.Close(); // the side heads run in forward_all
                 if (stage.Tap is not null && !ReadTap(scope, stage, ref v)) return null;
                 var row = new SummaryRow(path, scope.Depth, "") { InputShape = Fmt(v.Shape) };
                 _result.Rows.Add(row);
                 if (scope.Top) _result.StageInputs[stage.Name] = v.Shape;
 
                 Value? next;
+                var layerOutputs = new List<TensorShape>();
                 if (stage.Form != StageForm.Sequence) FlushDilatedRun(scope);
                 switch (stage.Form)
                 {
@@ -285,6 +288,7 @@ namespace NetDsl.Generator.Inference
                         if (stage.Layers.Count == 1)
                         {
                             next = ApplyLayer(scope, stage.Layers[0], v, row, where);
+                            if (next is not null) layerOutputs.Add(next.Value.Shape);
                         }
                         else
                         {
@@ -298,6 +302,7 @@ namespace NetDsl.Generator.Inference
                                 next = ApplyLayer(scope, stage.Layers[i], next.Value, child, where);
                                 if (next is not null)
                                 {
+                                    layerOutputs.Add(next.Value.Shape);
                                     child.OutputShape = Fmt(next.Value.Shape);
                                     child.ReceptiveField = next.Value.Global ? null : next.Value.Rf;
                                     RecordTappable(scope, child.Path, next.Value, child.Kind);
@@ -324,6 +329,12 @@ namespace NetDsl.Generator.Inference
                         break;
                 }
                 if (next is null) return null;
+                memory.Add(stage, stage.Form switch
+                {
+                    StageForm.Use or StageForm.Parallel => _stageMemory,
+                    StageForm.Shortcut => ShortcutMemory(_shortcutProjected, memory.InPlace(stage), next.Value.Shape),
+                    _ => StageMemory(stage, layerOutputs, next.Value.Shape),
+                });
                 v = next.Value;
                 row.OutputShape = Fmt(v.Shape);
                 row.ReceptiveField = v.Global ? null : v.Rf;
@@ -332,6 +343,8 @@ namespace NetDsl.Generator.Inference
                 if (scope.Top) _result.StageOutputs[stage.Name] = v.Shape;
             }
             FlushDilatedRun(scope);
+            _declarationMemory = memory.Finish();
+            if (scope.Top) _result.PeakActivationBytes = _declarationMemory.Extra;
             return v;
         }
 
@@ -734,11 +747,13 @@ namespace NetDsl.Generator.Inference
             if (firstArgs is null) return null;
             var inputShape = v.Shape;
             var facts = new List<(long In, long[] Args)>();
+            var copyMemory = new List<(long? Extra, long? Own)>();
             Value? current = v;
             if (!layer.IsRepeatContainer)
             {
                 facts.Add((v.Shape.Channels, args.Select(a => (long)a!.Value).ToArray()));
                 current = RunBlock(scope, block, args, v, path + ".", scope.Depth + 1, row, firstCopy: true, layer.ArgsOfCopy(0));
+                copyMemory.Add(_declarationMemory);
             }
             else
             {
@@ -756,6 +771,7 @@ namespace NetDsl.Generator.Inference
                         copyArgs[j] = i > 0 && block.Params[j].FirstRepeatOnly && block.Params[j].Default is int def ? def : (long)given[j]!.Value;
                     facts.Add((current.Value.Shape.Channels, copyArgs));
                     current = RunBlock(scope, block, given, current.Value, childPath + ".", scope.Depth + 2, child, firstCopy: i == 0, layer.ArgsOfCopy(i));
+                    copyMemory.Add(_declarationMemory);
                     if (current is not null)
                     {
                         child.OutputShape = Fmt(current.Value.Shape);
@@ -765,6 +781,8 @@ namespace NetDsl.Generator.Inference
                 }
             }
             if (current is null) return null;
+            // One block, or the copies in an nn.Sequential (each copy's input released once the next has read it).
+            _stageMemory = SequentialMemory(copyMemory);
             Record(scope, layer, inputShape, current.Value.Shape, f =>
             {
                 f.BlockArgValues.Clear();
@@ -814,6 +832,7 @@ namespace NetDsl.Generator.Inference
                 if (!(octave ? ProjectOctave(scope, layer, main, input, row, path, where) : ProjectPlain(scope, layer, main, input, row, path, where)))
                     return null;
             }
+            _shortcutProjected = project;
             var result = main;
             result.Rf = Math.Max(main.Rf, input.Rf);
             return result;
@@ -1002,6 +1021,7 @@ namespace NetDsl.Generator.Inference
             row.IsContainer = true;
             Value? result = null;
             var branches = stage.Branches;
+            var branchMemory = new List<(long? Extra, long? Own)>();
             for (int i = 0; i < branches.Count; i++)
             {
                 var branch = branches[i];
@@ -1022,6 +1042,7 @@ namespace NetDsl.Generator.Inference
                 _result.Rows.Add(child);
                 var output = RunBlock(scope, block, args, v, childPath + ".", scope.Depth + 2, child, firstCopy: true, branch.BlockArgs);
                 if (output is null) return null;
+                branchMemory.Add(_declarationMemory);
                 child.OutputShape = Fmt(output.Value.Shape);
                 child.ReceptiveField = output.Value.Global ? null : output.Value.Rf;
                 Record(scope, branch, v.Shape, output.Value.Shape, f =>
@@ -1058,6 +1079,7 @@ namespace NetDsl.Generator.Inference
                 result = acc;
             }
             if (result is not null) Record(scope, join, v.Shape, result.Value.Shape);
+            if (result is not null) _stageMemory = ParallelMemory(branchMemory, result.Value.Shape);
             return result;
         }
     }

@@ -53,8 +53,9 @@ namespace NetDsl.Octave
         public override OctaveTensor forward(OctaveTensor x)
         {
             using var scope = NewDisposeScope();
-            foreach (var child in _children) x = child.call(x);
-            return x.MoveToOuterDisposeScope();
+            var y = x;
+            foreach (var child in _children) y = child.call(y).Releasing(y, x); // each child's input once read, never the caller's x
+            return y.MoveToOuterDisposeScope();
         }
 
         protected override void Dispose(bool disposing)

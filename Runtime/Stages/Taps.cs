@@ -93,7 +93,7 @@ namespace NetDsl
                         {
                             if (child is not nn.Module<Tensor, Tensor> step)
                                 throw new InvalidOperationException($"Taps: '{path}.{name}' is not a tensor-to-tensor module.");
-                            y = inner.Run(name, step, y);
+                            y = inner.Run(name, step, y).Releasing(y, x); // each child's input once read, never the caller's x
                         }
                         break;
                     default:

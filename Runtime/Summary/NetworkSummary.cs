@@ -33,8 +33,10 @@ namespace NetDsl
             IReadOnlyList<long> macTerms, int fixedHeight, int fixedWidth, long heightMultiple, long minHeight, long widthMultiple, long minWidth,
             IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null,
             IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null,
-            long heightPeriod = 0, IReadOnlyList<long>? heightResidueOffsets = null, long widthPeriod = 0, IReadOnlyList<long>? widthResidueOffsets = null)
+            long heightPeriod = 0, IReadOnlyList<long>? heightResidueOffsets = null, long widthPeriod = 0, IReadOnlyList<long>? widthResidueOffsets = null,
+            long? peakActivationBytes = null)
         {
+            PeakActivationBytes = peakActivationBytes;
             HeightPeriod = heightPeriod > 0 ? heightPeriod : heightMultiple;
             WidthPeriod = widthPeriod > 0 ? widthPeriod : widthMultiple;
             int terms = macTerms.Count / 5;
@@ -71,6 +73,17 @@ namespace NetDsl
         public string Input { get; }
         public string Output { get; }
         public long TotalParams { get; }
+
+        /// <summary>
+        /// Peak activation memory of <c>forward</c> per sample (float32, bytes), computed at compile time from the liveness
+        /// of every tensor: the most bytes of intermediate tensors alive at once beyond the input, as the generated forward
+        /// releases each right after its last use. Layers count by their outputs (not a convolution's workspace inside one
+        /// call). Null when the input size is symbolic. For a batch of N: <see cref="PeakActivationBytesAt"/>.
+        /// </summary>
+        public long? PeakActivationBytes { get; }
+
+        /// <summary>The peak activation memory of forward for a batch of <paramref name="batch"/> (N times the per-sample peak), or null.</summary>
+        public long? PeakActivationBytesAt(long batch) => PeakActivationBytes * batch;
         public long? TotalMacs { get; }
         public double? ReceptiveField { get; }
         /// <summary>Constraints on a symbolic input size, e.g. "H must be a multiple of 32"; checked by the generated forward.</summary>
@@ -213,6 +226,8 @@ namespace NetDsl
                 sb.AppendLine($"Total mult-adds: depends on the input size; {Number(at)} ({(at / 1e9).ToString("0.###", CultureInfo.InvariantCulture)} G) at {h}x{w} (Summary.MacsAt(h, w))");
             }
             sb.AppendLine($"Receptive field: {Rf(ReceptiveField)}");
+            if (PeakActivationBytes is { } peak)
+                sb.AppendLine($"Peak activation memory (forward, float32): {Megabytes(peak)} MB per sample, N x that for a batch of N (Summary.PeakActivationBytesAt(N))");
             foreach (var c in Constraints) sb.AppendLine("Constraint: " + c);
             var between = new List<string>();
             if (FixedHeight == 0 && HeightMultiple < HeightPeriod) between.Add($"H a multiple of {HeightPeriod}");
@@ -227,6 +242,8 @@ namespace NetDsl
         }
 
         public override string ToString() => ToTable();
+
+        private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.00", CultureInfo.InvariantCulture);
 
         private static string LastSegment(string path)
         {
