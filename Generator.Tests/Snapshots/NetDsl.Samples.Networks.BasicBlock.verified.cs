@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -79,15 +80,15 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv1.call(x); // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
-            x = _bn1.call(x); // bn1: [N, planes, *, *] -> [N, planes, *, *]
-            x = _relu1.call(x); // relu1: [N, planes, *, *] -> [N, planes, *, *]
-            x = _conv2.call(x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
-            x = _bn2.call(x); // bn2: [N, planes, *, *] -> [N, planes, *, *]
-            x = x.add_(_downsample is not null ? _downsample.call(input) : input); // downsample: [N, in_channels, *, *] -> [N, planes, *, *]
-            x = _relu.call(x); // relu: [N, planes, *, *] -> [N, planes, *, *]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, planes, *, *] -> [N, planes, *, *]
+            x = _relu1.call(x).Releasing(x); // relu1: [N, planes, *, *] -> [N, planes, *, *]
+            x = _conv2.call(x).Releasing(x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
+            x = _bn2.call(x).Releasing(x); // bn2: [N, planes, *, *] -> [N, planes, *, *]
+            x = x.AddShortcut(_downsample is not null ? _downsample.call(input) : input, input, inPlace: true); // downsample: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = _relu.call(x).Releasing(x); // relu: [N, planes, *, *] -> [N, planes, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -100,12 +101,12 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("conv1", _conv1, x);
-            x = taps.Run("bn1", _bn1, x);
-            x = taps.Run("relu1", _relu1, x);
-            x = taps.Run("conv2", _conv2, x);
-            x = taps.Run("bn2", _bn2, x);
-            x = taps.Keep("downsample", x + (_downsample is not null ? _downsample.call(input) : input));
-            x = taps.Run("relu", _relu, x);
+            x = taps.Run("bn1", _bn1, x).Releasing(x);
+            x = taps.Run("relu1", _relu1, x).Releasing(x);
+            x = taps.Run("conv2", _conv2, x).Releasing(x);
+            x = taps.Run("bn2", _bn2, x).Releasing(x);
+            x = taps.Keep("downsample", x.AddShortcut(_downsample is not null ? _downsample.call(input) : input, input, inPlace: false)).Releasing(x);
+            x = taps.Run("relu", _relu, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -56,11 +57,11 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _block.call(x); // block: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = x * _layer_scale; // layer_scale: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _stochastic_depth.call(x); // stochastic_depth: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = (x * _layer_scale).Releasing(x); // layer_scale: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = _stochastic_depth.call(x).Releasing(x); // stochastic_depth: [N, in_channels, *, *] -> [N, in_channels, *, *]
             x = x.add_(input); // residual: [N, in_channels, *, *] -> [N, in_channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
@@ -74,9 +75,9 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("block", _block, x);
-            x = taps.Keep("layer_scale", x * _layer_scale);
-            x = taps.Run("stochastic_depth", _stochastic_depth, x);
-            x = taps.Keep("residual", x + input);
+            x = taps.Keep("layer_scale", x * _layer_scale).Releasing(x);
+            x = taps.Run("stochastic_depth", _stochastic_depth, x).Releasing(x);
+            x = taps.Keep("residual", x + input).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

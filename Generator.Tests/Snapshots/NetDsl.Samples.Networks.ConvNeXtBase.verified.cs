@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -67,12 +68,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _features.call(x); // features: [N, 1024, H/32, W/32]
-            x = _avgpool.call(x); // avgpool: [N, 1024, 1, 1]
-            x = _classifier.call(x); // classifier: [N, 1000]
+            x = _avgpool.call(x).Releasing(x); // avgpool: [N, 1024, 1, 1]
+            x = _classifier.call(x).Releasing(x); // classifier: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -652,6 +653,8 @@ namespace NetDsl.Samples.Networks
                 new("classifier.0", 2, "LayerNorm2d(1024, eps=1E-06)", "[N, 1024, 1, 1]", "[N, 1024, 1, 1]", 2048L, 0L, null),
                 new("classifier.1", 2, "Flatten()", "[N, 1024, 1, 1]", "[N, 1024]", 0L, 0L, null),
                 new("classifier.2", 2, "Linear(1024→1000)", "[N, 1024]", "[N, 1000]", 1025000L, 1024000L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

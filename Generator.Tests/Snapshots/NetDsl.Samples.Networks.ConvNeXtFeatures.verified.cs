@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -107,16 +108,16 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _stem.call(x); // stem: [N, in_channels, *, *] -> [N, width, *, *]
-            x = _stage1.call(x); // stage1: [N, width, *, *] -> [N, width, *, *]
-            x = _downsample1.call(x); // downsample1: [N, width, *, *] -> [N, 2 * width, *, *]
-            x = _stage2.call(x); // stage2: [N, 2 * width, *, *] -> [N, 2 * width, *, *]
-            x = _downsample2.call(x); // downsample2: [N, 2 * width, *, *] -> [N, 4 * width, *, *]
-            x = _stage3.call(x); // stage3: [N, 4 * width, *, *] -> [N, 4 * width, *, *]
-            x = _downsample3.call(x); // downsample3: [N, 4 * width, *, *] -> [N, 8 * width, *, *]
-            x = _stage4.call(x); // stage4: [N, 8 * width, *, *] -> [N, 8 * width, *, *]
+            x = _stage1.call(x).Releasing(x); // stage1: [N, width, *, *] -> [N, width, *, *]
+            x = _downsample1.call(x).Releasing(x); // downsample1: [N, width, *, *] -> [N, 2 * width, *, *]
+            x = _stage2.call(x).Releasing(x); // stage2: [N, 2 * width, *, *] -> [N, 2 * width, *, *]
+            x = _downsample2.call(x).Releasing(x); // downsample2: [N, 2 * width, *, *] -> [N, 4 * width, *, *]
+            x = _stage3.call(x).Releasing(x); // stage3: [N, 4 * width, *, *] -> [N, 4 * width, *, *]
+            x = _downsample3.call(x).Releasing(x); // downsample3: [N, 4 * width, *, *] -> [N, 8 * width, *, *]
+            x = _stage4.call(x).Releasing(x); // stage4: [N, 8 * width, *, *] -> [N, 8 * width, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -129,13 +130,13 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("0", _stem, x);
-            x = taps.Run("1", _stage1, x);
-            x = taps.Run("2", _downsample1, x);
-            x = taps.Run("3", _stage2, x);
-            x = taps.Run("4", _downsample2, x);
-            x = taps.Run("5", _stage3, x);
-            x = taps.Run("6", _downsample3, x);
-            x = taps.Run("7", _stage4, x);
+            x = taps.Run("1", _stage1, x).Releasing(x);
+            x = taps.Run("2", _downsample1, x).Releasing(x);
+            x = taps.Run("3", _stage2, x).Releasing(x);
+            x = taps.Run("4", _downsample2, x).Releasing(x);
+            x = taps.Run("5", _stage3, x).Releasing(x);
+            x = taps.Run("6", _downsample3, x).Releasing(x);
+            x = taps.Run("7", _stage4, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

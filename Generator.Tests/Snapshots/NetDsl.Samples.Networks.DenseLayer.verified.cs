@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -68,15 +69,15 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _norm1.call(x); // norm1: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _relu1.call(x); // relu1: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _conv1.call(x); // conv1: [N, in_channels, *, *] -> [N, bn_size * growth_rate, *, *]
-            x = _norm2.call(x); // norm2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
-            x = _relu2.call(x); // relu2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
-            x = _conv2.call(x); // conv2: [N, bn_size * growth_rate, *, *] -> [N, growth_rate, *, *]
-            x = cat(new[] { input, x }, 1); // concat: [N, growth_rate, *, *] -> [N, growth_rate + in_channels, *, *]
+            x = _relu1.call(x).Releasing(x); // relu1: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = _conv1.call(x).Releasing(x); // conv1: [N, in_channels, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = _norm2.call(x).Releasing(x); // norm2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = _relu2.call(x).Releasing(x); // relu2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = _conv2.call(x).Releasing(x); // conv2: [N, bn_size * growth_rate, *, *] -> [N, growth_rate, *, *]
+            x = cat(new[] { input, x }, 1).Releasing(x); // concat: [N, growth_rate, *, *] -> [N, growth_rate + in_channels, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -89,12 +90,12 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("norm1", _norm1, x);
-            x = taps.Run("relu1", _relu1, x);
-            x = taps.Run("conv1", _conv1, x);
-            x = taps.Run("norm2", _norm2, x);
-            x = taps.Run("relu2", _relu2, x);
-            x = taps.Run("conv2", _conv2, x);
-            x = taps.Keep("concat", cat(new[] { input, x }, 1));
+            x = taps.Run("relu1", _relu1, x).Releasing(x);
+            x = taps.Run("conv1", _conv1, x).Releasing(x);
+            x = taps.Run("norm2", _norm2, x).Releasing(x);
+            x = taps.Run("relu2", _relu2, x).Releasing(x);
+            x = taps.Run("conv2", _conv2, x).Releasing(x);
+            x = taps.Keep("concat", cat(new[] { input, x }, 1)).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

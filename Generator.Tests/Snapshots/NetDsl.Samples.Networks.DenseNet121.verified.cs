@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -65,14 +66,14 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _features.call(x); // features: [N, 1024, H/32, W/32]
-            x = _relu.call(x); // relu: [N, 1024, H/32, W/32]
-            x = _pool.call(x); // pool: [N, 1024, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 1024]
-            x = _classifier.call(x); // classifier: [N, 1000]
+            x = _relu.call(x).Releasing(x); // relu: [N, 1024, H/32, W/32]
+            x = _pool.call(x).Releasing(x); // pool: [N, 1024, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 1024]
+            x = _classifier.call(x).Releasing(x); // classifier: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -694,6 +695,8 @@ namespace NetDsl.Samples.Networks
                 new("pool", 1, "AdaptiveAvgPool2d(1)", "[N, 1024, H/32, W/32]", "[N, 1024, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 1024, 1, 1]", "[N, 1024]", 0L, 0L, null),
                 new("classifier", 1, "Linear(1024→1000)", "[N, 1024]", "[N, 1000]", 1025000L, 1024000L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }

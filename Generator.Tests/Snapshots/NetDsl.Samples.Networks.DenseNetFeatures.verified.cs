@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -121,20 +122,20 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv0.call(x); // conv0: [N, in_channels, *, *] -> [N, 64, *, *]
-            x = _norm0.call(x); // norm0: [N, 64, *, *] -> [N, 64, *, *]
-            x = _relu0.call(x); // relu0: [N, 64, *, *] -> [N, 64, *, *]
-            x = _pool0.call(x); // pool0: [N, 64, *, *] -> [N, 64, *, *]
-            x = _denseblock1.call(x); // denseblock1: [N, 64, *, *] -> [N, (2 + b1) * 32, *, *]
-            x = _transition1.call(x); // transition1: [N, (2 + b1) * 32, *, *] -> [N, (2 + b1) * 16, *, *]
-            x = _denseblock2.call(x); // denseblock2: [N, (2 + b1) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 16, *, *]
-            x = _transition2.call(x); // transition2: [N, (2 + b1 + b2 * 2) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 8, *, *]
-            x = _denseblock3.call(x); // denseblock3: [N, (2 + b1 + b2 * 2) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *]
-            x = _transition3.call(x); // transition3: [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *]
-            x = _denseblock4.call(x); // denseblock4: [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
-            x = _norm5.call(x); // norm5: [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
+            x = _norm0.call(x).Releasing(x); // norm0: [N, 64, *, *] -> [N, 64, *, *]
+            x = _relu0.call(x).Releasing(x); // relu0: [N, 64, *, *] -> [N, 64, *, *]
+            x = _pool0.call(x).Releasing(x); // pool0: [N, 64, *, *] -> [N, 64, *, *]
+            x = _denseblock1.call(x).Releasing(x); // denseblock1: [N, 64, *, *] -> [N, (2 + b1) * 32, *, *]
+            x = _transition1.call(x).Releasing(x); // transition1: [N, (2 + b1) * 32, *, *] -> [N, (2 + b1) * 16, *, *]
+            x = _denseblock2.call(x).Releasing(x); // denseblock2: [N, (2 + b1) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 16, *, *]
+            x = _transition2.call(x).Releasing(x); // transition2: [N, (2 + b1 + b2 * 2) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 8, *, *]
+            x = _denseblock3.call(x).Releasing(x); // denseblock3: [N, (2 + b1 + b2 * 2) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *]
+            x = _transition3.call(x).Releasing(x); // transition3: [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *]
+            x = _denseblock4.call(x).Releasing(x); // denseblock4: [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
+            x = _norm5.call(x).Releasing(x); // norm5: [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -147,17 +148,17 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("conv0", _conv0, x);
-            x = taps.Run("norm0", _norm0, x);
-            x = taps.Run("relu0", _relu0, x);
-            x = taps.Run("pool0", _pool0, x);
-            x = taps.Run("denseblock1", _denseblock1, x);
-            x = taps.Run("transition1", _transition1, x);
-            x = taps.Run("denseblock2", _denseblock2, x);
-            x = taps.Run("transition2", _transition2, x);
-            x = taps.Run("denseblock3", _denseblock3, x);
-            x = taps.Run("transition3", _transition3, x);
-            x = taps.Run("denseblock4", _denseblock4, x);
-            x = taps.Run("norm5", _norm5, x);
+            x = taps.Run("norm0", _norm0, x).Releasing(x);
+            x = taps.Run("relu0", _relu0, x).Releasing(x);
+            x = taps.Run("pool0", _pool0, x).Releasing(x);
+            x = taps.Run("denseblock1", _denseblock1, x).Releasing(x);
+            x = taps.Run("transition1", _transition1, x).Releasing(x);
+            x = taps.Run("denseblock2", _denseblock2, x).Releasing(x);
+            x = taps.Run("transition2", _transition2, x).Releasing(x);
+            x = taps.Run("denseblock3", _denseblock3, x).Releasing(x);
+            x = taps.Run("transition3", _transition3, x).Releasing(x);
+            x = taps.Run("denseblock4", _denseblock4, x).Releasing(x);
+            x = taps.Run("norm5", _norm5, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -53,12 +54,12 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _norm.call(x); // norm: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _relu.call(x); // relu: [N, in_channels, *, *] -> [N, in_channels, *, *]
-            x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, in_channels / 2, *, *]
-            x = _pool.call(x); // pool: [N, in_channels / 2, *, *] -> [N, in_channels / 2, *, *]
+            x = _relu.call(x).Releasing(x); // relu: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = _conv.call(x).Releasing(x); // conv: [N, in_channels, *, *] -> [N, in_channels / 2, *, *]
+            x = _pool.call(x).Releasing(x); // pool: [N, in_channels / 2, *, *] -> [N, in_channels / 2, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -71,9 +72,9 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("norm", _norm, x);
-            x = taps.Run("relu", _relu, x);
-            x = taps.Run("conv", _conv, x);
-            x = taps.Run("pool", _pool, x);
+            x = taps.Run("relu", _relu, x).Releasing(x);
+            x = taps.Run("conv", _conv, x).Releasing(x);
+            x = taps.Run("pool", _pool, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

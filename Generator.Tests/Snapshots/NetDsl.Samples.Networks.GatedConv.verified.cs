@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -45,10 +46,10 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             var x = input;
             x = _conv.call(x); // conv: [N, in_channels, *, *] -> [N, planes, *, *]
-            x = _gate.call(x); // gate: [N, planes, *, *] -> [N, planes, *, *]
+            x = _gate.call(x).Releasing(x); // gate: [N, planes, *, *] -> [N, planes, *, *]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -61,7 +62,7 @@ namespace NetDsl.Samples.Networks
             using var scope = NewDisposeScope();
             var x = input;
             x = taps.Run("conv", _conv, x);
-            x = taps.Run("gate", _gate, x);
+            x = taps.Run("gate", _gate, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
         }
 

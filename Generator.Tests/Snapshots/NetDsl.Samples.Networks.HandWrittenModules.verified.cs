@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -68,15 +69,15 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _block1.call(x); // block1: [N, 32, 32, 32]
-            x = _down.call(x); // down: [N, 64, 16, 16]
-            x = _act.call(x); // act: [N, 64, 16, 16]
-            x = _block2.call(x); // block2: [N, 64, 16, 16]
-            x = _pool.call(x); // pool: [N, 64]
-            x = _fc.call(x); // fc: [N, 10]
+            x = _down.call(x).Releasing(x); // down: [N, 64, 16, 16]
+            x = _act.call(x).Releasing(x); // act: [N, 64, 16, 16]
+            x = _block2.call(x).Releasing(x); // block2: [N, 64, 16, 16]
+            x = _pool.call(x).Releasing(x); // pool: [N, 64]
+            x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -149,6 +150,8 @@ namespace NetDsl.Samples.Networks
                 new("pool.0", 2, "AdaptiveAvgPool2d(1)", "[N, 64, 16, 16]", "[N, 64, 1, 1]", 0L, 0L, null),
                 new("pool.1", 2, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
-            });
+            },
+            peakActivationBytes: 262144L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 using global::NetDsl.Octave;
 
 namespace NetDsl.Samples.Networks
@@ -129,20 +130,20 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 64, 112, 112]
-            x = _bn1.call(x); // bn1: [N, 64, 112, 112]
-            x = _relu.call(x); // relu: [N, 64, 112, 112]
-            x = _maxpool.call(x); // maxpool: [N, 64, 56, 56]
-            var o = _layer1.call(x); // layer1: ([N, 64, 56, 56], [N, 192, 28, 28])
-            o = _layer2.call(o); // layer2: ([N, 128, 28, 28], [N, 384, 14, 14])
-            o = _layer3.call(o); // layer3: ([N, 256, 14, 14], [N, 768, 7, 7])
-            o = _layer4.call(o); // layer4: [N, 2048, 7, 7]
-            x = _avgpool.call(o.ToTensor()); // avgpool: [N, 2048, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 2048]
-            x = _fc.call(x); // fc: [N, 1000]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, 64, 112, 112]
+            x = _relu.call(x).Releasing(x); // relu: [N, 64, 112, 112]
+            x = _maxpool.call(x).Releasing(x); // maxpool: [N, 64, 56, 56]
+            var o = _layer1.call(x).Releasing(x); // layer1: ([N, 64, 56, 56], [N, 192, 28, 28])
+            o = _layer2.call(o).Releasing(o); // layer2: ([N, 128, 28, 28], [N, 384, 14, 14])
+            o = _layer3.call(o).Releasing(o); // layer3: ([N, 256, 14, 14], [N, 768, 7, 7])
+            o = _layer4.call(o).Releasing(o); // layer4: [N, 2048, 7, 7]
+            x = _avgpool.call(o.ToTensor()).Releasing(o); // avgpool: [N, 2048, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 2048]
+            x = _fc.call(x).Releasing(x); // fc: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -568,6 +569,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 2048, 7, 7]", "[N, 2048, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 2048, 1, 1]", "[N, 2048]", 0L, 0L, null),
                 new("fc", 1, "Linear(2048→1000)", "[N, 2048]", "[N, 1000]", 2049000L, 2048000L, null),
-            });
+            },
+            peakActivationBytes: 6422528L // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)
+        );
     }
 }

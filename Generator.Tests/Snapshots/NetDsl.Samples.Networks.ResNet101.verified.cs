@@ -4,6 +4,7 @@
 
 using static global::TorchSharp.torch;
 using Modules = global::TorchSharp.Modules;
+using static global::NetDsl.Lifetimes; // Releasing: each intermediate is disposed after its last use
 
 namespace NetDsl.Samples.Networks
 {
@@ -148,20 +149,20 @@ namespace NetDsl.Samples.Networks
         /// <summary>Runs the stages in declaration order.</summary>
         public override Tensor forward(Tensor input)
         {
-            using var scope = NewDisposeScope();
+            using var scope = NewDisposeScope(); // the safety net: each intermediate is released after its last use
             input = CheckInput(input); // shape, dtype and device; a non-contiguous input is made contiguous (NCHW)
             var x = input;
             x = _conv1.call(x); // conv1: [N, 64, H/2, W/2]
-            x = _bn1.call(x); // bn1: [N, 64, H/2, W/2]
-            x = _relu.call(x); // relu: [N, 64, H/2, W/2]
-            x = _maxpool.call(x); // maxpool: [N, 64, H/4, W/4]
-            x = _layer1.call(x); // layer1: [N, 256, H/4, W/4]
-            x = _layer2.call(x); // layer2: [N, 512, H/8, W/8]
-            x = _layer3.call(x); // layer3: [N, 1024, H/16, W/16]
-            x = _layer4.call(x); // layer4: [N, 2048, H/32, W/32]
-            x = _avgpool.call(x); // avgpool: [N, 2048, 1, 1]
-            x = _flatten.call(x); // flatten: [N, 2048]
-            x = _fc.call(x); // fc: [N, 1000]
+            x = _bn1.call(x).Releasing(x); // bn1: [N, 64, H/2, W/2]
+            x = _relu.call(x).Releasing(x); // relu: [N, 64, H/2, W/2]
+            x = _maxpool.call(x).Releasing(x); // maxpool: [N, 64, H/4, W/4]
+            x = _layer1.call(x).Releasing(x); // layer1: [N, 256, H/4, W/4]
+            x = _layer2.call(x).Releasing(x); // layer2: [N, 512, H/8, W/8]
+            x = _layer3.call(x).Releasing(x); // layer3: [N, 1024, H/16, W/16]
+            x = _layer4.call(x).Releasing(x); // layer4: [N, 2048, H/32, W/32]
+            x = _avgpool.call(x).Releasing(x); // avgpool: [N, 2048, 1, 1]
+            x = _flatten.call(x).Releasing(x); // flatten: [N, 2048]
+            x = _fc.call(x).Releasing(x); // fc: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
 
@@ -681,6 +682,8 @@ namespace NetDsl.Samples.Networks
                 new("avgpool", 1, "AdaptiveAvgPool2d(1)", "[N, 2048, H/32, W/32]", "[N, 2048, 1, 1]", 0L, 0L, null),
                 new("flatten", 1, "Flatten()", "[N, 2048, 1, 1]", "[N, 2048]", 0L, 0L, null),
                 new("fc", 1, "Linear(2048→1000)", "[N, 2048]", "[N, 1000]", 2049000L, 2048000L, null),
-            });
+            },
+            peakActivationBytes: null // the input size is symbolic
+        );
     }
 }
