@@ -6,7 +6,9 @@ using TorchSharp;
 namespace NetDsl
 {
     /// <summary>
-    /// Reads TorchSharp's own weights format, the one <c>module.save(path)</c> writes (TorchSharp 0.107, Module.save /
+    /// Reads weights files: PyTorch's (<c>torch.save(state_dict)</c> zip archives, <c>.pt</c> / <c>.pth</c>, and
+    /// <c>.safetensors</c>, recognised by their first bytes and read by TorchSharp.PyBridge, see <see cref="PyTorchWeights"/>)
+    /// and TorchSharp's own weights format, the one <c>module.save(path)</c> writes (TorchSharp 0.107, Module.save /
     /// TensorExtensionMethods.Save): the number of entries as LEB128, then per entry the key (a length-prefixed UTF-8
     /// string, BinaryWriter.Write(string)), the dtype code, the number of dimensions and each size as LEB128, and the raw
     /// element bytes in row-major order. Every header is checked against the bytes that are left before a tensor is
@@ -32,7 +34,7 @@ namespace NetDsl
         {
             if (stream is null) throw new ArgumentNullException(nameof(stream));
             name ??= "the weights stream";
-            RejectZip(stream, name);
+            if (ReadPyTorch(stream, name) is { } pytorch) return pytorch;
             var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
             using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             string where = "the number of entries";
@@ -106,17 +108,19 @@ namespace NetDsl
             }
         }
 
-        /// <summary>A PyTorch checkpoint (torch.save writes a zip archive) is not this format: say so.</summary>
-        private static void RejectZip(Stream stream, string name)
+        /// <summary>The format the first bytes announce: a zip archive (torch.save), a safetensors header, else module.save.</summary>
+        private static Dictionary<string, torch.Tensor>? ReadPyTorch(Stream stream, string name)
         {
-            if (!stream.CanSeek || stream.Length - stream.Position < 4) return;
+            if (!stream.CanSeek) return null;
             long start = stream.Position;
-            var magic = new byte[4];
-            int read = stream.Read(magic, 0, 4);
+            var head = new byte[9];
+            int read = 0;
+            while (read < head.Length && stream.Read(head, read, head.Length - read) is var n && n > 0) read += n;
             stream.Position = start;
-            if (read == 4 && magic[0] == 0x50 && magic[1] == 0x4B && magic[2] == 0x03 && magic[3] == 0x04)
-                throw Invalid(name, "it is a zip archive, as PyTorch's torch.save writes them, not TorchSharp's module.save format; " +
-                    "read PyTorch checkpoints with a PyTorch reader (TorchSharp.PyBridge) and load the dictionary");
+            var span = head.AsSpan(0, read);
+            if (PyTorchWeights.IsZip(span)) return PyTorchWeights.ReadPickle(stream, name);
+            if (PyTorchWeights.IsSafetensors(span, stream.Length - start)) return PyTorchWeights.ReadSafetensors(stream, name);
+            return null;
         }
 
         private static InvalidDataException Invalid(string name, string why) => new($"{name}: cannot read the weights: {why}.");
