@@ -117,6 +117,21 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("to 'head.4.weight'", ex.Message);
     }
 
+    [Fact]
+    public void A_pickle_holding_more_than_tensors_is_an_invalid_data_error_and_changes_nothing()
+    {
+        string path = Path.Combine(_directory, "checkpoint.pt");
+        using (var stream = File.Create(path))
+            TorchSharp.PyBridge.PyTorchPickler.PickleStateDict(stream, new System.Collections.Hashtable { ["aspp.project.1.weight"] = torch.ones(8), ["epoch"] = 3 });
+        using var net = new AsppParityNet();
+        var before = Snapshot(net);
+
+        var ex = Assert.Throws<InvalidDataException>(() => net.LoadWeights(path));
+
+        Assert.Contains("entry 'epoch' is a Int32, not a tensor", ex.Message);
+        AssertUnchanged(before, net);
+    }
+
     // ------------------------------------------------------------------ checkpoints out
 
     [Theory]

@@ -36,7 +36,13 @@ namespace NetDsl
             }
             var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
             foreach (var key in table.Keys.Cast<object>().Select(k => k as string ?? k.ToString()!).OrderBy(k => k, StringComparer.Ordinal))
-                result.Add(key, (torch.Tensor)table[key]!);
+            {
+                if (table[key] is torch.Tensor tensor) { result.Add(key, tensor); continue; }
+                foreach (var value in table.Values) (value as torch.Tensor)?.Dispose();
+                throw new InvalidDataException($"{name}: cannot read the weights: its entry '{key}' is a {table[key]?.GetType().Name ?? "None"}, " +
+                    "not a tensor (a checkpoint dictionary holding a state_dict and more?). Save the state_dict alone: " +
+                    "torch.save(model.state_dict(), path).");
+            }
             return result;
         }
 

@@ -92,7 +92,7 @@ namespace NetDsl
         /// Reads a weights file whole, before anything is compared: PyTorch's <c>torch.save(model.state_dict(), path)</c>
         /// (<c>.pt</c>, <c>.pth</c>), a <c>.safetensors</c> file, or TorchSharp's <c>module.save(path)</c> (told apart by
         /// their first bytes, <see cref="WeightsFile.Read(string)"/>), then
-        /// loads it as <see cref="LoadWeights(torch.nn.Module, IEnumerable{KeyValuePair{string, torch.Tensor}}, bool)"/> does.
+        /// loads it as <see cref="LoadWeights(torch.nn.Module, IEnumerable{KeyValuePair{string, torch.Tensor}}, bool, Func{string, string})"/> does.
         /// </summary>
         /// <exception cref="FileNotFoundException">There is no such file.</exception>
         /// <exception cref="InvalidDataException">The file is not in that format or ends early; the module is unchanged.</exception>

@@ -16,7 +16,8 @@ namespace NetDsl
     /// </summary>
     public static class WeightsFile
     {
-        /// <summary>Reads every entry of a file written by <c>module.save(path)</c>, in file order, as CPU tensors.</summary>
+        /// <summary>Reads every entry of a weights file as CPU tensors: <c>torch.save(state_dict)</c> (keys in ordinal order),
+        /// <c>.safetensors</c>, or <c>module.save(path)</c> (file order), told apart by the first bytes.</summary>
         /// <exception cref="FileNotFoundException">There is no such file.</exception>
         /// <exception cref="InvalidDataException">The file is not in this format, or ends early.</exception>
         public static Dictionary<string, torch.Tensor> Read(string path)
@@ -27,7 +28,8 @@ namespace NetDsl
             return Read(stream, path);
         }
 
-        /// <summary>Reads every entry from a stream positioned at the start of a <c>module.save</c> record.</summary>
+        /// <summary>Reads every entry from a seekable stream positioned at the start of a weights file (any of the three
+        /// formats), or from any stream positioned at a <c>module.save</c> record.</summary>
         /// <param name="stream">The stream; it is left open.</param>
         /// <param name="name">What to call the source in messages (a file name).</param>
         public static Dictionary<string, torch.Tensor> Read(Stream stream, string? name = null)
