@@ -157,9 +157,10 @@ public sealed class PackageTests : IClassFixture<PackedNetDsl>
         Assert.Contains($"<version>{_package.Version}</version>", nuspec);
         Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
         Assert.Contains("<readme>README.md</readme>", nuspec);
-        // TorchSharp only: the backend (libtorch-cpu-linux-x64, TorchSharp-cpu, CUDA) is the application's choice.
+        // Managed TorchSharp only (the backend, libtorch-cpu-linux-x64, TorchSharp-cpu or CUDA, is the application's
+        // choice), and TorchSharp.PyBridge for PyTorch's checkpoint formats (LoadWeights, SaveWeights).
         var dependencies = Regex.Matches(nuspec, "<dependency id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(new[] { "TorchSharp" }, dependencies);
+        Assert.Equal(new[] { "TorchSharp", "TorchSharp.PyBridge" }, dependencies.Order(StringComparer.Ordinal));
     }
 
     private const string GoodProgram = """

@@ -80,33 +80,49 @@ namespace NetDsl
         /// <param name="weights">Key to tensor, e.g. another module's state_dict() or <see cref="WeightsFile.Read(string)"/>.</param>
         /// <param name="strict">True (the default): the keys must be exactly the module's. False: missing keys are left as
         /// they are and unexpected keys are ignored (both listed in the summary); shape and dtype mismatches still fail.</param>
+        /// <param name="keys">A key map for partial loads (see <see cref="WeightKeys"/>): each weights key to the module's
+        /// key, or null to leave the entry out; applied before the comparison, so the report speaks of the mapped keys.</param>
         /// <returns>What was loaded.</returns>
         /// <exception cref="WeightLoadException">The weights do not fit; the module is unchanged.</exception>
-        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights, bool strict = true) =>
-            Load(module, weights, strict, source: null);
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights, bool strict = true,
+            Func<string, string?>? keys = null) =>
+            Load(module, WeightKeys.Apply(weights ?? throw new ArgumentNullException(nameof(weights)), keys), strict, source: null);
 
         /// <summary>
-        /// Reads a file written by TorchSharp's <c>module.save(path)</c> (every entry, before anything is compared), then
-        /// loads it as <see cref="LoadWeights(torch.nn.Module, IEnumerable{KeyValuePair{string, torch.Tensor}}, bool)"/> does.
+        /// Reads a weights file whole, before anything is compared: PyTorch's <c>torch.save(model.state_dict(), path)</c>
+        /// (<c>.pt</c>, <c>.pth</c>), a <c>.safetensors</c> file, or TorchSharp's <c>module.save(path)</c> (told apart by
+        /// their first bytes, <see cref="WeightsFile.Read(string)"/>), then
+        /// loads it as <see cref="LoadWeights(torch.nn.Module, IEnumerable{KeyValuePair{string, torch.Tensor}}, bool, Func{string, string})"/> does.
         /// </summary>
         /// <exception cref="FileNotFoundException">There is no such file.</exception>
         /// <exception cref="InvalidDataException">The file is not in that format or ends early; the module is unchanged.</exception>
         /// <exception cref="WeightLoadException">The weights do not fit; the module is unchanged.</exception>
-        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, string path, bool strict = true)
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, string path, bool strict = true, Func<string, string?>? keys = null)
         {
             if (module is null) throw new ArgumentNullException(nameof(module));
             var weights = WeightsFile.Read(path);
-            try { return Load(module, weights, strict, path); }
+            try { return Load(module, WeightKeys.Apply(weights, keys), strict, path); }
             finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
         }
 
-        /// <summary>Reads a <c>module.save</c> record from a stream (left open), then loads it.</summary>
-        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, Stream stream, bool strict = true)
+        /// <summary>Reads weights from a stream (left open) as from a file, then loads them.</summary>
+        public static WeightLoadSummary LoadWeights(this torch.nn.Module module, Stream stream, bool strict = true, Func<string, string?>? keys = null)
         {
             if (module is null) throw new ArgumentNullException(nameof(module));
             var weights = WeightsFile.Read(stream);
-            try { return Load(module, weights, strict, "the weights stream"); }
+            try { return Load(module, WeightKeys.Apply(weights, keys), strict, "the weights stream"); }
             finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+        }
+
+        /// <summary>
+        /// Writes the module's state_dict (parameters and persistent buffers, PyTorch's keys) in PyTorch's format: the zip
+        /// archive of <c>torch.save</c> for <c>.pt</c> / <c>.pth</c> (any path but <c>.safetensors</c>), which
+        /// <c>model.load_state_dict(torch.load(path))</c> accepts, or a safetensors file. An existing file is replaced.
+        /// </summary>
+        public static void SaveWeights(this torch.nn.Module module, string path)
+        {
+            if (module is null) throw new ArgumentNullException(nameof(module));
+            PyTorchWeights.Save(module.state_dict(), path);
         }
 
         /// <summary>Compares the module's state_dict with the weights without loading anything.</summary>

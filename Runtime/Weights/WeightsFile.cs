@@ -6,7 +6,9 @@ using TorchSharp;
 namespace NetDsl
 {
     /// <summary>
-    /// Reads TorchSharp's own weights format, the one <c>module.save(path)</c> writes (TorchSharp 0.107, Module.save /
+    /// Reads weights files: PyTorch's (<c>torch.save(state_dict)</c> zip archives, <c>.pt</c> / <c>.pth</c>, and
+    /// <c>.safetensors</c>, recognised by their first bytes and read by TorchSharp.PyBridge, see <see cref="PyTorchWeights"/>)
+    /// and TorchSharp's own weights format, the one <c>module.save(path)</c> writes (TorchSharp 0.107, Module.save /
     /// TensorExtensionMethods.Save): the number of entries as LEB128, then per entry the key (a length-prefixed UTF-8
     /// string, BinaryWriter.Write(string)), the dtype code, the number of dimensions and each size as LEB128, and the raw
     /// element bytes in row-major order. Every header is checked against the bytes that are left before a tensor is
@@ -14,7 +16,8 @@ namespace NetDsl
     /// </summary>
     public static class WeightsFile
     {
-        /// <summary>Reads every entry of a file written by <c>module.save(path)</c>, in file order, as CPU tensors.</summary>
+        /// <summary>Reads every entry of a weights file as CPU tensors: <c>torch.save(state_dict)</c> (keys in ordinal order),
+        /// <c>.safetensors</c>, or <c>module.save(path)</c> (file order), told apart by the first bytes.</summary>
         /// <exception cref="FileNotFoundException">There is no such file.</exception>
         /// <exception cref="InvalidDataException">The file is not in this format, or ends early.</exception>
         public static Dictionary<string, torch.Tensor> Read(string path)
@@ -25,14 +28,15 @@ namespace NetDsl
             return Read(stream, path);
         }
 
-        /// <summary>Reads every entry from a stream positioned at the start of a <c>module.save</c> record.</summary>
+        /// <summary>Reads every entry from a seekable stream positioned at the start of a weights file (any of the three
+        /// formats), or from any stream positioned at a <c>module.save</c> record.</summary>
         /// <param name="stream">The stream; it is left open.</param>
         /// <param name="name">What to call the source in messages (a file name).</param>
         public static Dictionary<string, torch.Tensor> Read(Stream stream, string? name = null)
         {
             if (stream is null) throw new ArgumentNullException(nameof(stream));
             name ??= "the weights stream";
-            RejectZip(stream, name);
+            if (ReadPyTorch(stream, name) is { } pytorch) return pytorch;
             var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
             using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             string where = "the number of entries";
@@ -106,17 +110,19 @@ namespace NetDsl
             }
         }
 
-        /// <summary>A PyTorch checkpoint (torch.save writes a zip archive) is not this format: say so.</summary>
-        private static void RejectZip(Stream stream, string name)
+        /// <summary>The format the first bytes announce: a zip archive (torch.save), a safetensors header, else module.save.</summary>
+        private static Dictionary<string, torch.Tensor>? ReadPyTorch(Stream stream, string name)
         {
-            if (!stream.CanSeek || stream.Length - stream.Position < 4) return;
+            if (!stream.CanSeek) return null;
             long start = stream.Position;
-            var magic = new byte[4];
-            int read = stream.Read(magic, 0, 4);
+            var head = new byte[9];
+            int read = 0;
+            while (read < head.Length && stream.Read(head, read, head.Length - read) is var n && n > 0) read += n;
             stream.Position = start;
-            if (read == 4 && magic[0] == 0x50 && magic[1] == 0x4B && magic[2] == 0x03 && magic[3] == 0x04)
-                throw Invalid(name, "it is a zip archive, as PyTorch's torch.save writes them, not TorchSharp's module.save format; " +
-                    "read PyTorch checkpoints with a PyTorch reader (TorchSharp.PyBridge) and load the dictionary");
+            var span = head.AsSpan(0, read);
+            if (PyTorchWeights.IsZip(span)) return PyTorchWeights.ReadPickle(stream, name);
+            if (PyTorchWeights.IsSafetensors(span, stream.Length - start)) return PyTorchWeights.ReadSafetensors(stream, name);
+            return null;
         }
 
         private static InvalidDataException Invalid(string name, string why) => new($"{name}: cannot read the weights: {why}.");
