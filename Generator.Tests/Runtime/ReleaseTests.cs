@@ -200,7 +200,7 @@ internal static class NativeHeap
         return (long)m.Uordblks + (long)m.Hblkhd;
     }
 
-    /// <summary>The most bytes in use during <paramref name="forward"/> above the level before it (a warm-up call first).</summary>
+    /// <summary>The most bytes in use during <paramref name="forward"/> above the level before it, the median of five calls (a warm-up call first).</summary>
     public static long PeakDuring(nn.Module<Tensor, Tensor> net, Func<Tensor> forward)
     {
         forward().Dispose(); // caches (oneDNN primitives, thread pools) settle
@@ -208,11 +208,13 @@ internal static class NativeHeap
         var hooks = new List<Action>();
         foreach (var (_, module) in net.named_modules().Append(("", (nn.Module)net)))
             if (module is nn.Module<Tensor, Tensor> m) hooks.Add(m.register_forward_hook((Action<nn.Module>)(_ => peak = Math.Max(peak, InUse()))).remove);
-        long most = 0;
+        var peaks = new List<long>();
         try
         {
-            // The most of three calls: a sample can land just after a release another thread's timing moved forward.
-            for (int call = 0; call < 3; call++)
+            // The median of five calls: one call's figure can be off either way (a sample landing just after a release
+            // that another thread's timing moved forward reads low; an allocation of the runtime's own, such as a cached
+            // primitive made during the call, reads high), the middle one is the activations'.
+            for (int call = 0; call < 5; call++)
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
@@ -222,7 +224,7 @@ internal static class NativeHeap
                 Lifetimes.Observer = () => peak = Math.Max(peak, InUse());
                 forward().Dispose();
                 Lifetimes.Observer = null;
-                most = Math.Max(most, peak - baseline);
+                peaks.Add(peak - baseline);
             }
         }
         finally
@@ -230,6 +232,7 @@ internal static class NativeHeap
             Lifetimes.Observer = null;
             foreach (var remove in hooks) remove();
         }
-        return most;
+        peaks.Sort();
+        return peaks[peaks.Count / 2];
     }
 }
