@@ -370,7 +370,8 @@ public static partial class Benchmarks
                 ? "the rounds do not all agree on the direction, so read the difference as small and not fully resolved by this run's noise."
                 : "every round agrees on the direction.") +
             " The two differ only in glue: both add the shortcut in place (`add_`, as TorchVision's `ResNet.cs`); the generated forward" +
-            " also checks the input shape; the convolutions, which dominate, are identical.";
+            " also checks the input shape and disposes each intermediate right after its last use (the hand-written one leaves them" +
+            " to its dispose scope, as TorchSharp's examples do); the convolutions, which dominate, are identical.";
         string Leak(MemoryResult m) =>
             m.TensorGrowth > 0
                 ? $"{m.Model}: {m.TensorGrowth} TorchSharp tensors still alive after {m.Calls.ToString("N0", Inv)} calls — a leak"

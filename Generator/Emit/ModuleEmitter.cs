@@ -547,12 +547,17 @@ namespace NetDsl.Generator.Emit
                     var given = use.ArgsOfCopy(firstCopy ? 0 : 1);
                     if (i >= given.Count) continue;
                     // The copy's index is a number per copy; an argument without names left is written as its value.
-                    var arg = given[i].Value.Substitute(index);
-                    args.Add(Id(p.Name) + ": " + (p.Real && IsLiteral(arg) && !arg.IsConstant ? LayerEmission.Double(arg.EvaluateReal(new Dictionary<string, double>(), out _)!.Value) : arg.ToCSharp()));
+                    args.Add(Id(p.Name) + ": " + ArgumentText(p, given[i].Value.Substitute(index)));
                 }
             }
             return $"new {use.BlockName}({string.Join(", ", args)})";
         }
+
+        /// <summary>A block argument as C#: a double parameter's argument without names left is written as its value.</summary>
+        private static string ArgumentText(ParamSpec p, Expr arg, int precedence = 0) =>
+            p.Real && IsLiteral(arg) && !arg.IsConstant
+                ? LayerEmission.Double(arg.EvaluateReal(new Dictionary<string, double>(), out _)!.Value)
+                : arg.ToCSharp(precedence);
 
         /// <summary>
         /// <c>Repeat = "num_layers"</c> in a block: the copies are built by a loop, as torchvision's
@@ -582,20 +587,14 @@ namespace NetDsl.Generator.Emit
                 for (int i = 0; i < parameters.Count; i++)
                 {
                     var p = parameters[i];
-                    string? Value(IReadOnlyList<BlockArg> given, bool firstCopy)
-                    {
-                        if (!firstCopy && p.FirstRepeatOnly) return p.DefaultExpr?.ToCSharp(1);
-                        if (i >= given.Count) return null;
-                        var arg = given[i].Value.Substitute(loopIndex);
-                        return p.Real && IsLiteral(arg) && !arg.IsConstant ? LayerEmission.Double(arg.EvaluateReal(new Dictionary<string, double>(), out _)!.Value) : arg.ToCSharp(1);
-                    }
-                    string? a = Value(given0, true), b = Value(givenLater, false);
-                    if (a is null && b is null) continue;
-                    // A value left out takes the constructor's default: written then only where the other copies differ.
-                    a ??= p.DefaultExpr?.ToCSharp(1);
-                    b ??= p.DefaultExpr?.ToCSharp(1);
-                    if (a == b && (a is null || CtorDefault(parameters, i) is { } d && d.ToCSharp(1) == a && i >= given0.Count && i >= givenLater.Count)) continue;
-                    args.Add(Id(p.Name) + ": " + (a == b ? a : $"{copy} == 0 ? {a} : {b}"));
+                    string? ofFirst = i < given0.Count ? ArgumentText(p, given0[i].Value.Substitute(loopIndex), 1) : null;
+                    string? ofLater = p.FirstRepeatOnly ? p.DefaultExpr?.ToCSharp(1)
+                        : i < givenLater.Count ? ArgumentText(p, givenLater[i].Value.Substitute(loopIndex), 1) : null;
+                    // Neither copy gives it, or only the later copies' default where the constructor has it: left out.
+                    if (ofFirst is null && (ofLater is null || p.FirstRepeatOnly && CtorDefault(parameters, i) is not null)) continue;
+                    ofFirst ??= p.DefaultExpr?.ToCSharp(1);
+                    ofLater ??= p.DefaultExpr?.ToCSharp(1);
+                    args.Add(Id(p.Name) + ": " + (ofFirst == ofLater ? ofFirst : $"{copy} == 0 ? {ofFirst} : {ofLater}"));
                 }
             }
             string name = use.CopyNames is null

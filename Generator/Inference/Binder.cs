@@ -204,7 +204,7 @@ namespace NetDsl.Generator.Inference
                             ok &= b.RepeatCount is not null;
                             // A count out of range at a use is reported where the use sets the parameters it depends on.
                             if (b.RepeatCount is not null) b.ArgExprs["Repeat"] = b.RepeatCount;
-                            if (b.RepeatCount is not null && (args.ContainsKey("Inline") || kind != LayerKind.Use))
+                            if (b.RepeatCount is not null && (BoolArg("Inline", false) || kind != LayerKind.Use))
                             {
                                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StructuralParameter, repeat.Location, where,
                                     $"Repeat = {repeat.Value}: the copies of a count known only at construction sit in a Sequential of their own; Inline copies need a number (the children after them are numbered on from it)"));
