@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network AsppParityNet: [N, 16, 9, 11] -> [N, 8, 9, 11], 4,128 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class AsppParityNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class AsppParityNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // aspp: [N, 16, 9, 11] -> [N, 8, 9, 11]
         private readonly global::NetDsl.Pyramids.ASPP _aspp;
@@ -41,6 +41,21 @@ namespace NetDsl.Samples.Networks
             x = _aspp.call(x); // aspp: [N, 8, 9, 11]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_aspp, x); // aspp: [N, 8, 9, 11]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

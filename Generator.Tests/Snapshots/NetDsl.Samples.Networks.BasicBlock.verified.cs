@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block BasicBlock(in_channels, planes, stride).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class BasicBlock : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class BasicBlock : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
         private readonly Modules.Conv2d _conv1;
@@ -108,6 +108,20 @@ namespace NetDsl.Samples.Networks
             x = taps.Keep("downsample", x.AddShortcut(_downsample is not null ? _downsample.call(input) : input, input, inPlace: false)).Releasing(x);
             x = taps.Run("relu", _relu, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = g.Module(_bn1, x); // bn1: [N, planes, *, *] -> [N, planes, *, *]
+            x = g.Module(_relu1, x); // relu1: [N, planes, *, *] -> [N, planes, *, *]
+            x = g.Module(_conv2, x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
+            x = g.Module(_bn2, x); // bn2: [N, planes, *, *] -> [N, planes, *, *]
+            x = g.Keep("downsample", g.Add(x, _downsample is not null ? g.Module(_downsample, input) : input)); // downsample: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = g.Module(_relu, x); // relu: [N, planes, *, *] -> [N, planes, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

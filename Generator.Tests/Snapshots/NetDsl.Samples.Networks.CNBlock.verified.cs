@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block CNBlock(in_channels, sd_prob).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class CNBlock : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class CNBlock : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // block: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly Modules.Sequential _block;
@@ -79,6 +79,17 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("stochastic_depth", _stochastic_depth, x).Releasing(x);
             x = taps.Keep("residual", x + input).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_block, x); // block: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Mul(x, g.Weight(_layer_scale)); // layer_scale: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_stochastic_depth, x); // stochastic_depth: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Keep("residual", g.Add(x, input)); // residual: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ConvBranch(in_channels, channels, kernel, dilation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class ConvBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv: [N, in_channels, *, *] -> [N, channels, *, *]
         private readonly Modules.Conv2d _conv;
@@ -71,6 +71,16 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("1", _bn, x).Releasing(x);
             x = taps.Run("2", _relu, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv, x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_bn, x); // bn: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_relu, x); // relu: [N, channels, *, *] -> [N, channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

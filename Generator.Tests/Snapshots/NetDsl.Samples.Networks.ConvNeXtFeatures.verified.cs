@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ConvNeXtFeatures(in_channels, width, d1, d2, d3, d4, stochastic_depth_prob).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ConvNeXtFeatures : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class ConvNeXtFeatures : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // stem: [N, in_channels, *, *] -> [N, width, *, *]
         private readonly Modules.Sequential _stem;
@@ -138,6 +138,21 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("6", _downsample3, x).Releasing(x);
             x = taps.Run("7", _stage4, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_stem, x); // stem: [N, in_channels, *, *] -> [N, width, *, *]
+            x = g.Module(_stage1, x); // stage1: [N, width, *, *] -> [N, width, *, *]
+            x = g.Module(_downsample1, x); // downsample1: [N, width, *, *] -> [N, 2 * width, *, *]
+            x = g.Module(_stage2, x); // stage2: [N, 2 * width, *, *] -> [N, 2 * width, *, *]
+            x = g.Module(_downsample2, x); // downsample2: [N, 2 * width, *, *] -> [N, 4 * width, *, *]
+            x = g.Module(_stage3, x); // stage3: [N, 4 * width, *, *] -> [N, 4 * width, *, *]
+            x = g.Module(_downsample3, x); // downsample3: [N, 4 * width, *, *] -> [N, 8 * width, *, *]
+            x = g.Module(_stage4, x); // stage4: [N, 8 * width, *, *] -> [N, 8 * width, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

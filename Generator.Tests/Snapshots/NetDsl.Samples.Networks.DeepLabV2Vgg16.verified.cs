@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DeepLabV2Vgg16: [N, 3, 224, 224] -> [N, 21, 28, 28], 17,151,380 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DeepLabV2Vgg16 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DeepLabV2Vgg16 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // conv1: [N, 3, 224, 224] -> [N, 64, 224, 224]
         private readonly Modules.Sequential _conv1;
@@ -137,6 +137,31 @@ namespace NetDsl.Samples.Networks
             x = _ASPP.call(x).Releasing(x); // ASPP: [N, 21, 28, 28]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 64, 224, 224]
+            x = g.Module(_pool1, x); // pool1: [N, 64, 112, 112]
+            x = g.Module(_conv2, x); // conv2: [N, 128, 112, 112]
+            x = g.Module(_pool2, x); // pool2: [N, 128, 56, 56]
+            x = g.Module(_conv3, x); // conv3: [N, 256, 56, 56]
+            x = g.Module(_pool3, x); // pool3: [N, 256, 28, 28]
+            x = g.Module(_conv4, x); // conv4: [N, 512, 28, 28]
+            x = g.Module(_pool4, x); // pool4: [N, 512, 28, 28]
+            x = g.Module(_conv5, x); // conv5: [N, 512, 28, 28]
+            x = g.Module(_pool5, x); // pool5: [N, 512, 28, 28]
+            x = g.Module(_ASPP, x); // ASPP: [N, 21, 28, 28]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DeepLabV3ResNet50: [N, 3, 224, 224] -> [N, 21, 224, 224], 39,638,869 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DeepLabV3ResNet50 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DeepLabV3ResNet50 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // backbone: [N, 3, 224, 224] -> [N, 2048, 28, 28]
         private readonly global::NetDsl.Samples.Networks.ResNet50Backbone _backbone;
@@ -55,6 +55,23 @@ namespace NetDsl.Samples.Networks
             x = _upsample.call(x).Releasing(x); // upsample: [N, 21, 224, 224]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_backbone, x); // backbone: [N, 2048, 28, 28]
+            x = g.Module(_classifier, x); // classifier: [N, 21, 28, 28]
+            x = g.Module(_upsample, x); // upsample: [N, 21, 224, 224]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DeepLabV3ResNet50Aux: [N, 3, 224, 224] -> [N, 21, 224, 224], 42,004,074 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DeepLabV3ResNet50Aux : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DeepLabV3ResNet50Aux : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // backbone: [N, 3, 224, 224] -> [N, 2048, 28, 28]
         private readonly global::NetDsl.Samples.Networks.ResNet50Backbone _backbone;
@@ -108,6 +108,38 @@ namespace NetDsl.Samples.Networks
             var outputs = new Outputs(output_out, output_aux);
             outputs.MoveToOuterDisposeScope();
             return outputs;
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_backbone, x); // backbone: [N, 2048, 28, 28]
+            x = g.Module(_classifier, x); // classifier: [N, 21, 28, 28]
+            x = g.Module(_upsample, x); // upsample: [N, 21, 224, 224]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>Writes every stage, side heads included, and returns the outputs named as forward_all's.</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_backbone, x); // backbone: [N, 2048, 28, 28]
+            x = g.Module(_classifier, x); // classifier: [N, 21, 28, 28]
+            x = g.Module(_upsample, x); // upsample: [N, 21, 224, 224]
+            var output_out = x; // output "out"
+            x = g.Tap("backbone.layer3"); // aux_classifier reads backbone.layer3
+            x = g.Module(_aux_classifier, x); // aux_classifier: [N, 21, 28, 28]
+            x = g.Module(_aux_upsample, x); // aux_upsample: [N, 21, 224, 224]
+            var output_aux = x; // output "aux"
+            return new[]
+            {
+                global::System.Collections.Generic.KeyValuePair.Create("out", output_out),
+                global::System.Collections.Generic.KeyValuePair.Create("aux", output_aux),
+            };
         }
 
         protected override void Dispose(bool disposing)

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DeeperCnnHwd: [N, 1, 128, 128] -> [N, 1, 32, 32], 10,193 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DeeperCnnHwd : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DeeperCnnHwd : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // conv1: [N, 1, 128, 128] -> [N, 16, 128, 128]
         private readonly Modules.Sequential _conv1;
@@ -75,6 +75,25 @@ namespace NetDsl.Samples.Networks
             x = _head.call(x).Releasing(x); // head: [N, 1, 32, 32]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 16, 128, 128]
+            x = g.Module(_down1, x); // down1: [N, 16, 64, 64]
+            x = g.Module(_conv2, x); // conv2: [N, 32, 64, 64]
+            x = g.Module(_down2, x); // down2: [N, 32, 32, 32]
+            x = g.Module(_head, x); // head: [N, 1, 32, 32]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DenseLayer(in_channels, growth_rate, bn_size).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DenseLayer : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class DenseLayer : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // norm1: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly Modules.BatchNorm2d _norm1;
@@ -97,6 +97,20 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("conv2", _conv2, x).Releasing(x);
             x = taps.Keep("concat", cat(new[] { input, x }, 1)).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_norm1, x); // norm1: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_relu1, x); // relu1: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_conv1, x); // conv1: [N, in_channels, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = g.Module(_norm2, x); // norm2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = g.Module(_relu2, x); // relu2: [N, bn_size * growth_rate, *, *] -> [N, bn_size * growth_rate, *, *]
+            x = g.Module(_conv2, x); // conv2: [N, bn_size * growth_rate, *, *] -> [N, growth_rate, *, *]
+            x = g.Keep("concat", g.Concat(1, input, x)); // concat: [N, growth_rate, *, *] -> [N, growth_rate + in_channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

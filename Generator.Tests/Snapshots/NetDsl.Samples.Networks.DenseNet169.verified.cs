@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network DenseNet169: [N, 3, H, W] -> [N, 1000], 14,149,480 parameters. A variant of DenseNet121.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DenseNet169 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class DenseNet169 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // Declared by DenseNet121, the body of this variant: its stages, and the parameters left at its values.
         private global::NetDsl.Stage features;
@@ -86,6 +86,25 @@ namespace NetDsl.Samples.Networks
             x = _classifier.call(x).Releasing(x); // classifier: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_features, x); // features: [N, 1664, H/32, W/32]
+            x = g.Module(_relu, x); // relu: [N, 1664, H/32, W/32]
+            x = g.Module(_pool, x); // pool: [N, 1664, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 1664]
+            x = g.Module(_classifier, x); // classifier: [N, 1000]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

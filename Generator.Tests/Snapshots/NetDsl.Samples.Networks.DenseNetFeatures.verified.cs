@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DenseNetFeatures(in_channels, b1, b2, b3, b4).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DenseNetFeatures : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class DenseNetFeatures : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv0: [N, in_channels, *, *] -> [N, 64, *, *]
         private readonly Modules.Conv2d _conv0;
@@ -160,6 +160,25 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("denseblock4", _denseblock4, x).Releasing(x);
             x = taps.Run("norm5", _norm5, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv0, x); // conv0: [N, in_channels, *, *] -> [N, 64, *, *]
+            x = g.Module(_norm0, x); // norm0: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_relu0, x); // relu0: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_pool0, x); // pool0: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_denseblock1, x); // denseblock1: [N, 64, *, *] -> [N, (2 + b1) * 32, *, *]
+            x = g.Module(_transition1, x); // transition1: [N, (2 + b1) * 32, *, *] -> [N, (2 + b1) * 16, *, *]
+            x = g.Module(_denseblock2, x); // denseblock2: [N, (2 + b1) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 16, *, *]
+            x = g.Module(_transition2, x); // transition2: [N, (2 + b1 + b2 * 2) * 16, *, *] -> [N, (2 + b1 + b2 * 2) * 8, *, *]
+            x = g.Module(_denseblock3, x); // denseblock3: [N, (2 + b1 + b2 * 2) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *]
+            x = g.Module(_transition3, x); // transition3: [N, (2 + b1 + b2 * 2 + b3 * 4) * 8, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *]
+            x = g.Module(_denseblock4, x); // denseblock4: [N, (2 + b1 + b2 * 2 + b3 * 4) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
+            x = g.Module(_norm5, x); // norm5: [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *] -> [N, (2 + b1 + b2 * 2 + b3 * 4 + b4 * 8) * 4, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

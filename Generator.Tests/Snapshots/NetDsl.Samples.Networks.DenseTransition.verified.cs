@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DenseTransition(in_channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DenseTransition : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class DenseTransition : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // norm: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly Modules.BatchNorm2d _norm;
@@ -76,6 +76,17 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("conv", _conv, x).Releasing(x);
             x = taps.Run("pool", _pool, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_norm, x); // norm: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_relu, x); // relu: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_conv, x); // conv: [N, in_channels, *, *] -> [N, in_channels / 2, *, *]
+            x = g.Module(_pool, x); // pool: [N, in_channels / 2, *, *] -> [N, in_channels / 2, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

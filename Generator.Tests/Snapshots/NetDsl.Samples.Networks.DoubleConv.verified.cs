@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block DoubleConv(in_channels, channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class DoubleConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
         private readonly Modules.Conv2d _conv_a;
@@ -93,6 +93,19 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("4", _bn_b, x).Releasing(x);
             x = taps.Run("5", _relu_b, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv_a, x); // conv_a: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_bn_a, x); // bn_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_relu_a, x); // relu_a: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_conv_b, x); // conv_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_bn_b, x); // bn_b: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_relu_b, x); // relu_b: [N, channels, *, *] -> [N, channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block GatedConv(in_channels, planes).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class GatedConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class GatedConv : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv: [N, in_channels, *, *] -> [N, planes, *, *]
         private readonly Modules.Sequential _conv;
@@ -64,6 +64,15 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("conv", _conv, x);
             x = taps.Run("gate", _gate, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv, x); // conv: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = g.Module(_gate, x); // gate: [N, planes, *, *] -> [N, planes, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

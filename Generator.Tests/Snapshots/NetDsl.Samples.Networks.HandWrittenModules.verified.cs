@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network HandWrittenModules: [N, 3, 32, 32] -> [N, 10], 48,278 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class HandWrittenModules : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class HandWrittenModules : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // block1: [N, 3, 32, 32] -> [N, 32, 32, 32]
         private readonly global::NetDsl.Samples.Networks.GatedConv _block1;
@@ -80,6 +80,26 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_block1, x); // block1: [N, 32, 32, 32]
+            x = g.Module(_down, x); // down: [N, 64, 16, 16]
+            x = g.Module(_act, x); // act: [N, 64, 16, 16]
+            x = g.Module(_block2, x); // block2: [N, 64, 16, 16]
+            x = g.Module(_pool, x); // pool: [N, 64]
+            x = g.Module(_fc, x); // fc: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

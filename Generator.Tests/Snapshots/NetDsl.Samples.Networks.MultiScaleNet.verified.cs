@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network MultiScaleNet: [N, 3, 32, 32] -> [N, 10], 13,722 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class MultiScaleNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class MultiScaleNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // stem: [N, 3, 32, 32] -> [N, 32, 32, 32]
         private readonly Modules.Sequential _stem;
@@ -98,6 +98,29 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_stem, x); // stem: [N, 32, 32, 32]
+            var stem_out = x;
+            x = g.Parallel(_branches, x, concat: true); // branches: [N, 64, 32, 32]
+            x = g.Module(_project, x); // project: [N, 32, 32, 32]
+            x = g.Add(x, stem_out); // residual: [N, 32, 32, 32]
+            x = g.Module(_relu, x); // relu: [N, 32, 32, 32]
+            x = g.Module(_pool, x); // pool: [N, 32]
+            x = g.Module(_dropout, x); // dropout: [N, 32]
+            x = g.Module(_fc, x); // fc: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

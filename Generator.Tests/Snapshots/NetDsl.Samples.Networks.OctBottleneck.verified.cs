@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block OctBottleneck(in_channels, planes, stride, alpha_in, alpha_out).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctBottleneck : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule
+    partial class OctBottleneck : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxOctaveExport
     {
         // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
         private readonly OctaveConvBnAct _conv1;
@@ -77,6 +77,18 @@ namespace NetDsl.Samples.Networks
             x = x.AddShortcut(_downsample is not null ? _downsample.call(input) : input, input, inPlace: true); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
             x = _relu.call(x).Releasing(x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OctaveValue global::NetDsl.Onnx.IOnnxOctaveExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OctaveValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, in_channels, *, *] -> [N, planes, *, *]
+            x = g.Module(_conv2, x); // conv2: [N, planes, *, *] -> [N, planes, *, *]
+            x = g.Module(_conv3, x); // conv3: [N, planes, *, *] -> [N, planes * 4, *, *]
+            x = g.Keep("downsample", g.Add(x, _downsample is not null ? g.Module(_downsample, input) : input)); // downsample: [N, in_channels, *, *] -> [N, planes * 4, *, *]
+            x = g.Module(_relu, x); // relu: [N, planes * 4, *, *] -> [N, planes * 4, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

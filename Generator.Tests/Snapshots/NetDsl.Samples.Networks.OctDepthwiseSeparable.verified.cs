@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block OctDepthwiseSeparable(in_channels, out_channels, stride, alpha_in, alpha_out).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctDepthwiseSeparable : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule
+    partial class OctDepthwiseSeparable : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxOctaveExport
     {
         // depthwise: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly OctaveConvBnAct _depthwise;
@@ -52,6 +52,15 @@ namespace NetDsl.Samples.Networks
             x = _depthwise.call(x); // depthwise: [N, in_channels, *, *] -> [N, in_channels, *, *]
             x = _pointwise.call(x).Releasing(x); // pointwise: [N, in_channels, *, *] -> [N, out_channels, *, *]
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OctaveValue global::NetDsl.Onnx.IOnnxOctaveExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OctaveValue input)
+        {
+            var x = input;
+            x = g.Module(_depthwise, x); // depthwise: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_pointwise, x); // pointwise: [N, in_channels, *, *] -> [N, out_channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network OctMobileNetV1: [N, 3, 224, 224] -> [N, 10], 3,486,058 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctMobileNetV1 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class OctMobileNetV1 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // features: [N, 3, 224, 224] -> [N, 1024, 7, 7]
         private readonly global::NetDsl.Samples.Networks.OctMobileNetV1Features _features;
@@ -63,6 +63,24 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            var o = g.Module(_features, (global::NetDsl.Onnx.OctaveValue)x); // features: [N, 1024, 7, 7]
+            x = g.Module(_avgpool, o.ToValue()); // avgpool: [N, 1024, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 1024]
+            x = g.Module(_fc, x); // fc: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block OctMobileNetV1Features(in_channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctMobileNetV1Features : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule
+    partial class OctMobileNetV1Features : nn.Module<OctaveTensor, OctaveTensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxOctaveExport
     {
         // stem: [N, in_channels, *, *] -> [N, 32, *, *]
         private readonly Modules.Sequential _stem;
@@ -142,6 +142,28 @@ namespace NetDsl.Samples.Networks
             x = _dw13.call(x).Releasing(x); // dw13: [N, 512, *, *] -> [N, 1024, *, *]
             x = _dw14.call(x).Releasing(x); // dw14: [N, 1024, *, *] -> [N, 1024, *, *]
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OctaveValue global::NetDsl.Onnx.IOnnxOctaveExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OctaveValue input)
+        {
+            var x = input;
+            x = g.Module(_stem, x.ToValue()); // stem: [N, in_channels, *, *] -> [N, 32, *, *]
+            x = g.Module(_dw1, x); // dw1: [N, 32, *, *] -> [N, 64, *, *]
+            x = g.Module(_dw2, x); // dw2: [N, 64, *, *] -> [N, 128, *, *]
+            x = g.Module(_dw3, x); // dw3: [N, 128, *, *] -> [N, 128, *, *]
+            x = g.Module(_dw4, x); // dw4: [N, 128, *, *] -> [N, 256, *, *]
+            x = g.Module(_dw5, x); // dw5: [N, 256, *, *] -> [N, 256, *, *]
+            x = g.Module(_dw6, x); // dw6: [N, 256, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw7, x); // dw7: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw8, x); // dw8: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw9, x); // dw9: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw10, x); // dw10: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw11, x); // dw11: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw12, x); // dw12: [N, 512, *, *] -> [N, 512, *, *]
+            x = g.Module(_dw13, x); // dw13: [N, 512, *, *] -> [N, 1024, *, *]
+            x = g.Module(_dw14, x); // dw14: [N, 1024, *, *] -> [N, 1024, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network OctResNet200: [N, 3, 224, 224] -> [N, 1000], 64,673,832 parameters. A variant of OctResNet50.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctResNet200 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class OctResNet200 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // Declared by OctResNet50, the body of this variant: its stages, and the parameters left at its values.
         private global::NetDsl.Stage conv1;
@@ -195,6 +195,31 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 64, 112, 112]
+            x = g.Module(_bn1, x); // bn1: [N, 64, 112, 112]
+            x = g.Module(_relu, x); // relu: [N, 64, 112, 112]
+            x = g.Module(_maxpool, x); // maxpool: [N, 64, 56, 56]
+            var o = g.Module(_layer1, (global::NetDsl.Onnx.OctaveValue)x); // layer1: ([N, 128, 56, 56], [N, 128, 28, 28])
+            o = g.Module(_layer2, o); // layer2: ([N, 256, 28, 28], [N, 256, 14, 14])
+            o = g.Module(_layer3, o); // layer3: ([N, 512, 14, 14], [N, 512, 7, 7])
+            o = g.Module(_layer4, o); // layer4: [N, 2048, 7, 7]
+            x = g.Module(_avgpool, o.ToValue()); // avgpool: [N, 2048, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 2048]
+            x = g.Module(_fc, x); // fc: [N, 1000]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network OctResNetTiny: [N, 3, 32, 32] -> [N, 10], 18,906 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctResNetTiny : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class OctResNetTiny : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // conv1: [N, 3, 32, 32] -> [N, 16, 32, 32]
         private readonly Modules.Conv2d _conv1;
@@ -100,6 +100,29 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 16, 32, 32]
+            x = g.Module(_bn1, x); // bn1: [N, 16, 32, 32]
+            x = g.Module(_relu, x); // relu: [N, 16, 32, 32]
+            var o = g.Module(_layer1, (global::NetDsl.Onnx.OctaveValue)x); // layer1: ([N, 16, 32, 32], [N, 16, 16, 16])
+            o = g.Module(_layer2, o); // layer2: ([N, 32, 16, 16], [N, 32, 8, 8])
+            o = g.Module(_layer3, o); // layer3: [N, 64, 8, 8]
+            x = g.Module(_avgpool, o.ToValue()); // avgpool: [N, 64, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 64]
+            x = g.Module(_fc, x); // fc: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

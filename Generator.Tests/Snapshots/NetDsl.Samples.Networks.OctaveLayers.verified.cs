@@ -11,7 +11,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network OctaveLayers: [N, 3, H, W] -> [N, 10], 33,642 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class OctaveLayers : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class OctaveLayers : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // split: [N, 3, H, W] -> ([N, 24, H, W], [N, 8, H/2, W/2])
         private readonly OctaveConv2d _split;
@@ -112,6 +112,32 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            var o = g.Module(_split, (global::NetDsl.Onnx.OctaveValue)x); // split: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = g.Module(_bn, o); // bn: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = g.Module(_relu, o); // relu: ([N, 24, H, W], [N, 8, H/2, W/2])
+            var relu_out = o;
+            o = g.Module(_conv, o); // conv: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = g.Add(o, relu_out); // residual: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = g.Module(_dropout, o); // dropout: ([N, 24, H, W], [N, 8, H/2, W/2])
+            o = g.Module(_down, o); // down: ([N, 48, H/2, W/2], [N, 16, H/4, W/4])
+            o = g.Module(_merge, o); // merge: [N, 64, H/2, W/2]
+            x = g.Module(_pool, o.ToValue()); // pool: [N, 64, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 64]
+            x = g.Module(_fc, x); // fc: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

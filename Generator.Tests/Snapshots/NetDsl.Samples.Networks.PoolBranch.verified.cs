@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block PoolBranch(in_channels, channels, size).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class PoolBranch : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
         private readonly Modules.AdaptiveAvgPool2d _pool;
@@ -78,6 +78,17 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("2", _relu, x).Releasing(x);
             x = taps.Run("3", _up, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_pool, x); // pool: [N, in_channels, *, *] -> [N, in_channels, *, *]
+            x = g.Module(_conv, x); // conv: [N, in_channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_relu, x); // relu: [N, channels, *, *] -> [N, channels, *, *]
+            x = g.Module(_up, x); // up: [N, channels, *, *] -> [N, channels, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network ResNet152: [N, 3, H, W] -> [N, 1000], 60,192,808 parameters. A variant of ResNet50.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ResNet152 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class ResNet152 : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // Declared by ResNet50, the body of this variant: its stages, and the parameters left at its values.
         private global::NetDsl.Stage conv1;
@@ -181,6 +181,31 @@ namespace NetDsl.Samples.Networks
             x = _fc.call(x).Releasing(x); // fc: [N, 1000]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 64, H/2, W/2]
+            x = g.Module(_bn1, x); // bn1: [N, 64, H/2, W/2]
+            x = g.Module(_relu, x); // relu: [N, 64, H/2, W/2]
+            x = g.Module(_maxpool, x); // maxpool: [N, 64, H/4, W/4]
+            x = g.Module(_layer1, x); // layer1: [N, 256, H/4, W/4]
+            x = g.Module(_layer2, x); // layer2: [N, 512, H/8, W/8]
+            x = g.Module(_layer3, x); // layer3: [N, 1024, H/16, W/16]
+            x = g.Module(_layer4, x); // layer4: [N, 2048, H/32, W/32]
+            x = g.Module(_avgpool, x); // avgpool: [N, 2048, 1, 1]
+            x = g.Module(_flatten, x); // flatten: [N, 2048]
+            x = g.Module(_fc, x); // fc: [N, 1000]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Block ResNet50Backbone(in_channels).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class ResNet50Backbone : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable
+    partial class ResNet50Backbone : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.ITappable, global::NetDsl.Onnx.IOnnxExport
     {
         // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
         private readonly Modules.Conv2d _conv1;
@@ -126,6 +126,21 @@ namespace NetDsl.Samples.Networks
             x = taps.Run("layer3", _layer3, x).Releasing(x);
             x = taps.Run("layer4", _layer4, x).Releasing(x);
             return x.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, in_channels, *, *] -> [N, 64, *, *]
+            x = g.Module(_bn1, x); // bn1: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_relu, x); // relu: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_maxpool, x); // maxpool: [N, 64, *, *] -> [N, 64, *, *]
+            x = g.Module(_layer1, x); // layer1: [N, 64, *, *] -> [N, 256, *, *]
+            x = g.Module(_layer2, x); // layer2: [N, 256, *, *] -> [N, 512, *, *]
+            x = g.Module(_layer3, x); // layer3: [N, 512, *, *] -> [N, 1024, *, *]
+            x = g.Module(_layer4, x); // layer4: [N, 1024, *, *] -> [N, 2048, *, *]
+            return x;
         }
 
         protected override void Dispose(bool disposing)

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network SpeedDepth: [N, 3, 192, 256] -> [N, 1, 48, 64], 2,658,129 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class SpeedDepth : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class SpeedDepth : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // conv1: [N, 3, 192, 256] -> [N, 32, 96, 128]
         private readonly Modules.Conv2d _conv1;
@@ -564,6 +564,100 @@ namespace NetDsl.Samples.Networks
             x = _convDepthF.call(x).Releasing(x); // convDepthF: [N, 1, 48, 64]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_conv1, x); // conv1: [N, 32, 96, 128]
+            x = g.Module(_conv1_bn, x); // conv1_bn: [N, 32, 96, 128]
+            x = g.Module(_conv1_relu, x); // conv1_relu: [N, 32, 96, 128]
+            x = g.Module(_conv_dw_1, x); // conv_dw_1: [N, 32, 96, 128]
+            x = g.Module(_conv_dw_1_bn, x); // conv_dw_1_bn: [N, 32, 96, 128]
+            x = g.Module(_conv_dw_1_relu, x); // conv_dw_1_relu: [N, 32, 96, 128]
+            x = g.Module(_conv_pw_1, x); // conv_pw_1: [N, 64, 96, 128]
+            x = g.Module(_conv_pw_1_bn, x); // conv_pw_1_bn: [N, 64, 96, 128]
+            x = g.Module(_conv_pw_1_relu, x); // conv_pw_1_relu: [N, 64, 96, 128]
+            x = g.Module(_conv_dw_2, x); // conv_dw_2: [N, 64, 48, 64]
+            var conv_dw_2_out = x;
+            x = g.Module(_conv_dw_2_bn, x); // conv_dw_2_bn: [N, 64, 48, 64]
+            x = g.Module(_conv_dw_2_relu, x); // conv_dw_2_relu: [N, 64, 48, 64]
+            x = g.Module(_conv_pw_2, x); // conv_pw_2: [N, 128, 48, 64]
+            x = g.Module(_conv_pw_2_bn, x); // conv_pw_2_bn: [N, 128, 48, 64]
+            x = g.Module(_conv_pw_2_relu, x); // conv_pw_2_relu: [N, 128, 48, 64]
+            x = g.Module(_conv_dw_3, x); // conv_dw_3: [N, 128, 48, 64]
+            x = g.Module(_conv_dw_3_bn, x); // conv_dw_3_bn: [N, 128, 48, 64]
+            x = g.Module(_conv_dw_3_relu, x); // conv_dw_3_relu: [N, 128, 48, 64]
+            x = g.Module(_conv_pw_3, x); // conv_pw_3: [N, 128, 48, 64]
+            x = g.Module(_conv_pw_3_bn, x); // conv_pw_3_bn: [N, 128, 48, 64]
+            x = g.Module(_conv_pw_3_relu, x); // conv_pw_3_relu: [N, 128, 48, 64]
+            x = g.Module(_conv_dw_4, x); // conv_dw_4: [N, 128, 24, 32]
+            var conv_dw_4_out = x;
+            x = g.Module(_conv_dw_4_bn, x); // conv_dw_4_bn: [N, 128, 24, 32]
+            x = g.Module(_conv_dw_4_relu, x); // conv_dw_4_relu: [N, 128, 24, 32]
+            x = g.Module(_conv_pw_4, x); // conv_pw_4: [N, 256, 24, 32]
+            x = g.Module(_conv_pw_4_bn, x); // conv_pw_4_bn: [N, 256, 24, 32]
+            x = g.Module(_conv_pw_4_relu, x); // conv_pw_4_relu: [N, 256, 24, 32]
+            x = g.Module(_conv_dw_5, x); // conv_dw_5: [N, 256, 24, 32]
+            x = g.Module(_conv_dw_5_bn, x); // conv_dw_5_bn: [N, 256, 24, 32]
+            x = g.Module(_conv_dw_5_relu, x); // conv_dw_5_relu: [N, 256, 24, 32]
+            x = g.Module(_conv_pw_5, x); // conv_pw_5: [N, 256, 24, 32]
+            x = g.Module(_conv_pw_5_bn, x); // conv_pw_5_bn: [N, 256, 24, 32]
+            x = g.Module(_conv_pw_5_relu, x); // conv_pw_5_relu: [N, 256, 24, 32]
+            x = g.Module(_conv_dw_6, x); // conv_dw_6: [N, 256, 12, 16]
+            var conv_dw_6_out = x;
+            x = g.Module(_conv_dw_6_bn, x); // conv_dw_6_bn: [N, 256, 12, 16]
+            x = g.Module(_conv_dw_6_relu, x); // conv_dw_6_relu: [N, 256, 12, 16]
+            x = g.Module(_conv_pw_6, x); // conv_pw_6: [N, 512, 12, 16]
+            x = g.Module(_conv_pw_6_bn, x); // conv_pw_6_bn: [N, 512, 12, 16]
+            x = g.Module(_conv_pw_6_relu, x); // conv_pw_6_relu: [N, 512, 12, 16]
+            x = g.Module(_conv_dw_7, x); // conv_dw_7: [N, 512, 12, 16]
+            x = g.Module(_conv_dw_7_bn, x); // conv_dw_7_bn: [N, 512, 12, 16]
+            x = g.Module(_conv_dw_7_relu, x); // conv_dw_7_relu: [N, 512, 12, 16]
+            x = g.Module(_conv_pw_7, x); // conv_pw_7: [N, 512, 12, 16]
+            x = g.Module(_conv_pw_7_bn, x); // conv_pw_7_bn: [N, 512, 12, 16]
+            x = g.Module(_conv_pw_7_relu, x); // conv_pw_7_relu: [N, 512, 12, 16]
+            x = g.Module(_dspp, x); // dspp: [N, 1024, 12, 16]
+            x = g.Module(_conv_dw_12, x); // conv_dw_12: [N, 1024, 6, 8]
+            x = g.Module(_conv_dw_12_bn, x); // conv_dw_12_bn: [N, 1024, 6, 8]
+            x = g.Module(_conv_dw_12_relu, x); // conv_dw_12_relu: [N, 1024, 6, 8]
+            x = g.Module(_conv_pw_12, x); // conv_pw_12: [N, 1024, 6, 8]
+            x = g.Module(_conv_pw_12_bn, x); // conv_pw_12_bn: [N, 1024, 6, 8]
+            x = g.Module(_conv_pw_12_relu, x); // conv_pw_12_relu: [N, 1024, 6, 8]
+            x = g.Module(_conv_dw_13, x); // conv_dw_13: [N, 1024, 6, 8]
+            x = g.Module(_conv_dw_13_bn, x); // conv_dw_13_bn: [N, 1024, 6, 8]
+            x = g.Module(_conv_dw_13_relu, x); // conv_dw_13_relu: [N, 1024, 6, 8]
+            x = g.Module(_conv_pw_13, x); // conv_pw_13: [N, 256, 6, 8]
+            x = g.Module(_conv_pw_13_bn, x); // conv_pw_13_bn: [N, 256, 6, 8]
+            x = g.Module(_conv_pw_13_relu, x); // conv_pw_13_relu: [N, 256, 6, 8]
+            x = g.Module(_conv_Init_decoder, x); // conv_Init_decoder: [N, 256, 6, 8]
+            x = g.Module(_up1_upconv, x); // up1_upconv: [N, 128, 12, 16]
+            x = g.Concat(1, x, conv_dw_6_out); // up1_concat: [N, 384, 12, 16]
+            x = g.Module(_up1_concat_relu, x); // up1_concat_relu: [N, 384, 12, 16]
+            x = g.Module(_up1_sep_conv, x); // up1_sep_conv: [N, 64, 12, 16]
+            x = g.Module(_up1_sep_conv_relu, x); // up1_sep_conv_relu: [N, 64, 12, 16]
+            x = g.Module(_up2, x); // up2: [N, 128, 12, 16]
+            x = g.Module(_up2_upconv_final, x); // up2_upconv_final: [N, 64, 24, 32]
+            x = g.Concat(1, x, conv_dw_4_out); // up2_concat: [N, 192, 24, 32]
+            x = g.Module(_up2_concat_relu, x); // up2_concat_relu: [N, 192, 24, 32]
+            x = g.Module(_up2_sep_conv, x); // up2_sep_conv: [N, 32, 24, 32]
+            x = g.Module(_up2_sep_conv_relu, x); // up2_sep_conv_relu: [N, 32, 24, 32]
+            x = g.Module(_up3, x); // up3: [N, 64, 24, 32]
+            x = g.Module(_up3_upconv_final, x); // up3_upconv_final: [N, 32, 48, 64]
+            x = g.Concat(1, x, conv_dw_2_out); // up3_concat: [N, 96, 48, 64]
+            x = g.Module(_up3_concat_relu, x); // up3_concat_relu: [N, 96, 48, 64]
+            x = g.Module(_up3_sep_conv, x); // up3_sep_conv: [N, 16, 48, 64]
+            x = g.Module(_up3_sep_conv_relu, x); // up3_sep_conv_relu: [N, 16, 48, 64]
+            x = g.Module(_convDepthF, x); // convDepthF: [N, 1, 48, 64]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network SppNet: [N, 3, H, W] -> [N, 10], 5,887,114 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class SppNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class SppNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // features1: [N, 3, H, W] -> [N, 64, H/2, W/2]
         private readonly Modules.Sequential _features1;
@@ -87,6 +87,26 @@ namespace NetDsl.Samples.Networks
             x = _fc2.call(x).Releasing(x); // fc2: [N, 10]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_features1, x); // features1: [N, 64, H/2, W/2]
+            x = g.Module(_features2, x); // features2: [N, 128, H/4, W/4]
+            x = g.Module(_features3, x); // features3: [N, 256, H/4, W/4]
+            x = g.Module(_spp, x); // spp: [N, 5376]
+            x = g.Module(_fc1, x); // fc1: [N, 1024]
+            x = g.Module(_fc2, x); // fc2: [N, 10]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

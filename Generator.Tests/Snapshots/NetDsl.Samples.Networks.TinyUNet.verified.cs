@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network TinyUNet: [N, 1, H, W] -> [N, 2, H, W], 117,090 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class TinyUNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class TinyUNet : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // enc1: [N, 1, H, W] -> [N, 16, H, W]
         private readonly global::NetDsl.Samples.Networks.DoubleConv _enc1;
@@ -112,6 +112,34 @@ namespace NetDsl.Samples.Networks
             x = _head.call(x).Releasing(x); // head: [N, 2, H, W]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_enc1, x); // enc1: [N, 16, H, W]
+            var enc1_out = x;
+            x = g.Module(_pool1, x); // pool1: [N, 16, H/2, W/2]
+            x = g.Module(_enc2, x); // enc2: [N, 32, H/2, W/2]
+            var enc2_out = x;
+            x = g.Module(_pool2, x); // pool2: [N, 32, H/4, W/4]
+            x = g.Module(_bottleneck, x); // bottleneck: [N, 64, H/4, W/4]
+            x = g.Module(_up2, x); // up2: [N, 32, H/2, W/2]
+            x = g.Concat(1, x, enc2_out); // skip2: [N, 64, H/2, W/2]
+            x = g.Module(_dec2, x); // dec2: [N, 32, H/2, W/2]
+            x = g.Module(_up1, x); // up1: [N, 16, H, W]
+            x = g.Concat(1, x, enc1_out); // skip1: [N, 32, H, W]
+            x = g.Module(_dec1, x); // dec1: [N, 16, H, W]
+            x = g.Module(_head, x); // head: [N, 2, H, W]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

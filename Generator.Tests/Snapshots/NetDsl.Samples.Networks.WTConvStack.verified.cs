@@ -10,7 +10,7 @@ namespace NetDsl.Samples.Networks
 {
     /// <summary>Network WTConvStack: [N, 32, 64, 64] -> [N, 32, 64, 64], 54,240 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "<VERSION>")]
-    partial class WTConvStack : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule
+    partial class WTConvStack : nn.Module<Tensor, Tensor>, global::NetDsl.IStagedModule, global::NetDsl.Onnx.IOnnxNetwork
     {
         // wt1: [N, 32, 64, 64] -> [N, 32, 64, 64]
         private readonly global::NetDsl.Wavelets.WTConv2d _wt1;
@@ -69,6 +69,25 @@ namespace NetDsl.Samples.Networks
             x = _wt5.call(x).Releasing(x); // wt5: [N, 32, 64, 64]
             return x.MoveToOuterDisposeScope();
         }
+
+        /// <summary>Writes the ONNX nodes of the stages forward runs, on graph values (NetDsl.Onnx.OnnxExport writes the model).</summary>
+        global::NetDsl.Onnx.OnnxValue global::NetDsl.Onnx.IOnnxExport.ExportOnnx(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input)
+        {
+            var x = input;
+            x = g.Module(_wt1, x); // wt1: [N, 32, 64, 64]
+            x = g.Module(_wt2, x); // wt2: [N, 32, 64, 64]
+            x = g.Module(_wt3, x); // wt3: [N, 32, 64, 64]
+            x = g.Module(_wt4, x); // wt4: [N, 32, 64, 64]
+            x = g.Module(_wt5, x); // wt5: [N, 32, 64, 64]
+            return x;
+        }
+
+        /// <summary>The compile-time summary: the model's input and output shapes and its constraints.</summary>
+        global::NetDsl.NetworkSummary global::NetDsl.Onnx.IOnnxNetwork.Summary => Summary;
+
+        /// <summary>The one output, "output".</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.KeyValuePair<string, global::NetDsl.Onnx.OnnxValue>> global::NetDsl.Onnx.IOnnxNetwork.ExportOnnxOutputs(global::NetDsl.Onnx.OnnxGraph g, global::NetDsl.Onnx.OnnxValue input) =>
+            new[] { global::System.Collections.Generic.KeyValuePair.Create("output", ((global::NetDsl.Onnx.IOnnxExport)this).ExportOnnx(g, input)) };
 
         protected override void Dispose(bool disposing)
         {

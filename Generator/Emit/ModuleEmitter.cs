@@ -161,7 +161,7 @@ namespace NetDsl.Generator.Emit
             // A stage named forward takes the name: the override is then in RenamedForwardModule, calling the generated Forward.
             string baseType = _renamedForward is null ? $"nn.Module<{value}, {value}>" : $"global::NetDsl.RenamedForwardModule<{value}>";
             // An octave block has no taps overload (its running value is a pair); a tap into one is reported (NDSL0046).
-            _w.WriteLine($"partial class {ClassId} : {baseType}, global::NetDsl.IStagedModule{(IsNetwork || OctaveModule ? "" : ", global::NetDsl.ITappable")}");
+            _w.WriteLine($"partial class {ClassId} : {baseType}, global::NetDsl.IStagedModule{(IsNetwork || OctaveModule ? "" : ", global::NetDsl.ITappable")}, {OnnxInterface}");
             _w.OpenBrace();
             WriteFields();
             WriteConstructor();
@@ -172,6 +172,8 @@ namespace NetDsl.Generator.Emit
             if (!IsNetwork && !OctaveModule) WriteTapForward();
             else if (HasOutputs) WriteOutputs();
             if ((!IsNetwork && !OctaveModule) || HasOutputs) _w.WriteLine();
+            WriteOnnxExport();
+            _w.WriteLine();
             WriteDispose();
             WriteParameterMove();
             _w.WriteLine();
@@ -722,11 +724,14 @@ namespace NetDsl.Generator.Emit
         private sealed class ForwardValue
         {
             private readonly bool _octaveModule;
+            private readonly string _toPlain;
             private bool _declaredO;
 
-            public ForwardValue(bool octaveModule)
+            /// <param name="toPlain">The call that makes a pair without a low part plain: ToTensor() (forward), ToValue() (ONNX).</param>
+            public ForwardValue(bool octaveModule, string toPlain = ".ToTensor()")
             {
                 _octaveModule = octaveModule;
+                _toPlain = toPlain;
                 IsOctave = octaveModule;
             }
 
@@ -738,8 +743,8 @@ namespace NetDsl.Generator.Emit
             /// <summary>The value as the argument of a stage of the given domain.</summary>
             public string Read(bool octave)
             {
-                if (_octaveModule) return octave ? "x" : "x.ToTensor()";
-                if (IsOctave) return octave ? "o" : "o.ToTensor()";
+                if (_octaveModule) return octave ? "x" : "x" + _toPlain;
+                if (IsOctave) return octave ? "o" : "o" + _toPlain;
                 return "x"; // a Tensor converts implicitly to a pair without a low part
             }
 

@@ -59,6 +59,14 @@ namespace NetDsl.Generator.Layers
         /// <summary>The forward expression of a stage made of this one layer held in <paramref name="field"/>.</summary>
         public virtual string Forward(BoundLayer layer, string input, string field, LayerEmission e) => field + ".call(" + input + ")";
 
+        /// <summary>
+        /// The ONNX counterpart of <see cref="Forward"/>: C# over <c>NetDsl.Onnx</c> values in the graph <c>g</c>. By default
+        /// the stage's module writes itself: TorchSharp's layers by their kind (Runtime/Onnx/Modules/), the runtime's kernels
+        /// beside their code (e.g. Runtime/Wavelets/WTConv2d.Onnx.cs). A parameter stage (<see cref="IsParameter"/>) says here
+        /// how its tensor is applied.
+        /// </summary>
+        public virtual string OnnxForward(BoundLayer layer, string input, string field, LayerEmission e) => $"g.Module({field}, {input})";
+
         /// <summary>Whether an integer argument must be at least 1 (channels, kernels, strides); a network constructed with
         /// other [Param] values checks these before building anything.</summary>
         public virtual bool MustBePositive(string argument) => argument is not ("Padding" or "OutputPadding" or "In");

@@ -109,11 +109,29 @@ namespace NetDsl.Onnx
         {
             using (Enter(branches))
             {
-                var outputs = branches.children().Select(b => Module(b, input)).ToArray();
+                // A ModuleList enumerates its items (its children() may be empty: it holds them in a list).
+                var items = branches is System.Collections.IEnumerable list ? list.Cast<nn.Module>() : branches.children();
+                var outputs = items.Select(b => Module(b, input)).ToArray();
+                if (outputs.Length == 0) throw Unsupported(branches, "is a parallel stage without branches");
                 var output = concat ? Concat(1, outputs) : Add(outputs[0], outputs.Skip(1).ToArray());
                 _outputsByPath[Path] = output;
                 return output;
             }
+        }
+
+        /// <summary>Records a stage's value that no module wrote (a residual add, a skip's concat) under its name, for a [Tap]
+        /// into it; returns <paramref name="value"/>.</summary>
+        public OnnxValue Keep(string name, OnnxValue value)
+        {
+            _outputsByPath[Path.Length == 0 ? name : Path + "." + name] = value;
+            return value;
+        }
+
+        /// <summary>Records a stage's octave pair (its high part is what a tap would read); returns <paramref name="value"/>.</summary>
+        public OctaveValue Keep(string name, OctaveValue value)
+        {
+            Keep(name, value.High);
+            return value;
         }
 
         /// <summary>The output of the module at <paramref name="path"/> (from the network: "backbone.layer3"), written earlier
@@ -136,6 +154,15 @@ namespace NetDsl.Onnx
             if (ReferenceEquals(parent, child)) return null;
             foreach (var (name, m) in parent.named_children())
                 if (ReferenceEquals(m, child)) return name;
+            if (parent is System.Collections.IEnumerable list)
+            {
+                int i = 0;
+                foreach (var item in list)
+                {
+                    if (ReferenceEquals(item, child)) return i.ToString(CultureInfo.InvariantCulture);
+                    i++;
+                }
+            }
             return null;
         }
 

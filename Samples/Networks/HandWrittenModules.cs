@@ -8,7 +8,7 @@ namespace NetDsl.Samples.Networks;
 /// <c>squeeze</c> channels, ReLU, 1x1 conv back, sigmoid, times the input. Children <c>fc1</c> and <c>fc2</c>, as
 /// torchvision's <c>SqueezeExcitation</c>; 2·C·S + C + S parameters.
 /// </summary>
-public sealed class ChannelGate : nn.Module<Tensor, Tensor>
+public sealed class ChannelGate : nn.Module<Tensor, Tensor>, NetDsl.Onnx.IOnnxExport
 {
     private readonly TorchSharp.Modules.Conv2d fc1;
     private readonly TorchSharp.Modules.Conv2d fc2;
@@ -28,13 +28,22 @@ public sealed class ChannelGate : nn.Module<Tensor, Tensor>
         scale = nn.functional.sigmoid(fc2.call(scale));
         return (input * scale).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Its ONNX nodes, as forward: the export hook of a hand-written module (docs/onnx.md).</summary>
+    public NetDsl.Onnx.OnnxValue ExportOnnx(NetDsl.Onnx.OnnxGraph g, NetDsl.Onnx.OnnxValue input)
+    {
+        var scale = g.Node("GlobalAveragePool", new[] { input });
+        scale = g.Relu(g.Module(fc1, scale));
+        scale = g.Sigmoid(g.Module(fc2, scale));
+        return g.Mul(input, scale);
+    }
 }
 
 /// <summary>
 /// A hand-written downsampler: space-to-depth (<c>pixel_unshuffle(2)</c>: [N, C, H, W] to [N, 4C, H/2, W/2], no pixel lost)
 /// then a 1x1 conv without bias to <c>outChannels</c>. Child <c>proj</c>; 4·C·out parameters.
 /// </summary>
-public sealed class SpaceToDepthConv : nn.Module<Tensor, Tensor>
+public sealed class SpaceToDepthConv : nn.Module<Tensor, Tensor>, NetDsl.Onnx.IOnnxExport
 {
     private readonly TorchSharp.Modules.Conv2d proj;
 
@@ -48,6 +57,17 @@ public sealed class SpaceToDepthConv : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         return proj.call(nn.functional.pixel_unshuffle(input, 2)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>pixel_unshuffle(2) as Reshape / Transpose / Reshape (ONNX's SpaceToDepth orders the channels otherwise), then proj.</summary>
+    public NetDsl.Onnx.OnnxValue ExportOnnx(NetDsl.Onnx.OnnxGraph g, NetDsl.Onnx.OnnxValue input)
+    {
+        var h2 = g.Div(g.Shape(input, 2, 3), g.Ints(2));
+        var w2 = g.Div(g.Shape(input, 3, 4), g.Ints(2));
+        var blocks = g.Node("Reshape", new[] { input, g.Concat(0, g.Shape(input, 0, 2), h2, g.Ints(2), w2, g.Ints(2)) });
+        var moved = g.Transpose(blocks, 0, 1, 3, 5, 2, 4); // [N, C, 2, 2, H/2, W/2]
+        var unshuffled = g.Node("Reshape", new[] { moved, g.Concat(0, g.Shape(input, 0, 1), g.Ints(-1), h2, w2) });
+        return g.Module(proj, unshuffled);
     }
 }
 

@@ -59,5 +59,9 @@ namespace NetDsl.Generator.Layers
 
         public override string Forward(BoundLayer layer, string input, string field, LayerEmission e) =>
             Vector(layer) && !e.IsChannelsLast(layer) && !e.IsFlatInput(layer) ? $"{input} * {field}.reshape(1, -1, 1, 1)" : $"{input} * {field}";
+
+        /// <summary>A Mul by the parameter (an initializer named by its state_dict key), reshaped as in forward.</summary>
+        public override string OnnxForward(BoundLayer layer, string input, string field, LayerEmission e) =>
+            Vector(layer) && !e.IsChannelsLast(layer) && !e.IsFlatInput(layer) ? $"g.Mul({input}, g.Reshape(g.Weight({field}), 1, -1, 1, 1))" : $"g.Mul({input}, g.Weight({field}))";
     }
 }
