@@ -144,6 +144,7 @@ public static partial class Benchmarks
                 "wavelets" => WaveletBenchmarks.Run(options, command),
                 "octave" => OctaveBenchmarks.Run(options, command),
                 "pyramids" => PyramidBenchmarks.Run(options, command),
+                "onnx" => OnnxBenchmarks.Run(options, command),
                 _ => throw new InvalidOperationException($"bench: no runner for suite '{suite}'."),
             };
             if (section is null) return 1;

@@ -125,13 +125,15 @@ public static class SampleRunner
         }
         if (args.Length > 0 && args[0] == "bench")
             return Benchmarks.Run(args.Skip(1).ToArray());
+        if (args.Length > 0 && args[0] == "export")
+            return Export.OnnxExportCommand.Run(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "train-step")
             return Training.TrainStep.Run(args.Skip(1).ToArray());
 
         var selected = args.Length == 0 ? All : All.Where(s => args.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0)
         {
-            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench'.");
+            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench', 'export <Name>|all [path]'.");
             return 2;
         }
         if (args.Length == 0)

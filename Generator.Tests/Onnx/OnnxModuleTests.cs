@@ -1,5 +1,6 @@
 using System;
 using TorchSharp;
+using TorchSharp.Modules;
 using NetDsl.Onnx;
 using Xunit;
 using static TorchSharp.torch;
@@ -46,5 +47,56 @@ public class OnnxModuleTests
     {
         AssertExportMatches(nn.Sequential(("avg", nn.AdaptiveAvgPool2d(new long[] { 3, 4 }))), 1, 2, 10, 7);
         AssertExportMatches(nn.Sequential(("max", nn.AdaptiveMaxPool2d(new long[] { 5, 2 }))), 1, 2, 7, 11);
+    }
+
+    [Fact]
+    public void Ceil_mode_pools_drop_a_last_window_that_starts_in_the_padding_as_pytorch_does()
+    {
+        // k = 3, s = 3, p = 1 on 5: ceil((5 + 2 - 3) / 3) + 1 = 3 windows, but the third starts at 6 >= 5 + 1, so PyTorch has 2.
+        AssertExportMatches(nn.Sequential(("max", nn.MaxPool2d(3, stride: 3, padding: 1, ceil_mode: true))), 1, 2, 5, 8);
+        AssertExportMatches(nn.Sequential(("avg", nn.AvgPool2d(3, stride: 3, padding: 1, ceil_mode: true, count_include_pad: true))), 1, 2, 5, 8);
+        AssertExportMatches(nn.Sequential(("avg", nn.AvgPool2d(3, stride: 2, padding: 1, ceil_mode: true, count_include_pad: false))), 1, 2, 6, 9);
+        AssertExportMatches(nn.Sequential(("avg", nn.AvgPool2d(2, stride: 2, ceil_mode: true))), 1, 2, 7, 5);
+    }
+
+    [Fact]
+    public void Upsampling_nearest_and_bilinear_with_both_corner_modes_and_transposed_convolutions()
+    {
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Nearest))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 4, 4 }, mode: UpsampleMode.Bilinear, align_corners: true))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(size: new long[] { 7, 11 }, mode: UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("deconv", nn.ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, output_padding: 1, groups: 2))), 2, 4, 5, 6);
+    }
+
+    [Fact]
+    public void Same_padding_layer_norm_over_channels_last_and_the_other_activations()
+    {
+        AssertExportMatches(nn.Sequential(
+            ("same", nn.Conv2d(3, 4, 4, padding: Padding.Same, dilation: 2)),
+            ("lrelu", nn.LeakyReLU(0.2)),
+            ("hs", nn.Hardswish()),
+            ("r6", nn.ReLU6()),
+            ("silu", nn.SiLU()),
+            ("hsig", nn.Hardsigmoid()),
+            ("tanh", nn.Tanh()),
+            ("elu", nn.ELU(0.7)),
+            ("gelu", nn.GELU(GELU.Approximate.tanh))), 1, 3, 9, 10);
+        AssertExportMatches(nn.Sequential(("ln", nn.LayerNorm(new long[] { 6 })), ("fc", nn.Linear(6, 3))), 2, 5, 4, 6);
+    }
+
+    private sealed class Opaque : nn.Module<Tensor, Tensor>
+    {
+        public Opaque() : base(nameof(Opaque)) { }
+        public override Tensor forward(Tensor input) => input.flip(3);
+    }
+
+    [Fact]
+    public void A_module_without_an_export_is_an_error_naming_its_stage_and_type()
+    {
+        using var net = nn.Sequential(("conv", nn.Conv2d(3, 3, 1)), ("mystery", new Opaque()));
+        var e = Assert.Throws<OnnxExportException>(() => OnnxExport.ToOnnx(net, "1", "3", "8", "8"));
+        Assert.Contains("stage 'mystery' (Opaque)", e.Message);
+        Assert.Contains("IOnnxExport", e.Message);
     }
 }

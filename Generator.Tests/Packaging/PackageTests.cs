@@ -160,7 +160,7 @@ public sealed class PackageTests : IClassFixture<PackedNetDsl>
         // Managed TorchSharp only (the backend, libtorch-cpu-linux-x64, TorchSharp-cpu or CUDA, is the application's
         // choice), and TorchSharp.PyBridge for PyTorch's checkpoint formats (LoadWeights, SaveWeights).
         var dependencies = Regex.Matches(nuspec, "<dependency id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(new[] { "TorchSharp", "TorchSharp.PyBridge" }, dependencies.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "Google.Protobuf", "TorchSharp", "TorchSharp.PyBridge" }, dependencies.Order(StringComparer.Ordinal));
     }
 
     private const string GoodProgram = """

@@ -15,7 +15,7 @@ namespace NetDsl.Onnx
     /// their state_dict keys (each tensor once, so tied weights stay tied), and the module path of what is being written,
     /// which names the nodes (<c>layer1.0.conv1/Conv</c>) and the errors. Generated modules write their stages through
     /// <see cref="Module(nn.Module, OnnxValue)"/>; each module kind writes its own nodes (Onnx/Modules/, and the runtime's
-    /// kernels beside their code) with <see cref="Node"/>, <see cref="Weight"/> and the constants here.
+    /// kernels beside their code) with <c>Node</c>, <see cref="Weight"/> and the constants here.
     /// </summary>
     public sealed partial class OnnxGraph
     {

@@ -47,7 +47,7 @@ namespace NetDsl.Onnx
                 PaddingModes.Replicate => "edge",
                 _ => throw g.Unsupported(m, $"uses padding_mode {m.padding_mode}, which ONNX's Pad does not have"),
             };
-            var p = m.padding;
+            var p = m.padding ?? throw g.Unsupported(m, "has a padding mode but no padding");
             return g.Node("Pad", new[] { x, g.Ints(0, 0, p[0], p[1], 0, 0, p[0], p[1]) }, ("mode", mode));
         }
     }
