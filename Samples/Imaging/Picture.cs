@@ -96,7 +96,7 @@ public static class Picture
 
     private static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round((float.IsNaN(v) ? 0 : v) * 255f), 0, 255);
 
-    /// <summary>Where a figure puts its panels: the margins, the title band above each panel, the gap between panels.</summary>
+    /// <summary>Where a figure puts its panels: the margins, the title band above each panel (27 px and 17 per subtitle line), the gap between panels.</summary>
     public sealed record Layout(int Margin, int TitleHeight, int Gap, int CaptionHeight)
     {
         public static Layout Default { get; } = new(Margin: 12, TitleHeight: 44, Gap: 16, CaptionHeight: 0);
@@ -118,7 +118,8 @@ public static class Picture
         if (panels.Count == 0) throw new ArgumentException("no panels", nameof(panels));
         int pw = panels[0].Image.Width, ph = panels[0].Image.Height;
         if (panels.Any(p => p.Image.Width != pw || p.Image.Height != ph)) throw new ArgumentException("panels differ in size", nameof(panels));
-        var layout = Layout.Default with { CaptionHeight = caption is null ? 0 : 30 };
+        int lines = panels.Max(p => p.Subtitle is null ? 0 : p.Subtitle.Split('\n').Length);
+        var layout = Layout.Default with { CaptionHeight = caption is null ? 0 : 30, TitleHeight = 27 + 17 * lines };
         var (width, height) = layout.Size(panels.Count, pw, ph);
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
@@ -129,14 +130,16 @@ public static class Picture
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var grey = new SKPaint { Color = new SKColor(90, 90, 90), IsAntialias = true };
         using var frame = new SKPaint { Color = new SKColor(160, 160, 160), Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-        if (caption is not null) canvas.DrawText(caption, width / 2f, layout.Margin + 16, SKTextAlign.Center, captionFont, grey);
+        if (caption is not null) DrawFitted(canvas, caption, width / 2f, layout.Margin + 16, width - 2 * layout.Margin, captionFont, grey);
         for (int i = 0; i < panels.Count; i++)
         {
             var (x, y) = layout.Origin(i, pw);
             float centre = x + pw / 2f;
             float titleY = y - layout.TitleHeight + 18;
             DrawFitted(canvas, panels[i].Title, centre, titleY, pw + layout.Gap - 4, titleFont, ink);
-            if (panels[i].Subtitle is { } sub) DrawFitted(canvas, sub, centre, titleY + 18, pw + layout.Gap - 4, subFont, grey);
+            var subtitles = panels[i].Subtitle?.Split('\n') ?? Array.Empty<string>();
+            for (int line = 0; line < subtitles.Length; line++)
+                DrawFitted(canvas, subtitles[line], centre, titleY + 18 + 17 * line, pw + layout.Gap - 4, subFont, grey);
             canvas.DrawBitmap(panels[i].Image, x, y);
             canvas.DrawRect(x - 0.5f, y - 0.5f, pw + 1, ph + 1, frame);
         }
