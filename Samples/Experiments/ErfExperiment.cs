@@ -189,7 +189,7 @@ public static class ErfExperiment
     public static void Write(string path, IReadOnlyList<Result> results, int stage, int count)
     {
         int size = results[0].Size;
-        int zoom = Math.Max(1, 320 / size);
+        int zoom = Math.Max(1, (400 + size - 1) / size); // panels of at least 400 px, whole pixels
         var panels = results.Select(r => new Panel(
             r.Name,
             Picture.Enlarge(Picture.FromValues(r.Erf, size, size, Picture.CoolWarm), zoom),

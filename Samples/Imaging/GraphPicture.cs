@@ -154,7 +154,8 @@ public static class GraphPicture
             canvas.DrawRoundRect(rect, 6, 6, fill);
             canvas.DrawRoundRect(rect, 6, 6, stroke);
             // rect.Bottom is the top in MSAGL's y-up frame.
-            DrawText(canvas, c.Label.Replace("\n", ": "), rect.Left + 6, rect.Bottom - ClusterHeader + 3, clusterFont, text, SKTextAlign.Left, rect.Width - 12);
+            // Right-aligned: the edge labels sit left of their edges.
+            DrawText(canvas, c.Label.Replace("\n", ": "), rect.Right - 6, rect.Bottom - ClusterHeader + 3, clusterFont, text, SKTextAlign.Right, rect.Width - 12);
         }
         foreach (var (edge, geometry) in placed.Edges)
         {
