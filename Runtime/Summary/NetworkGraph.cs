@@ -337,8 +337,30 @@ namespace NetDsl
             return paren < 0 ? kind : kind.Substring(0, paren);
         }
 
-        /// <summary>A kind cut to a line a box can hold.</summary>
-        private static string Short(string kind) => kind.Length <= 56 ? kind : kind.Substring(0, 55) + "…";
+        /// <summary>A kind as a box holds it: broken after a comma or a "·" into lines of at most 46 characters, three at most.</summary>
+        private static string Short(string kind)
+        {
+            const int width = 46;
+            var lines = new List<string>();
+            string rest = kind;
+            while (rest.Length > width && lines.Count < 2)
+            {
+                int comma = rest.LastIndexOf(", ", width, StringComparison.Ordinal), dot = rest.LastIndexOf(" · ", width, StringComparison.Ordinal);
+                if (comma <= 0 && dot <= 0) break;
+                if (comma > dot)
+                {
+                    lines.Add(rest.Substring(0, comma + 1));
+                    rest = rest.Substring(comma + 2);
+                }
+                else
+                {
+                    lines.Add(rest.Substring(0, dot) + " ·");
+                    rest = rest.Substring(dot + 3);
+                }
+            }
+            lines.Add(rest.Length <= width + 8 ? rest : rest.Substring(0, width) + "…");
+            return string.Join("\n", lines);
+        }
 
         private static string LastSegment(string path)
         {
