@@ -141,7 +141,7 @@ public static class SampleRunner
         var selected = args.Length == 0 ? All : All.Where(s => args.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0)
         {
-            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench'.");
+            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench', 'graph <Name>', 'erf', 'CrackExperiment'.");
             return 2;
         }
         if (args.Length == 0)
