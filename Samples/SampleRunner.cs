@@ -123,6 +123,16 @@ public static class SampleRunner
             Experiments.OctaveAlphaSweep.Run();
             return 0;
         }
+        if (args.Length > 0 && args[0].Equals("erf", StringComparison.OrdinalIgnoreCase))
+        {
+            Experiments.ErfExperiment.Run(Option(args, "--out") ?? System.IO.Path.Combine("Samples", "out"),
+                stage: int.Parse(Option(args, "--stage") ?? "4", CultureInfo.InvariantCulture),
+                size: int.Parse(Option(args, "--size") ?? "160", CultureInfo.InvariantCulture),
+                count: int.Parse(Option(args, "--count") ?? "4", CultureInfo.InvariantCulture));
+            return 0;
+        }
+        if (args.Length > 0 && args[0].Equals("graph", StringComparison.OrdinalIgnoreCase))
+            return Graph(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "bench")
             return Benchmarks.Run(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "export")
@@ -133,7 +143,7 @@ public static class SampleRunner
         var selected = args.Length == 0 ? All : All.Where(s => args.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0)
         {
-            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench', 'export <Name>|all [path]'.");
+            Console.Error.WriteLine($"Unknown sample '{string.Join(" ", args)}'. Samples: {string.Join(", ", All.Select(s => s.Name))}; or 'list', 'bench', 'export <Name>|all [path]', 'graph <Name>', 'erf', 'CrackExperiment'.");
             return 2;
         }
         if (args.Length == 0)
@@ -233,6 +243,40 @@ public static class SampleRunner
             if (Math.Abs(values[i] - expected[i]) > 5e-5)
                 throw new InvalidOperationException($"value {i}: {values[i]} differs from the article's {expected[i]}");
         }
+    }
+
+    /// <summary>
+    /// <c>graph &lt;Name&gt; [--depth n] [--no-fold] [--out dir]</c> (or <c>graph all</c>): the sample's graph from its
+    /// compile-time summary as Graphviz DOT, PNG and SVG under the output folder (Samples/out/graphs).
+    /// </summary>
+    public static int Graph(string[] args)
+    {
+        var names = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var samples = names.Count == 1 && names[0] == "all" ? All.ToList() : All.Where(s => names.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (samples.Count == 0 || samples.Count != names.Distinct(StringComparer.OrdinalIgnoreCase).Count() && names[0] != "all")
+        {
+            Console.Error.WriteLine($"Usage: graph <Name>... | all [--depth n] [--no-fold] [--out dir]. Samples: {string.Join(", ", All.Select(s => s.Name))}.");
+            return 2;
+        }
+        int depth = int.Parse(Option(args, "--depth") ?? "2", CultureInfo.InvariantCulture);
+        string folder = Option(args, "--out") ?? System.IO.Path.Combine("Samples", "out", "graphs");
+        System.IO.Directory.CreateDirectory(folder);
+        foreach (var sample in samples)
+        {
+            var graph = NetworkGraph.From(sample.Summary, depth, fold: !args.Contains("--no-fold"));
+            string stem = System.IO.Path.Combine(folder, sample.Name + (depth == 2 ? "" : "-depth" + depth.ToString(CultureInfo.InvariantCulture)));
+            System.IO.File.WriteAllText(stem + ".dot", graph.ToDot());
+            var (w, h) = Imaging.GraphPicture.Write(graph, stem + ".png", stem + ".svg");
+            Console.WriteLine($"{sample.Name}: {graph.Nodes.Count} nodes, {graph.Edges.Count} edges, {graph.Clusters.Count} open blocks at depth {depth} -> {stem}.dot, .png ({w}x{h}), .svg");
+        }
+        return 0;
+    }
+
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/> (<c>--stage 3</c>), or null.</summary>
+    public static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     public static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";

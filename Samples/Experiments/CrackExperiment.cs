@@ -12,7 +12,7 @@ namespace NetDsl.Samples.Experiments;
 
 /// <summary>
 /// Seed 000's experiment on a synthetic crack image: the DeeperCNN with each of the four downsamplers, the
-/// outputs written side by side as a PNG, and for each variant how much of the input survives downsampling:
+/// outputs written side by side as a PNG (the input first, a title on each panel, as the seed's figure), and for each variant how much of the input survives downsampling:
 /// the best linear reconstruction of every s x s input patch from the features at its position (1 - R^2).
 /// </summary>
 public static class CrackExperiment
@@ -53,17 +53,23 @@ public static class CrackExperiment
         new("Hwd", () => new DeeperCnnHwd(), DeeperCnnHwd.Summary),
     };
 
+    /// <summary>How much each panel of the PNG is enlarged (nearest neighbour) so its title fits above it.</summary>
+    public const int Zoom = 2;
+
+    /// <summary>The panels' titles, the input's first, as the seed's matplotlib figure has them.</summary>
+    public static readonly string[] Titles = { "Input", "MaxPool", "AvgPool", "Strided conv", "HWD (Haar)" };
+
     /// <summary>Runs the experiment; returns (variant, unexplained variance after down1, after down2) and writes the PNG.</summary>
     public static IReadOnlyList<(string Name, double Down1, double Down2)> Run(string outputDirectory)
     {
         torch.manual_seed(0);
         var image = SyntheticCrackImage();
-        var panels = new List<Tensor> { image[0, 0] };
+        var panels = new List<Panel> { new(Titles[0], Bitmap(image[0, 0], Zoom), $"synthetic crack, {Size}x{Size}") };
         var results = new List<(string, double, double)>();
         using var noGrad = torch.no_grad();
         Console.WriteLine("| downsampler | params | mult-adds | unexplained input variance after down1 (2x2) | after down2 (4x4) |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var variant in Variants)
+        foreach (var (variant, index) in Variants.Select((v, i) => (v, i)))
         {
             using var net = variant.Create();
             net.eval();
@@ -80,13 +86,14 @@ public static class CrackExperiment
             double u1 = Unexplained(image, down1!, 2);
             double u2 = Unexplained(image, down2!, 4);
             results.Add((variant.Name, u1, u2));
-            panels.Add(Upscale(Normalize(x[0, 0]), Size / (int)x.shape[2]));
+            panels.Add(new(Titles[index + 1], Bitmap(Normalize(x[0, 0]), Zoom * Size / (int)x.shape[2]),
+                $"output {x.shape[2]}x{x.shape[3]}, 1 - R² of 4x4 patches {u2.ToString("0.00", CultureInfo.InvariantCulture)}"));
             Console.WriteLine($"| {variant.Name} | {variant.Summary.TotalParams:N0} | {variant.Summary.TotalMacs:N0} | {u1.ToString("0.000", CultureInfo.InvariantCulture)} | {u2.ToString("0.000", CultureInfo.InvariantCulture)} |");
         }
-        Directory.CreateDirectory(outputDirectory);
         var path = Path.Combine(outputDirectory, "crack_downsamplers.png");
-        WriteSideBySide(path, panels);
-        Console.WriteLine($"Input and the four outputs (untrained weights) side by side: {path}");
+        Picture.WriteRow(path, panels, "Seed 000: DeeperCNN with four downsamplers on a crack image (untrained weights, output min-max scaled)");
+        foreach (var panel in panels) panel.Image.Dispose();
+        Console.WriteLine($"Input and the four outputs (untrained weights), titled, side by side: {path}");
         return results;
     }
 
@@ -117,21 +124,12 @@ public static class CrackExperiment
         return (t - min) / (max - min + 1e-8);
     }
 
-    private static Tensor Upscale(Tensor t, int factor) =>
-        t.repeat_interleave(factor, 0).repeat_interleave(factor, 1);
-
-    private static void WriteSideBySide(string path, List<Tensor> panels)
+    /// <summary>A grey picture of a 2-D tensor with values in 0..1, enlarged <paramref name="factor"/> times.</summary>
+    private static SkiaSharp.SKBitmap Bitmap(Tensor t, int factor)
     {
-        const int gap = 4;
-        int width = panels.Count * Size + (panels.Count - 1) * gap;
-        var pixels = Enumerable.Repeat((byte)255, width * Size).ToArray();
-        for (int p = 0; p < panels.Count; p++)
-        {
-            var values = panels[p].contiguous().to(ScalarType.Float32).data<float>().ToArray();
-            for (int y = 0; y < Size; y++)
-            for (int x = 0; x < Size; x++)
-                pixels[y * width + p * (Size + gap) + x] = (byte)Math.Clamp(MathF.Round(values[y * Size + x] * 255f), 0, 255);
-        }
-        Png.WriteGrey(path, pixels, width, Size);
+        var values = t.contiguous().to(ScalarType.Float32).data<float>().ToArray();
+        var grey = Picture.Grey(values, (int)t.shape[1], (int)t.shape[0]);
+        if (factor == 1) return grey;
+        using (grey) return Picture.Enlarge(grey, factor);
     }
 }
