@@ -34,13 +34,17 @@ public class OnnxKernelTests
         torch.manual_seed(11);
         Randomise(module);
         module.eval();
-        var model = OnnxExport.ToOnnx(module, dims);
+        var dtype = module.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+        // The output's rank from TorchSharp (onnx's checker wants a shape on the graph output): N, then named sizes.
+        long rank;
+        using (torch.no_grad()) using (var probe = torch.randn(shapes[0], dtype: dtype)) using (var y = module.call(probe)) rank = y.dim();
+        var outputDims = Enumerable.Range(0, (int)rank).Select(i => i == 0 ? dims[0] : "out" + i).ToArray();
+        var model = OnnxExport.ToOnnx(module, dims, outputDims);
         if (Environment.GetEnvironmentVariable("NETDSL_ONNX_DUMP") is { Length: > 0 } dir)
         {
             Directory.CreateDirectory(dir);
             File.WriteAllBytes(Path.Combine(dir, name + ".onnx"), model);
         }
-        var dtype = module.parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
         foreach (var shape in shapes)
         {
             using var input = torch.randn(shape, dtype: dtype);
