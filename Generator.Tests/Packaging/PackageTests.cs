@@ -158,7 +158,7 @@ public sealed class PackageTests : IClassFixture<PackedNetDsl>
         Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
         Assert.Contains("<readme>README.md</readme>", nuspec);
         // Managed TorchSharp only (the backend, libtorch-cpu-linux-x64, TorchSharp-cpu or CUDA, is the application's
-        // choice), and TorchSharp.PyBridge for PyTorch's checkpoint formats (LoadWeights, SaveWeights).
+        // choice), TorchSharp.PyBridge for PyTorch's checkpoint formats (LoadWeights, SaveWeights), Google.Protobuf for ONNX.
         var dependencies = Regex.Matches(nuspec, "<dependency id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(new[] { "Google.Protobuf", "TorchSharp", "TorchSharp.PyBridge" }, dependencies.Order(StringComparer.Ordinal));
     }

@@ -35,7 +35,7 @@ namespace NetDsl.Downsampling
     /// uses their closed form. Loading a checkpoint overwrites them with the same values.
     /// </para>
     /// </remarks>
-    public sealed class HaarWaveletDownsampling : nn.Module<Tensor, Tensor>
+    public sealed partial class HaarWaveletDownsampling : nn.Module<Tensor, Tensor>
     {
         private readonly HaarFilterBuffers _wt;
         private readonly Modules.Sequential _convBnRelu;

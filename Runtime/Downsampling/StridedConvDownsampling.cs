@@ -14,7 +14,7 @@ namespace NetDsl.Downsampling
     /// Children as in the seed: <c>conv</c> (state_dict keys <c>conv.weight</c>, <c>conv.bias</c>) and <c>relu</c>
     /// (no state; registered even when <c>is_relu</c> is false, as in the seed). Parameters C_out·C_in·k² + C_out.
     /// </remarks>
-    public sealed class StridedConvDownsampling : nn.Module<Tensor, Tensor>
+    public sealed partial class StridedConvDownsampling : nn.Module<Tensor, Tensor>
     {
         /// <summary>The seed's fixed padding.</summary>
         public const long Padding = 1;

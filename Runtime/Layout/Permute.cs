@@ -10,7 +10,7 @@ namespace NetDsl.Layout
     /// [0, 2, 3, 1] to channels-last before LayerNorm and Linear, [0, 3, 1, 2] back). A module, so it takes its index in a
     /// Sequential as torchvision's does (the keys after it shift).
     /// </summary>
-    public sealed class Permute : nn.Module<Tensor, Tensor>
+    public sealed partial class Permute : nn.Module<Tensor, Tensor>
     {
         private readonly long[] _dims;
 

@@ -8,7 +8,7 @@ namespace NetDsl.Normalization
     /// LayerNorm over the channels of an [N, C, H, W] map, torchvision's <c>ops.misc.LayerNorm2d</c> (and timm's): permute
     /// to channels-last, layer_norm over C, permute back. State_dict keys <c>weight</c> and <c>bias</c> of shape (C).
     /// </summary>
-    public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
+    public sealed partial class LayerNorm2d : nn.Module<Tensor, Tensor>
     {
         private readonly TorchSharp.Modules.Parameter _weight;
         private readonly TorchSharp.Modules.Parameter _bias;

@@ -18,7 +18,7 @@ namespace NetDsl.Octave
     /// <c>bn_h.running_var</c>, <c>bn_h.num_batches_tracked</c>, then the same under <c>bn_l</c>. Like every octave
     /// module it is <c>nn.Module&lt;OctaveTensor, OctaveTensor&gt;</c> (see <see cref="OctaveConv2d"/> for the choice).</para>
     /// </remarks>
-    public sealed class OctaveBatchNorm2d : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class OctaveBatchNorm2d : nn.Module<OctaveTensor, OctaveTensor>
     {
         /// <summary>Builds the two batch norms with PyTorch's defaults.</summary>
         /// <param name="channels">Channels C of the pair, both frequencies (at least 1).</param>

@@ -46,7 +46,7 @@ namespace NetDsl.Octave
     /// bias per source. Multiply-adds per sample for α_in = α_out = α are (1 − 1.5α + 0.75α²) times the plain
     /// convolution's at stride 1 and (1 − 0.75α) times at stride 2 (<see cref="MultiplyAdds"/>).</para>
     /// </remarks>
-    public sealed class OctaveConv2d : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class OctaveConv2d : nn.Module<OctaveTensor, OctaveTensor>
     {
         private readonly OctaveConvPlan _plan;
         private readonly Modules.AvgPool2d _downsample;

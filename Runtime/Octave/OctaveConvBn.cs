@@ -14,7 +14,7 @@ namespace NetDsl.Octave
     /// int(C_out·(1 − α_out)); see <see cref="OctaveBatchNorm2d"/>), and exist only for a frequency with channels. Like
     /// every octave module it is <c>nn.Module&lt;OctaveTensor, OctaveTensor&gt;</c> (see <see cref="OctaveConv2d"/>).
     /// </remarks>
-    public sealed class OctaveConvBn : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class OctaveConvBn : nn.Module<OctaveTensor, OctaveTensor>
     {
         /// <summary>Builds the convolution (arguments as <see cref="OctaveConv2d"/>) and the two batch norms (PyTorch defaults).</summary>
         /// <param name="in_channels">Input channels C_in (both frequencies).</param>
@@ -74,7 +74,7 @@ namespace NetDsl.Octave
     /// low part in turn, as d-li14 does (an activation with state, e.g. PReLU, is therefore shared by both frequencies and
     /// appears once in the state_dict, under <c>act.</c>).
     /// </remarks>
-    public sealed class OctaveConvBnAct : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class OctaveConvBnAct : nn.Module<OctaveTensor, OctaveTensor>
     {
         /// <summary>Builds the convolution (arguments as <see cref="OctaveConv2d"/>), the two batch norms and the activation.</summary>
         /// <param name="in_channels">Input channels C_in (both frequencies).</param>

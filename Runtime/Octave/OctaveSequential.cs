@@ -11,7 +11,7 @@ namespace NetDsl.Octave
     /// (<c>0.conv.conv_h2h.weight</c>), so an octave ResNet layer or a projection shortcut (d-li14's
     /// <c>nn.Sequential(Conv_BN(...))</c>) keeps the reference's names.
     /// </summary>
-    public sealed class OctaveSequential : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class OctaveSequential : nn.Module<OctaveTensor, OctaveTensor>
     {
         private readonly List<nn.Module<OctaveTensor, OctaveTensor>> _children = new List<nn.Module<OctaveTensor, OctaveTensor>>();
 
@@ -73,7 +73,7 @@ namespace NetDsl.Octave
     /// pair: the high part, then the low part when there is one (d-li14 applies its ReLU this way).
     /// </summary>
     /// <remarks>The inner module is registered as <c>op</c>; it has no state, so the state_dict is unchanged.</remarks>
-    public sealed class PerFrequency : nn.Module<OctaveTensor, OctaveTensor>
+    public sealed partial class PerFrequency : nn.Module<OctaveTensor, OctaveTensor>
     {
         private readonly nn.Module<Tensor, Tensor> _op;
 

@@ -45,13 +45,17 @@ namespace NetDsl.Onnx
         /// Writes any module on an input of the given dimensions (numbers, or names for symbolic sizes): a runtime layer, a
         /// generated block, a hand-written module that implements <see cref="IOnnxExport"/>. One output, "output".
         /// </summary>
-        public static byte[] ToOnnx(nn.Module module, params string[] inputDims)
+        public static byte[] ToOnnx(nn.Module module, params string[] inputDims) => ToOnnx(module, inputDims, null);
+
+        /// <summary>As <see cref="ToOnnx(nn.Module, string[])"/>, with the output's dimensions (names for sizes not fixed):
+        /// onnx's checker (1.12) requires a shape on every graph output.</summary>
+        public static byte[] ToOnnx(nn.Module module, string[] inputDims, string[]? outputDims)
         {
             using var noGrad = no_grad();
             var g = new OnnxGraph(module, DTypeOf(module), module.GetName());
             var input = g.Input("input", inputDims);
             var output = module is IOnnxExport own ? own.ExportOnnx(g, input) : OnnxModules.Write(g, module, input);
-            g.Output("output", output, null);
+            g.Output("output", output, outputDims);
             return Model(g, module.GetName(), $"{module.GetName()} exported by NetDsl").ToByteArray();
         }
 

@@ -12,7 +12,7 @@ namespace NetDsl.Pyramids
     /// <see cref="ASPP"/>, <c>0</c> = Conv2d(C_in → C_out, 3, padding = rate, dilation = rate, no bias), <c>1</c> =
     /// BatchNorm2d(C_out), <c>2</c> = ReLU. Keeps the height and width.
     /// </summary>
-    public sealed class ASPPConv : nn.Module<Tensor, Tensor>
+    public sealed partial class ASPPConv : nn.Module<Tensor, Tensor>
     {
         private readonly Modules.ReLU _relu;
 
@@ -64,7 +64,7 @@ namespace NetDsl.Pyramids
     /// </summary>
     /// <remarks>The batch norm sees a 1×1 map, so in training mode a batch of one sample has a single value per channel;
     /// PyTorch rejects that, and so does this module, with an <see cref="ArgumentException"/>.</remarks>
-    public sealed class ASPPPooling : nn.Module<Tensor, Tensor>
+    public sealed partial class ASPPPooling : nn.Module<Tensor, Tensor>
     {
         private readonly Modules.AdaptiveAvgPool2d _pool;
         private readonly Modules.ReLU _relu;
@@ -130,7 +130,7 @@ namespace NetDsl.Pyramids
     /// <para>Parameters (<see cref="ParameterCount"/>): C_in·C_out·(2 + 9R) + (R+2)·C_out² + 2·C_out·(R+3), i.e.
     /// 15,535,104 for torchvision's DeepLabV3 head (C_in 2048, three rates, C_out 256).</para>
     /// </remarks>
-    public sealed class ASPP : nn.Module<Tensor, Tensor>
+    public sealed partial class ASPP : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(ASPP);
         private readonly Modules.ModuleList<nn.Module<Tensor, Tensor>> _convs;

@@ -35,7 +35,7 @@ namespace NetDsl.Pyramids
     /// </para>
     /// <para>Rates default to {6, 12, 18, 24} (ASPP-L on the 2048-channel output-stride-8 ResNet feature, and the seed).</para>
     /// </remarks>
-    public sealed class DeepLabV2ASPP : nn.Module<Tensor, Tensor>
+    public sealed partial class DeepLabV2ASPP : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(DeepLabV2ASPP);
         private readonly long[] _rates;

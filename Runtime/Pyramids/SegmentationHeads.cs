@@ -17,7 +17,7 @@ namespace NetDsl.Pyramids
     /// {12, 24, 36} (output stride 8); later versions take them as an argument, as <c>atrous_rates</c> here
     /// does. Parameters with 2048 input channels and 21 classes: 16,130,837 (<see cref="ParameterCount"/>).
     /// </remarks>
-    public sealed class DeepLabHead : nn.Module<Tensor, Tensor>
+    public sealed partial class DeepLabHead : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(DeepLabHead);
         private readonly Modules.ReLU _relu;
@@ -95,7 +95,7 @@ namespace NetDsl.Pyramids
     /// Dropout(0.1), <c>4</c> = Conv2d(C_in/4 → channels, 1, with bias). (N, C_in, H, W) becomes (N, channels, H, W).
     /// </summary>
     /// <remarks>C_in/4 is Python's floor division. Parameters with 1024 input channels and 21 classes: 2,365,205.</remarks>
-    public sealed class FCNHead : nn.Module<Tensor, Tensor>
+    public sealed partial class FCNHead : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(FCNHead);
         private readonly Modules.ReLU _relu;

@@ -26,7 +26,7 @@ namespace NetDsl.Pyramids
     /// <c>permute(3, 2, 0, 1)</c>; <c>bias</c> → <c>pointwise.bias</c>.
     /// </para>
     /// </remarks>
-    public sealed class SeparableConv2d : nn.Module<Tensor, Tensor>
+    public sealed partial class SeparableConv2d : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(SeparableConv2d);
 

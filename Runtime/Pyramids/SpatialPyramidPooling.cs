@@ -34,7 +34,7 @@ namespace NetDsl.Pyramids
     /// (N, C, n, n) map, i.e. channel-major (feature <c>offset + c·n² + i·n + j</c>). No parameters and no state.
     /// </para>
     /// </remarks>
-    public sealed class SpatialPyramidPooling : nn.Module<Tensor, Tensor>
+    public sealed partial class SpatialPyramidPooling : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(SpatialPyramidPooling);
         private readonly long[] _bins;

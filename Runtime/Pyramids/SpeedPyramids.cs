@@ -8,7 +8,7 @@ using Modules = TorchSharp.Modules;
 namespace NetDsl.Pyramids
 {
     /// <summary>The pyramid branch both SPEED modules share: pool, separable convolution, resize back.</summary>
-    internal static class SpeedPyramid
+    internal static partial class SpeedPyramid
     {
         /// <summary>Throws unless every bin fits the map: window = size // bin must be at least 1 along H and W.</summary>
         public static void CheckBins(string module, Tensor x, long[] bins)
@@ -58,7 +58,7 @@ namespace NetDsl.Pyramids
     /// map as described on <see cref="SeparableConv2d"/>.
     /// </para>
     /// </remarks>
-    public sealed class DSPP : nn.Module<Tensor, Tensor>
+    public sealed partial class DSPP : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(DSPP);
         private readonly long[] _bins;
@@ -161,7 +161,7 @@ namespace NetDsl.Pyramids
     /// reference, where the layer on concat_list[0] and [2] is named <c>_upconv_2_odd</c>.
     /// </para>
     /// </remarks>
-    public sealed class MDSPP : nn.Module<Tensor, Tensor>
+    public sealed partial class MDSPP : nn.Module<Tensor, Tensor>
     {
         private const string Name = nameof(MDSPP);
         private readonly long[] _bins;

@@ -10,7 +10,7 @@ namespace NetDsl.Regularization
     /// input with probability p, per sample (row) or for the whole batch, and scales what survives by 1 / (1 − p);
     /// identity in eval mode or when p = 0. No state.
     /// </summary>
-    public sealed class StochasticDepth : nn.Module<Tensor, Tensor>
+    public sealed partial class StochasticDepth : nn.Module<Tensor, Tensor>
     {
         /// <param name="p">Probability of dropping, within [0, 1].</param>
         /// <param name="mode">Whole samples (row) or the whole batch.</param>

@@ -53,7 +53,7 @@ namespace NetDsl.Wavelets
     /// convolution path does.
     /// </para>
     /// </remarks>
-    public sealed class WTConv2d : nn.Module<Tensor, Tensor>
+    public sealed partial class WTConv2d : nn.Module<Tensor, Tensor>
     {
         // Named as the registered buffers: TorchSharp's .to(dtype / device) replaces the registered tensors and assigns
         // the new ones to the members of the same name.
@@ -329,7 +329,7 @@ namespace NetDsl.Wavelets
     /// WTConv's <c>_ScaleModule</c>: multiplies its input elementwise (with broadcasting) by a learnable
     /// <c>weight</c> of a fixed shape, initialised to a constant. No bias.
     /// </summary>
-    public sealed class ScaleModule : nn.Module<Tensor, Tensor>
+    public sealed partial class ScaleModule : nn.Module<Tensor, Tensor>
     {
         /// <summary>A scale of shape <paramref name="dims"/> filled with <paramref name="initScale"/>.</summary>
         /// <exception cref="ArgumentException">A dimension is below 1.</exception>
