@@ -62,10 +62,10 @@ public class OnnxModuleTests
     [Fact]
     public void Upsampling_nearest_and_bilinear_with_both_corner_modes_and_transposed_convolutions()
     {
-        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Nearest))), 1, 2, 3, 5);
-        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
-        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 4, 4 }, mode: UpsampleMode.Bilinear, align_corners: true))), 1, 2, 3, 5);
-        AssertExportMatches(nn.Sequential(("up", nn.Upsample(size: new long[] { 7, 11 }, mode: UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: torch.UpsampleMode.Nearest))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 2, 2 }, mode: torch.UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(scale_factor: new double[] { 4, 4 }, mode: torch.UpsampleMode.Bilinear, align_corners: true))), 1, 2, 3, 5);
+        AssertExportMatches(nn.Sequential(("up", nn.Upsample(size: new long[] { 7, 11 }, mode: torch.UpsampleMode.Bilinear, align_corners: false))), 1, 2, 3, 5);
         AssertExportMatches(nn.Sequential(("deconv", nn.ConvTranspose2d(4, 6, 3, stride: 2, padding: 1, output_padding: 1, groups: 2))), 2, 4, 5, 6);
     }
 
