@@ -12,7 +12,7 @@ namespace NetDsl.Generator.Tests.Packaging;
 
 /// <summary>
 /// Packs NetDsl once (<c>dotnet pack Runtime -c Release</c>, a version of its own so that no cached copy stands in) into a
-/// local feed, for the tests below: they use it as a user gets it.
+/// local feed, and its <c>dotnet new</c> template package beside it, for the tests below: they use them as a user gets them.
 /// </summary>
 public sealed class PackedNetDsl : IDisposable
 {
@@ -22,10 +22,16 @@ public sealed class PackedNetDsl : IDisposable
         Feed = Path.Combine(Root, "feed");
         Directory.CreateDirectory(Feed);
         Version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
+        // The template package (templates/) packs meanwhile, into a folder of its own: it has no code to build.
+        string templateFeed = Path.Combine(Root, "templates");
+        var templates = System.Threading.Tasks.Task.Run(() =>
+            Dotnet(RepositoryRoot, $"pack templates/NetDsl.Templates.csproj -c Release -o \"{templateFeed}\" -p:Version={Version} -nologo"));
         var (code, output) = Dotnet(RepositoryRoot, $"pack Runtime/Runtime.csproj -c Release -o \"{Feed}\" -p:Version={Version} -nologo");
         PackOutput = output;
         PackExitCode = code;
         Package = Path.Combine(Feed, $"NetDsl.{Version}.nupkg");
+        (TemplatePackExitCode, TemplatePackOutput) = templates.Result;
+        TemplatePackage = Path.Combine(templateFeed, $"NetDsl.Templates.{Version}.nupkg");
     }
 
     public string Root { get; }
@@ -34,6 +40,11 @@ public sealed class PackedNetDsl : IDisposable
     public string Package { get; }
     public int PackExitCode { get; }
     public string PackOutput { get; }
+
+    /// <summary>The <c>dotnet new</c> template package, NetDsl.Templates, of the same version.</summary>
+    public string TemplatePackage { get; }
+    public int TemplatePackExitCode { get; }
+    public string TemplatePackOutput { get; }
 
     /// <summary>The checkout: the folder above the test binaries that holds NetDsl.sln.</summary>
     public static string RepositoryRoot
@@ -52,14 +63,7 @@ public sealed class PackedNetDsl : IDisposable
     {
         string dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="netdsl-local" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig(dir);
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -77,6 +81,17 @@ public sealed class PackedNetDsl : IDisposable
         File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
         return dir;
     }
+
+    /// <summary>A nuget.config in <paramref name="dir"/> that adds the local feed to the machine's usual sources.</summary>
+    public void WriteNuGetConfig(string dir) =>
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="netdsl-local" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
 
     /// <summary>Runs dotnet outside the test's own MSBuild environment (the variables the test host inherits would
     /// point the child at this build's SDK resolution).</summary>
@@ -122,7 +137,7 @@ public sealed class PackedNetDsl : IDisposable
 
 /// <summary>The NetDsl package as users get it: its layout, a consumer that builds and runs a network, one that gets the
 /// NDSL error on its line.</summary>
-public sealed class PackageTests : IClassFixture<PackedNetDsl>
+public sealed partial class PackageTests : IClassFixture<PackedNetDsl>
 {
     private readonly PackedNetDsl _package;
     private readonly ITestOutputHelper _output;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using NetDsl.Samples.Networks;
@@ -189,24 +188,9 @@ public class StridedConvWorkaroundTests
 
     private static (int Exit, string Stdout, string Stderr) RunSamples(IReadOnlyDictionary<string, string> env, params string[] args)
     {
-        string dir = AppContext.BaseDirectory;
-        string samples = Path.Combine(dir, "NetDsl.Samples.dll");
+        string samples = Path.Combine(AppContext.BaseDirectory, "NetDsl.Samples.dll");
         Assert.True(File.Exists(samples), $"{samples} is missing (Generator.Tests references Samples)");
-        // The test host's runtimeconfig and deps carry TorchSharp and the native LibTorch the Samples app needs.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "exec", "--runtimeconfig", Path.Combine(dir, "NetDsl.Generator.Tests.runtimeconfig.json"),
-                     "--depsfile", Path.Combine(dir, "NetDsl.Generator.Tests.deps.json"), samples }.Concat(args))
-            start.ArgumentList.Add(a);
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var child = Process.Start(start)!;
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
-        if (!child.WaitForExit(120_000))
-        {
-            child.Kill(entireProcessTree: true);
-            Assert.Fail("the child did not finish in 120 s");
-        }
-        return (child.ExitCode, stdout.Result, stderr.Result);
+        return TestHostProcess.Run(samples, env.ToDictionary(e => e.Key, e => (string?)e.Value), args);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -243,7 +243,7 @@ public sealed class CheckpointTests : IDisposable
     }
 
     /// <summary>Same dtype, shape and bytes: bit-exact.</summary>
-    private static bool Same(Tensor a, Tensor b) =>
+    internal static bool Same(Tensor a, Tensor b) =>
         a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.contiguous().bytes.ToArray().AsSpan().SequenceEqual(b.contiguous().bytes.ToArray());
 
     private static List<KeyValuePair<string, Tensor>> Snapshot(nn.Module net) =>
@@ -255,7 +255,7 @@ public sealed class CheckpointTests : IDisposable
         foreach (var (key, tensor) in before) Assert.True(Same(tensor, now[key]), key);
     }
 
-    private static string SourceFixtures()
+    internal static string SourceFixtures()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetDsl.sln"))) dir = dir.Parent;

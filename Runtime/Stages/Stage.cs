@@ -15,6 +15,7 @@ namespace NetDsl
             Kind = kind;
             OutputShape = outputShape;
             Module = module;
+            TorchLogging.EnsureApplied(); // LibTorch's warnings off the console, errors kept (see Runtime/Platform)
             StridedConvWorkaround.Attach(module); // no-op unless the CPU needs it (see Runtime/Platform)
         }
 

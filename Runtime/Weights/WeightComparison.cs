@@ -63,11 +63,72 @@ namespace NetDsl
         public static WeightReport Compare(IReadOnlyDictionary<string, long[]> module, IReadOnlyDictionary<string, long[]> weights, string moduleName = "module") =>
             Compare(Shapes(module), Shapes(weights), moduleName);
 
-        /// <summary>Compares a module's state_dict with a dictionary of tensors (nothing is loaded).</summary>
+        /// <summary>Compares a module's state_dict with a dictionary of tensors (nothing is loaded), tied weights included
+        /// (see <see cref="Ties"/>).</summary>
         public static WeightReport Compare(torch.nn.Module module, IEnumerable<KeyValuePair<string, torch.Tensor>> weights)
         {
             if (module is null) throw new ArgumentNullException(nameof(module));
-            return Compare(Signatures(module.state_dict()), Signatures(weights), ModuleName(module));
+            if (weights is null) throw new ArgumentNullException(nameof(weights));
+            var given = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
+            foreach (var entry in weights) given[entry.Key] = entry.Value;
+            return Compare(module.state_dict(), given, ModuleName(module));
+        }
+
+        /// <summary>
+        /// Compares shapes and dtypes, then the module's tied weights: where two of its keys are one tensor, the weights
+        /// must give both the same values (after conversion to the module's dtype), else each later key of the group is a
+        /// <see cref="WeightProblemKind.TiedMismatch"/>. Weights saved from a tied module hold one tensor under both keys.
+        /// </summary>
+        internal static WeightReport Compare(IReadOnlyDictionary<string, torch.Tensor> module, IReadOnlyDictionary<string, torch.Tensor> weights, string moduleName)
+        {
+            var report = Compare(Signatures(module), Signatures(weights), moduleName);
+            var matched = new HashSet<string>(report.Matched, StringComparer.Ordinal);
+            var tied = new List<WeightProblem>();
+            foreach (var group in Ties(module))
+            {
+                var keys = group.Where(matched.Contains).ToList();
+                for (int i = 1; i < keys.Count; i++)
+                    if (!SameValues(weights[keys[0]], weights[keys[i]], module[keys[i]].dtype))
+                        tied.Add(new WeightProblem(WeightProblemKind.TiedMismatch, keys[i], TensorSignature.Of(module[keys[i]]),
+                            TensorSignature.Of(weights[keys[i]]), keys[0]));
+            }
+            return report.WithTiedMismatches(tied);
+        }
+
+        /// <summary>
+        /// The module's tied weights: groups of two or more state_dict keys that are one tensor, in state_dict order. A
+        /// TorchSharp module ties a parameter by assigning one module's to another (<c>dec.weight = enc.weight</c>); its
+        /// state_dict then lists that tensor under each key, as PyTorch's does.
+        /// </summary>
+        public static IReadOnlyList<IReadOnlyList<string>> Ties(IEnumerable<KeyValuePair<string, torch.Tensor>> module)
+        {
+            if (module is null) throw new ArgumentNullException(nameof(module));
+            var groups = new Dictionary<IntPtr, List<string>>();
+            var order = new List<List<string>>();
+            foreach (var (key, tensor) in module)
+            {
+                if (tensor is null) continue;
+                if (!groups.TryGetValue(tensor.Handle, out var group))
+                {
+                    groups.Add(tensor.Handle, group = new List<string>());
+                    order.Add(group);
+                }
+                group.Add(key);
+            }
+            return order.Where(g => g.Count > 1).ToList();
+        }
+
+        private static bool SameValues(torch.Tensor a, torch.Tensor b, torch.ScalarType dtype)
+        {
+            if (ReferenceEquals(a, b) || a.Handle == b.Handle) return true;
+            var x = a.dtype == dtype ? a : a.to(dtype);
+            var y = b.dtype == dtype ? b : b.to(dtype);
+            try { return x.allclose(y, rtol: 0, atol: 0, equal_nan: true); }
+            finally
+            {
+                if (!ReferenceEquals(x, a)) x.Dispose();
+                if (!ReferenceEquals(y, b)) y.Dispose();
+            }
         }
 
         /// <summary>The signature of every entry, in order; a null tensor is an <see cref="ArgumentException"/> naming its key.</summary>

@@ -31,7 +31,7 @@ namespace NetDsl
         /// <summary>Of those, buffers (running_mean, running_var, num_batches_tracked, ...).</summary>
         public int Buffers { get; }
 
-        /// <summary>Values copied, all tensors together.</summary>
+        /// <summary>Values copied, all tensors together (a tied tensor once).</summary>
         public long Elements { get; }
 
         /// <summary>Keys whose values were converted to the module's dtype.</summary>
@@ -144,11 +144,13 @@ namespace NetDsl
                 throw new ArgumentException($"the weights' entries {string.Join(", ", empty.Take(5))}{(empty.Count > 5 ? ", ..." : "")} are on the meta device, " +
                     "which holds shapes but no values: nothing to load", nameof(weights));
             var targets = module.state_dict();
-            var report = WeightComparison.Compare(WeightComparison.Signatures(targets), WeightComparison.Signatures(given), WeightComparison.ModuleName(module));
+            var report = WeightComparison.Compare(targets, given, WeightComparison.ModuleName(module));
             if (!report.Allows(strict)) throw new WeightLoadException(report, strict, source);
 
             // Convert every source first (the step that can fail: memory, devices), then copy: nothing is half-loaded.
+            // A tied tensor (one tensor under several keys, whose values the comparison found equal) is copied once.
             var staged = new List<(torch.Tensor Target, torch.Tensor Value, bool Owned)>(report.Matched.Count);
+            var seen = new HashSet<IntPtr>();
             try
             {
                 using (torch.no_grad())
@@ -156,6 +158,7 @@ namespace NetDsl
                     foreach (var key in report.Matched)
                     {
                         var target = targets[key];
+                        if (!seen.Add(target.Handle)) continue;
                         var value = given[key];
                         bool same = value.dtype == target.dtype && value.device_type == target.device_type && value.device_index == target.device_index;
                         staged.Add((target, same ? value : value.to(target.dtype, target.device), !same));
@@ -169,10 +172,21 @@ namespace NetDsl
                     if (owned) value.Dispose();
             }
 
-            var parameterKeys = new HashSet<string>(module.named_parameters().Select(p => p.name), StringComparer.Ordinal);
+            var parameterKeys = ParameterKeys(module);
             int parameters = report.Matched.Count(parameterKeys.Contains);
-            long elements = report.Matched.Sum(k => targets[k].numel());
+            long elements = staged.Sum(s => s.Target.numel());
             return new WeightLoadSummary(report, parameters, report.Matched.Count - parameters, elements, source);
+        }
+
+        /// <summary>Every state_dict key that is a parameter, a tied one under each of its keys (named_parameters() lists a
+        /// shared parameter once).</summary>
+        private static HashSet<string> ParameterKeys(torch.nn.Module module)
+        {
+            var keys = new HashSet<string>(module.named_parameters(recurse: false).Select(p => p.name), StringComparer.Ordinal);
+            foreach (var (prefix, child) in module.named_modules())
+                foreach (var (name, _) in child.named_parameters(recurse: false))
+                    keys.Add(prefix.Length == 0 ? name : prefix + "." + name);
+            return keys;
         }
     }
 }

@@ -27,6 +27,9 @@ namespace NetDsl
         ShapeMismatch,
         /// <summary>Both have the key with dtypes that do not convert into each other (a float into an integer buffer, a bool into a float).</summary>
         DTypeMismatch,
+        /// <summary>The module's key is one tensor with another key (tied weights: one parameter in two stages), and the
+        /// weights give the two keys different values, which one tensor cannot hold.</summary>
+        TiedMismatch,
     }
 
     /// <summary>One problem found by comparing a module's state_dict with a set of weights.</summary>
@@ -34,7 +37,8 @@ namespace NetDsl
     /// <param name="Key">The state_dict key.</param>
     /// <param name="Module">The module's entry (null for an unexpected key).</param>
     /// <param name="Weights">The weights' entry (null for a missing key).</param>
-    public sealed record WeightProblem(WeightProblemKind Kind, string Key, TensorSignature? Module, TensorSignature? Weights)
+    /// <param name="TiedTo">For a <see cref="WeightProblemKind.TiedMismatch"/>: the earlier key the module ties this one to.</param>
+    public sealed record WeightProblem(WeightProblemKind Kind, string Key, TensorSignature? Module, TensorSignature? Weights, string? TiedTo = null)
     {
         public override string ToString() => Kind switch
         {
@@ -42,6 +46,8 @@ namespace NetDsl
             WeightProblemKind.Unexpected => $"unexpected key '{Key}' ({Weights}; the module has no such parameter or buffer)",
             WeightProblemKind.ShapeMismatch =>
                 $"shape mismatch at '{Key}': the module has {TorchNames.Shape(Module!.Value.Shape)}, the weights have {TorchNames.Shape(Weights!.Value.Shape)}",
+            WeightProblemKind.TiedMismatch =>
+                $"tied weights at '{Key}': the module ties it to '{TiedTo}' (one {Module} tensor), but the weights give the two keys different values",
             _ => $"dtype mismatch at '{Key}': the module has {TorchNames.DType(Module!.Value.DType!.Value)}, the weights have " +
                  $"{TorchNames.DType(Weights!.Value.DType!.Value)}, which does not convert to it",
         };
@@ -97,11 +103,12 @@ namespace NetDsl
         public IEnumerable<string> Unexpected => Keys(WeightProblemKind.Unexpected);
         public IEnumerable<WeightProblem> ShapeMismatches => Problems.Where(p => p.Kind == WeightProblemKind.ShapeMismatch);
         public IEnumerable<WeightProblem> DTypeMismatches => Problems.Where(p => p.Kind == WeightProblemKind.DTypeMismatch);
+        public IEnumerable<WeightProblem> TiedMismatches => Problems.Where(p => p.Kind == WeightProblemKind.TiedMismatch);
 
         /// <summary>No problem at all: the weights fit the module key for key.</summary>
         public bool IsExactMatch => Problems.Count == 0;
 
-        /// <summary>No shape or dtype mismatch: what a non-strict load needs (missing and unexpected keys are allowed).</summary>
+        /// <summary>No shape, dtype or tied-weight mismatch: what a non-strict load needs (missing and unexpected keys are allowed).</summary>
         public bool HasNoMismatch => Problems.All(p => p.Kind is WeightProblemKind.Missing or WeightProblemKind.Unexpected);
 
         /// <summary>Whether a load in this mode may go ahead.</summary>
@@ -172,9 +179,21 @@ namespace NetDsl
         {
             (WeightProblemKind.ShapeMismatch, "shape mismatch", "shape mismatches"),
             (WeightProblemKind.DTypeMismatch, "dtype mismatch", "dtype mismatches"),
+            (WeightProblemKind.TiedMismatch, "tied-weight conflict", "tied-weight conflicts"),
             (WeightProblemKind.Missing, "missing key", "missing keys"),
             (WeightProblemKind.Unexpected, "unexpected key", "unexpected keys"),
         };
+
+        /// <summary>This report with <paramref name="tied"/> added (after the shape and dtype mismatches); their keys leave <see cref="Matched"/>.</summary>
+        internal WeightReport WithTiedMismatches(IReadOnlyList<WeightProblem> tied)
+        {
+            if (tied.Count == 0) return this;
+            var keys = new HashSet<string>(tied.Select(p => p.Key), StringComparer.Ordinal);
+            var problems = Problems.Where(p => p.Kind is WeightProblemKind.ShapeMismatch or WeightProblemKind.DTypeMismatch)
+                .Concat(tied).Concat(Problems.Where(p => p.Kind is WeightProblemKind.Missing or WeightProblemKind.Unexpected)).ToList();
+            return new WeightReport(Module, problems, Matched.Where(k => !keys.Contains(k)).ToList(),
+                Conversions.Where(c => !keys.Contains(c.Key)).ToList(), ModuleKeys, WeightKeys);
+        }
 
         /// <summary>"1 shape mismatch, 2 missing keys, 1 unexpected key".</summary>
         public string Counts()
