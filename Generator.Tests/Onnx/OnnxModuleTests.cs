@@ -99,4 +99,19 @@ public class OnnxModuleTests
         Assert.Contains("stage 'mystery' (Opaque)", e.Message);
         Assert.Contains("IOnnxExport", e.Message);
     }
+
+    [Fact]
+    public void An_octave_stack_alone_exports_from_a_plain_input_to_a_plain_output()
+    {
+        torch.manual_seed(9);
+        using var stack = new NetDsl.Octave.OctaveSequential(
+            ("split", new NetDsl.Octave.OctaveConv2d(3, 8, 3, alpha_in: 0, alpha_out: 0.5, padding: 1)),
+            ("merge", new NetDsl.Octave.OctaveConv2d(8, 4, 3, alpha_in: 0.5, alpha_out: 0, padding: 1)));
+        stack.eval();
+        using var input = torch.randn(1, 3, 8, 12);
+        Tensor expected;
+        using (torch.no_grad()) expected = stack.call(input).ToTensor();
+        var model = OnnxExport.ToOnnx(stack, new[] { "1", "3", "8", "12" }, new[] { "1", "4", "8", "12" });
+        OnnxRunner.AssertClose(expected, OnnxRunner.Run(model, input)["output"], 1e-4, "octave stack");
+    }
 }

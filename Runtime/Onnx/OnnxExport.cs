@@ -54,7 +54,10 @@ namespace NetDsl.Onnx
             using var noGrad = no_grad();
             var g = new OnnxGraph(module, DTypeOf(module), module.GetName());
             var input = g.Input("input", inputDims);
-            var output = module is IOnnxExport own ? own.ExportOnnx(g, input) : OnnxModules.Write(g, module, input);
+            // An octave layer or block alone: a plain input (a pair without a low part) and a plain output (AlphaOut = 0).
+            var output = module is IOnnxExport own ? own.ExportOnnx(g, input)
+                : module is IOnnxOctaveExport octave ? octave.ExportOnnx(g, input).ToValue()
+                : OnnxModules.Write(g, module, input);
             g.Output("output", output, outputDims);
             return Model(g, module.GetName(), $"{module.GetName()} exported by NetDsl").ToByteArray();
         }
