@@ -116,7 +116,7 @@ public class GradientFlowTests
         torch.manual_seed(0);
         using var used = nn.Conv2d(3, 4, 1);
         using var unused = nn.Conv2d(3, 4, 1);
-        var holder = nn.ModuleDict<nn.Module>(("used", used), ("unused", unused));
+        using var holder = nn.Sequential(("used", used), ("unused", unused));
         using var x = torch.randn(new long[] { 2, 3, 4, 4 }, requires_grad: true);
         Backward(used.call(x));
         var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertGradients("holder", holder, x));

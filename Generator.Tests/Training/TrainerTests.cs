@@ -98,7 +98,7 @@ public class TrainerTests : IDisposable
         var a = straight.state_dict();
         var b = resumedNet.state_dict();
         Assert.Equal(a.Keys, b.Keys);
-        foreach (var key in a.Keys) Assert.True(a[key].equal(b[key]).item<bool>(), $"{key} differs after the resumed run");
+        foreach (var key in a.Keys) Assert.True(a[key].equal(b[key]).all().item<bool>(), $"{key} differs after the resumed run");
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public class TrainerTests : IDisposable
         var weights = WeightsFile.Read(Path.Combine(dir, TrainingCheckpoint.ModelFile));
         var state = net.state_dict();
         Assert.Equal(state.Keys.OrderBy(k => k, StringComparer.Ordinal), weights.Keys);
-        foreach (var (key, value) in state) Assert.True(value.equal(weights[key]).item<bool>(), key);
+        foreach (var (key, value) in state) Assert.True(value.equal(weights[key]).all().item<bool>(), key);
 
         var optimizer = WeightsFile.Read(Path.Combine(dir, TrainingCheckpoint.OptimizerFile));
         Assert.Equal(1L, optimizer["epoch"].item<long>());
