@@ -139,6 +139,8 @@ public static class SampleRunner
             return Export.OnnxExportCommand.Run(args.Skip(1).ToArray());
         if (args.Length > 0 && args[0] == "train-step")
             return Training.TrainStep.Run(args.Skip(1).ToArray());
+        if (args.Length > 0 && args[0] == "train")
+            return Training.TrainCommand.Run(args.Skip(1).ToArray());
 
         var selected = args.Length == 0 ? All : All.Where(s => args.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         if (selected.Count == 0)
