@@ -33,6 +33,18 @@ public static class OnnxRunner
         return outputs;
     }
 
+    /// <summary>BatchNorm running statistics away from (0, 1), so that an export reading the wrong ones (or none) shows.</summary>
+    public static void PerturbStatistics(TorchSharp.torch.nn.Module module, long seed = 11)
+    {
+        using var noGrad = TorchSharp.torch.no_grad();
+        var gen = new TorchSharp.torch.Generator((ulong)seed);
+        foreach (var (name, b) in module.named_buffers())
+        {
+            if (name.EndsWith("running_mean", StringComparison.Ordinal)) b.copy_(TorchSharp.torch.randn(b.shape, dtype: b.dtype, generator: gen) * 0.1);
+            else if (name.EndsWith("running_var", StringComparison.Ordinal)) b.copy_(TorchSharp.torch.rand(b.shape, dtype: b.dtype, generator: gen) * 0.5 + 0.75);
+        }
+    }
+
     /// <summary>Asserts ONNX Runtime's output equals TorchSharp's: same shape, |a - b| &lt;= tol * max(1, max |b|).</summary>
     public static void AssertClose(Tensor expected, Tensor actual, double tol, string what)
     {

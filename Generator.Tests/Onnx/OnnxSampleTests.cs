@@ -26,18 +26,6 @@ public class OnnxSampleTests
         }
     }
 
-    /// <summary>Running statistics away from (0, 1), so that an export reading the wrong ones (or none) shows.</summary>
-    internal static void PerturbStatistics(nn.Module net)
-    {
-        using var noGrad = torch.no_grad();
-        var gen = new torch.Generator(11);
-        foreach (var (name, b) in net.named_buffers())
-        {
-            if (name.EndsWith("running_mean", StringComparison.Ordinal)) b.copy_(torch.randn(b.shape, generator: gen) * 0.1);
-            else if (name.EndsWith("running_var", StringComparison.Ordinal)) b.copy_(torch.rand(b.shape, generator: gen) * 0.5 + 0.75);
-        }
-    }
-
     [Theory]
     [MemberData(nameof(SampleNames))]
     public void Exported_sample_runs_in_onnx_runtime_equal_to_torchsharp(string name)
@@ -46,7 +34,7 @@ public class OnnxSampleTests
         torch.manual_seed(3);
         using var net = sample.Create();
         net.eval();
-        PerturbStatistics(net);
+        OnnxRunner.PerturbStatistics(net);
         var model = ((IOnnxNetwork)net).ToOnnx();
         // NETDSL_ONNX_DUMP=dir keeps the models (tools/check_onnx.py checks them with Debian's onnx).
         if (Environment.GetEnvironmentVariable("NETDSL_ONNX_DUMP") is { Length: > 0 } dump)

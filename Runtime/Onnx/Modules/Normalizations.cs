@@ -12,8 +12,8 @@ namespace NetDsl.Onnx
             Register<BatchNorm1d>((g, m, x) => BatchNorm(g, m, x));
             Register<LayerNorm>((g, m, x) =>
             {
-                var scale = m.weight is null ? g.Constant(Ones(m.normalized_shape), m.normalized_shape) : g.Weight(m.weight);
-                var bias = m.bias is null ? g.Constant(new double[Ones(m.normalized_shape).Length], m.normalized_shape) : g.Weight(m.bias);
+                var scale = m.weight is null ? g.Constant(Filled(m.normalized_shape, 1), m.normalized_shape) : g.Weight(m.weight);
+                var bias = m.bias is null ? g.Constant(Filled(m.normalized_shape, 0), m.normalized_shape) : g.Weight(m.bias);
                 return g.Node("LayerNormalization", new[] { x, scale, bias }, ("axis", (long)-m.normalized_shape.Length), ("epsilon", m.eps));
             });
         }
@@ -22,20 +22,21 @@ namespace NetDsl.Onnx
         {
             if (m.running_mean is null || m.running_var is null)
                 throw g.Unsupported(m, "has no running statistics (track_running_stats=False): its eval form normalises by the batch, which ONNX's BatchNormalization does not");
-            var scale = m.weight is null ? g.Constant(Ones(new[] { m.num_features }), m.num_features) : g.Weight(m.weight);
+            var scale = m.weight is null ? g.Constant(Filled(new[] { m.num_features }, 1), m.num_features) : g.Weight(m.weight);
             var bias = m.bias is null ? g.Constant(new double[m.num_features], m.num_features) : g.Weight(m.bias);
             // ONNX's momentum is the weight of the running value (1 - PyTorch's); it does not change eval outputs.
             return g.Node("BatchNormalization", new[] { x, scale, bias, g.Weight(m.running_mean), g.Weight(m.running_var) },
                 ("epsilon", m.eps), ("momentum", 1 - (m.momentum ?? 0.1)));
         }
 
-        private static double[] Ones(long[] shape)
+        /// <summary>A tensor's values, all <paramref name="value"/> (the affine terms a norm without them applies).</summary>
+        private static double[] Filled(long[] shape, double value)
         {
             long n = 1;
             foreach (var d in shape) n *= d;
-            var ones = new double[n];
-            System.Array.Fill(ones, 1.0);
-            return ones;
+            var values = new double[n];
+            System.Array.Fill(values, value);
+            return values;
         }
     }
 }
