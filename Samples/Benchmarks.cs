@@ -33,7 +33,7 @@ public sealed record BenchOptions(
     public IReadOnlyList<string> Suites => SuiteList is { Count: > 0 } ? SuiteList : AllSuites;
 
     public const string Usage =
-        "usage: bench [resnet] [wavelets] [octave] [pyramids] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
+        "usage: bench [resnet] [wavelets] [octave] [pyramids] [onnx] [micro] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
 
     /// <summary>Parses the arguments after `bench`; throws <see cref="ArgumentException"/> with the usage on a bad one.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -145,6 +145,7 @@ public static partial class Benchmarks
                 "octave" => OctaveBenchmarks.Run(options, command),
                 "pyramids" => PyramidBenchmarks.Run(options, command),
                 "onnx" => OnnxBenchmarks.Run(options, command),
+                "micro" => Benchmarking.Micro.MicroBenchmarks.Run(options, command),
                 _ => throw new InvalidOperationException($"bench: no runner for suite '{suite}'."),
             };
             if (section is null) return 1;
