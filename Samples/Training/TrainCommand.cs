@@ -108,7 +108,7 @@ public static class TrainCommand
         ITrainingView view = TrainingText.PlainWanted(plain) ? new PlainTrainingView(Console.Out) : new LiveTrainingView();
         var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = OptimizerKind.Adam, Seed = seed, Resume = resume };
         view.Line($"Fashion-MNIST from {data ?? FashionMnist.DefaultDirectory}: {train.Name} {train.Count:N0} images, {test.Name} {test.Count:N0}; " +
-            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)}, seed {seed}, {threads} threads; " +
+            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)}, seed {seed}, {threads} thread{(threads == 1 ? "" : "s")}; " +
             $"strided 1x1 workaround {(StridedConvWorkaround.Enabled ? "on" : "off")}");
         var runs = new List<NetworkRun>();
         long trainCount = train.Count, testCount = test.Count;
