@@ -63,14 +63,19 @@ public class TrainerTests : IDisposable
         Assert.Equal(50, eval.Count);
     }
 
-    public static IEnumerable<object[]> Optimizers() => new[] { new object[] { OptimizerKind.Adam }, new object[] { OptimizerKind.Sgd } };
+    public static IEnumerable<object[]> Optimizers() => new[]
+    {
+        new object[] { OptimizerKind.Adam, LearningRateSchedule.Constant },
+        new object[] { OptimizerKind.Sgd, LearningRateSchedule.Constant },
+        new object[] { OptimizerKind.Adam, LearningRateSchedule.Cosine },
+    };
 
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void A_run_resumed_from_a_checkpoint_continues_bit_for_bit(OptimizerKind optimizer)
+    public void A_run_resumed_from_a_checkpoint_continues_bit_for_bit(OptimizerKind optimizer, LearningRateSchedule schedule)
     {
         using var train = Synthetic.Bars(96, seed: 6);
-        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, LearningRate = 5e-3, Optimizer = optimizer, Seed = 7 };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, LearningRate = 5e-3, Optimizer = optimizer, Schedule = schedule, Seed = 7 };
 
         // Uninterrupted: three epochs.
         using var straight = Trainer.Seeded(8, () => new TinyClassifier());
@@ -79,11 +84,15 @@ public class TrainerTests : IDisposable
         uninterrupted.BatchEnded += p => { if (p.Epoch >= 2) expected.Add(p.BatchLoss); };
         uninterrupted.Fit(train);
 
-        // One epoch with a checkpoint, then a new process's worth of objects (another initialisation) resumes to three.
-        string dir = Path.Combine(folder, optimizer.ToString());
+        // The same run stopped after its first epoch's checkpoint (as a killed process), then a new process's worth of
+        // objects (another initialisation) resumes to three.
+        string dir = Path.Combine(folder, $"{optimizer}-{schedule}");
         using (var first = Trainer.Seeded(8, () => new TinyClassifier()))
-        using (var once = new Trainer(first, options with { Epochs = 1, CheckpointDirectory = dir }))
-            once.Fit(train);
+        using (var once = new Trainer(first, options with { CheckpointDirectory = dir }))
+        {
+            once.EpochEnded += r => throw new OperationCanceledException($"stopped after epoch {r.Epoch}");
+            Assert.Throws<OperationCanceledException>(() => once.Fit(train));
+        }
         Assert.True(TrainingCheckpoint.Exists(dir));
         using var resumedNet = Trainer.Seeded(99, () => new TinyClassifier());
         using var resumed = new Trainer(resumedNet, options with { CheckpointDirectory = dir, Resume = true });
@@ -99,6 +108,26 @@ public class TrainerTests : IDisposable
         var b = resumedNet.state_dict();
         Assert.Equal(a.Keys, b.Keys);
         foreach (var key in a.Keys) Assert.True(a[key].equal(b[key]).all().item<bool>(), $"{key} differs after the resumed run");
+    }
+
+    [Fact]
+    public void The_cosine_schedule_anneals_from_the_rate_to_zero_and_is_set_before_every_step()
+    {
+        var cosine = new TrainingOptions { LearningRate = 0.1, Schedule = LearningRateSchedule.Cosine };
+        Assert.Equal(0.1, cosine.LearningRateAt(0, 100), 15);
+        Assert.Equal(0.05, cosine.LearningRateAt(50, 100), 15);
+        Assert.Equal(0.1 * (1 + Math.Cos(Math.PI * 0.25)) / 2, cosine.LearningRateAt(25, 100), 15);
+        Assert.True(cosine.LearningRateAt(99, 100) < 1e-4);
+        Assert.Equal(0.1, (cosine with { Schedule = LearningRateSchedule.Constant }).LearningRateAt(99, 100));
+
+        using var train = Synthetic.Bars(96, seed: 6); // 6 batches of 16, 2 epochs: 12 steps
+        using var net = Trainer.Seeded(8, () => new TinyClassifier());
+        using var trainer = new Trainer(net, new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 5e-3, Schedule = LearningRateSchedule.Cosine, Seed = 7 });
+        var rates = new List<double>();
+        trainer.BatchEnded += _ => rates.Add(trainer.Optimizer.ParamGroups.Single().LearningRate);
+        trainer.Fit(train);
+        Assert.Equal(Enumerable.Range(0, 12).Select(s => trainer.Options.LearningRateAt(s, 12)), rates);
+        Assert.True(rates.Zip(rates.Skip(1)).All(p => p.Second < p.First));
     }
 
     [Fact]

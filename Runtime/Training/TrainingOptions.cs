@@ -12,6 +12,20 @@ namespace NetDsl.Training
         Sgd,
     }
 
+    /// <summary>How <see cref="Trainer"/> changes the learning rate over the run.</summary>
+    public enum LearningRateSchedule
+    {
+        /// <summary>The learning rate throughout.</summary>
+        Constant,
+
+        /// <summary>
+        /// Cosine annealing to zero, set before every step: <c>lr · (1 + cos(π · step / steps)) / 2</c> with <c>step</c> counted
+        /// from 0 over the whole run (<c>Epochs</c> × batches per epoch), as PyTorch's <c>CosineAnnealingLR(T_max = steps,
+        /// eta_min = 0)</c> stepped per batch. A function of the step alone, so a resumed run sets the same rates.
+        /// </summary>
+        Cosine,
+    }
+
     /// <summary>What <see cref="Trainer"/> does: how long, in what batches, with which optimizer and seed, where it keeps
     /// its checkpoints.</summary>
     public sealed record TrainingOptions
@@ -30,6 +44,16 @@ namespace NetDsl.Training
 
         /// <summary>The learning rate (seed 002: Adam, 1e-3).</summary>
         public double LearningRate { get; init; } = 1e-3;
+
+        /// <summary>How the learning rate changes over the run (constant by default).</summary>
+        public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+        /// <summary>The learning rate of step <paramref name="step"/> (from 0) of <paramref name="steps"/> under <see cref="Schedule"/>.</summary>
+        public double LearningRateAt(long step, long steps) => Schedule switch
+        {
+            LearningRateSchedule.Cosine => LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / Math.Max(1, steps))),
+            _ => LearningRate,
+        };
 
         /// <summary>SGD's momentum (Adam ignores it).</summary>
         public double Momentum { get; init; } = 0.9;

@@ -22,10 +22,11 @@ public static class TrainCommand
 {
     public const string Usage =
         "usage: train [--quick] [--data DIR] [--epochs N] [--subset N] [--test-subset N] [--networks a,b,...] [--batch N] [--lr X] [--seed N]\n" +
-        "             [--threads N] [--out DIR] [--resume] [--plain]\n" +
+        "             [--schedule cosine|constant] [--threads N] [--out DIR] [--resume] [--plain]\n" +
         "  --quick      3 epochs on the first 15,000 training images, batch 64, tested on the first 2,000 test images, every network\n" +
         "  --networks   any of " + "mobilenet, octmobilenet, resnet, octresnet (or the class names); default all four\n" +
-        "  default      10 epochs on all 60,000 training images, batch 128";
+        "  --schedule   the learning rate per step: cosine annealing from --lr to 0 over the run (default), or constant\n" +
+        "  default      10 epochs on all 60,000 training images, batch 128 (resume a run with the same --epochs: the cosine depends on it)";
 
     /// <summary>A network of the comparison: its name on the command line, its pair, its summary, how to build it.</summary>
     public sealed record Candidate(string Key, string Group, NetworkSummary Summary, Func<nn.Module<Tensor, Tensor>> Create);
@@ -45,39 +46,56 @@ public static class TrainCommand
         long? subset = null, testSubset = null;
         double lr = 1e-3;
         string? data = null, output = null;
+        var schedule = LearningRateSchedule.Cosine;
         bool quick = false, resume = false, plain = false, epochsSet = false, batchSet = false;
         var chosen = new List<Candidate>();
-        for (int i = 0; i < args.Length; i++)
+        try
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"train: {args[i]} needs a value\n{Usage}");
-            long Positive() => long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0
-                ? v : throw new ArgumentException($"train: {args[i - 1]} needs a positive integer, not '{args[i]}'\n{Usage}");
-            switch (args[i])
+            for (int i = 0; i < args.Length; i++)
             {
-                case "--quick": quick = true; break;
-                case "--data": data = Value(); break;
-                case "--epochs": epochs = (int)Positive(); epochsSet = true; break;
-                case "--subset": subset = Positive(); break;
-                case "--test-subset": testSubset = Positive(); break;
-                case "--batch": batch = (int)Positive(); batchSet = true; break;
-                case "--threads": threads = (int)Positive(); break;
-                case "--seed": seed = Positive(); break;
-                case "--lr":
-                    lr = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0
-                        ? x : throw new ArgumentException($"train: --lr needs a positive number, not '{args[i]}'\n{Usage}");
-                    break;
-                case "--out": output = Value(); break;
-                case "--resume": resume = true; break;
-                case "--plain": plain = true; break;
-                case "--networks":
-                    foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                        chosen.Add(Candidates.FirstOrDefault(c => c.Key.Equals(name, StringComparison.OrdinalIgnoreCase)
-                                || c.Summary.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                            ?? throw new ArgumentException($"train: no network '{name}'; choose from {string.Join(", ", Candidates.Select(c => c.Key))}"));
-                    break;
-                case "--help": case "-h": Console.WriteLine(Usage); return 0;
-                default: Console.Error.WriteLine($"train: unknown option '{args[i]}'\n{Usage}"); return 2;
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"train: {args[i]} needs a value\n{Usage}");
+                long Positive() => long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0
+                    ? v : throw new ArgumentException($"train: {args[i - 1]} needs a positive integer, not '{args[i]}'\n{Usage}");
+                switch (args[i])
+                {
+                    case "--quick": quick = true; break;
+                    case "--data": data = Value(); break;
+                    case "--epochs": epochs = (int)Positive(); epochsSet = true; break;
+                    case "--subset": subset = Positive(); break;
+                    case "--test-subset": testSubset = Positive(); break;
+                    case "--batch": batch = (int)Positive(); batchSet = true; break;
+                    case "--threads": threads = (int)Positive(); break;
+                    case "--seed": seed = Positive(); break;
+                    case "--lr":
+                        lr = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0
+                            ? x : throw new ArgumentException($"train: --lr needs a positive number, not '{args[i]}'\n{Usage}");
+                        break;
+                    case "--schedule":
+                        schedule = Value() switch
+                        {
+                            "cosine" => LearningRateSchedule.Cosine,
+                            "constant" => LearningRateSchedule.Constant,
+                            var other => throw new ArgumentException($"train: --schedule is cosine or constant, not '{other}'\n{Usage}"),
+                        };
+                        break;
+                    case "--out": output = Value(); break;
+                    case "--resume": resume = true; break;
+                    case "--plain": plain = true; break;
+                    case "--networks":
+                        foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            chosen.Add(Candidates.FirstOrDefault(c => c.Key.Equals(name, StringComparison.OrdinalIgnoreCase)
+                                    || c.Summary.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+                                ?? throw new ArgumentException($"train: no network '{name}'; choose from {string.Join(", ", Candidates.Select(c => c.Key))}"));
+                        break;
+                    case "--help": case "-h": Console.WriteLine(Usage); return 0;
+                    default: Console.Error.WriteLine($"train: unknown option '{args[i]}'\n{Usage}"); return 2;
+                }
             }
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
         }
         if (quick)
         {
@@ -106,9 +124,9 @@ public static class TrainCommand
 
         torch.set_num_threads(threads);
         ITrainingView view = TrainingText.PlainWanted(plain) ? new PlainTrainingView(Console.Out) : new LiveTrainingView();
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Optimizer = OptimizerKind.Adam, Seed = seed, Resume = resume };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Schedule = schedule, Optimizer = OptimizerKind.Adam, Seed = seed, Resume = resume };
         view.Line($"Fashion-MNIST from {data ?? FashionMnist.DefaultDirectory}: {train.Name} {train.Count:N0} images, {test.Name} {test.Count:N0}; " +
-            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)}, seed {seed}, {threads} thread{(threads == 1 ? "" : "s")}; " +
+            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)} {schedule.ToString().ToLowerInvariant()}, seed {seed}, {threads} thread{(threads == 1 ? "" : "s")}; " +
             $"strided 1x1 workaround {(StridedConvWorkaround.Enabled ? "on" : "off")}");
         var runs = new List<NetworkRun>();
         long trainCount = train.Count, testCount = test.Count;
