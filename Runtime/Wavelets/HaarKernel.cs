@@ -132,11 +132,11 @@ namespace NetDsl.Wavelets
                 BandMajor = layout == HaarLayout.BandMajor;
             }
 
-            /// <summary>Band s of plane p = n * C + c, <paramref name="row"/> elements in.</summary>
-            private T* Band<T>(T* bands, long p, int s, long row) where T : unmanaged
+            /// <summary>The start of band s of plane p = n * C + c.</summary>
+            private T* Band<T>(T* bands, long p, int s) where T : unmanaged
             {
                 long plane = BandMajor ? (p / Channels * 4 + s) * Channels + p % Channels : p * 4 + s;
-                return bands + plane * BandHeight * BandWidth + row;
+                return bands + plane * BandHeight * BandWidth;
             }
 
             public void Forward<T>(long planes) where T : unmanaged, INumber<T>
@@ -155,20 +155,24 @@ namespace NetDsl.Wavelets
                 }
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private void ForwardRows<T>(long start, long end, T* zeros) where T : unmanaged, INumber<T>
             {
-                T* x = (T*)Input, o = (T*)Output;
-                long plane = (long)ImageHeight * ImageWidth;
-                for (long r = start; r < end; r++)
+                for (long r = start; r < end;)
                 {
+                    // The rows of one plane p = n * C + c at a time.
                     long p = r / BandHeight;
-                    int i = (int)(r % BandHeight);
-                    T* source = x + p * plane;
-                    T* top = 2 * i < ImageHeight ? source + 2L * i * ImageWidth : zeros;
-                    T* bottom = 2 * i + 1 < ImageHeight ? source + (2L * i + 1) * ImageWidth : zeros;
-                    long row = (long)i * BandWidth;
-                    ForwardRow(top, bottom, Band(o, p, 0, row), Band(o, p, 1, row), Band(o, p, 2, row), Band(o, p, 3, row),
-                        BandWidth, ImageWidth);
+                    int first = (int)(r % BandHeight), last = (int)Math.Min(BandHeight, first + (end - r));
+                    T* source = (T*)Input + p * ImageHeight * ImageWidth;
+                    T* ll = Band((T*)Output, p, 0), highH = Band((T*)Output, p, 1), highW = Band((T*)Output, p, 2), hh = Band((T*)Output, p, 3);
+                    for (int i = first; i < last; i++)
+                    {
+                        T* top = 2 * i < ImageHeight ? source + 2L * i * ImageWidth : zeros;
+                        T* bottom = 2 * i + 1 < ImageHeight ? source + (2L * i + 1) * ImageWidth : zeros;
+                        long row = (long)i * BandWidth;
+                        ForwardRow(top, bottom, ll + row, highH + row, highW + row, hh + row, BandWidth, ImageWidth);
+                    }
+                    r += last - first;
                 }
             }
 
@@ -179,19 +183,23 @@ namespace NetDsl.Wavelets
                 ForRows(planes * pairs, 2L * ImageWidth, (start, end) => self.InverseRows<T>(start, end, pairs));
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             private void InverseRows<T>(long start, long end, long pairs) where T : unmanaged, INumber<T>
             {
-                T* x = (T*)Input, o = (T*)Output;
-                long plane = (long)ImageHeight * ImageWidth;
-                for (long r = start; r < end; r++)
+                for (long r = start; r < end;)
                 {
                     long p = r / pairs;
-                    int i = (int)(r % pairs);
-                    T* image = o + p * plane;
-                    T* top = image + 2L * i * ImageWidth;
-                    T* bottom = 2 * i + 1 < ImageHeight ? top + ImageWidth : null;
-                    long row = (long)i * BandWidth;
-                    InverseRow(Band(x, p, 0, row), Band(x, p, 1, row), Band(x, p, 2, row), Band(x, p, 3, row), top, bottom, ImageWidth);
+                    int first = (int)(r % pairs), last = (int)Math.Min(pairs, first + (end - r));
+                    T* image = (T*)Output + p * ImageHeight * ImageWidth;
+                    T* ll = Band((T*)Input, p, 0), b1 = Band((T*)Input, p, 1), b2 = Band((T*)Input, p, 2), b3 = Band((T*)Input, p, 3);
+                    for (int i = first; i < last; i++)
+                    {
+                        T* top = image + 2L * i * ImageWidth;
+                        T* bottom = 2 * i + 1 < ImageHeight ? top + ImageWidth : null;
+                        long row = (long)i * BandWidth;
+                        InverseRow(ll + row, b1 + row, b2 + row, b3 + row, top, bottom, ImageWidth);
+                    }
+                    r += last - first;
                 }
             }
         }
@@ -202,6 +210,7 @@ namespace NetDsl.Wavelets
         /// One output row of all four bands from two input rows of <paramref name="width"/> elements: w outputs, column
         /// pairs at or past the width read as zero.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardRow<T>(T* top, T* bottom, T* ll, T* highH, T* highW, T* hh, int w, int width)
             where T : unmanaged, INumber<T>
         {
@@ -258,6 +267,7 @@ namespace NetDsl.Wavelets
         /// Two output rows (<paramref name="bottom"/> null when cropped away) of <paramref name="width"/> elements from one
         /// row of each band.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void InverseRow<T>(T* ll, T* b1, T* b2, T* b3, T* top, T* bottom, int width)
             where T : unmanaged, INumber<T>
         {
