@@ -24,18 +24,13 @@ namespace NetDsl.Wavelets
         public override Tensor forward(AutogradContext ctx, params object[] vars)
         {
             var x = (Tensor)vars[0];
-            var layout = (HaarLayout)vars[1];
-            ctx.save_data("layout", layout);
-            ctx.save_data("height", x.shape[2]);
-            ctx.save_data("width", x.shape[3]);
+            var layout = HaarSizes.Save(ctx, vars, x.shape[2], x.shape[3]);
             return HaarKernel.Forward(x, layout, (long)vars[2], (long)vars[3]);
         }
 
-        public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) => new()
-        {
-            Haar.Synthesis(grad_output, (HaarLayout)ctx.get_data("layout"), (long)ctx.get_data("height"), (long)ctx.get_data("width")),
-            null!, null!, null!,
-        };
+        // The input's height and width: the crop of the inverse.
+        public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) =>
+            HaarSizes.Gradient(ctx, (layout, height, width) => Haar.Synthesis(grad_output, layout, height, width));
     }
 
     /// <summary>Inverse Haar transform: arguments (bands, HaarLayout, height, width).</summary>
@@ -46,16 +41,31 @@ namespace NetDsl.Wavelets
         public override Tensor forward(AutogradContext ctx, params object[] vars)
         {
             var bands = (Tensor)vars[0];
-            var layout = (HaarLayout)vars[1];
-            ctx.save_data("layout", layout);
-            ctx.save_data("h", bands.shape[^2]);
-            ctx.save_data("w", bands.shape[^1]);
+            var layout = HaarSizes.Save(ctx, vars, bands.shape[^2], bands.shape[^1]);
             return HaarKernel.Inverse(bands, layout, (long)vars[2], (long)vars[3]);
         }
 
-        public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) => new()
+        // The bands' h and w: the forward pads the gradient image to 2h x 2w.
+        public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) =>
+            HaarSizes.Gradient(ctx, (layout, h, w) => Haar.Analysis(grad_output, layout, h, w));
+    }
+
+    /// <summary>What both functions keep for backward: the layout and the input's last two sizes (no tensors).</summary>
+    internal static class HaarSizes
+    {
+        public static HaarLayout Save(AutogradContext ctx, object[] vars, long rows, long columns)
         {
-            Haar.Analysis(grad_output, (HaarLayout)ctx.get_data("layout"), (long)ctx.get_data("h"), (long)ctx.get_data("w")),
+            var layout = (HaarLayout)vars[1];
+            ctx.save_data("layout", layout);
+            ctx.save_data("rows", rows);
+            ctx.save_data("columns", columns);
+            return layout;
+        }
+
+        // The gradient of the tensor argument; none for the layout and the two sizes.
+        public static List<Tensor> Gradient(AutogradContext ctx, System.Func<HaarLayout, long, long, Tensor> adjoint) => new()
+        {
+            adjoint((HaarLayout)ctx.get_data("layout"), (long)ctx.get_data("rows"), (long)ctx.get_data("columns")),
             null!, null!, null!,
         };
     }

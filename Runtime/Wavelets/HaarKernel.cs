@@ -35,7 +35,7 @@ namespace NetDsl.Wavelets
     internal static unsafe class HaarKernel
     {
         /// <summary>Below this many output elements per thread, splitting over threads costs more than it saves.</summary>
-        internal const long MinElementsPerChunk = 1L << 15;
+        internal const long MinElementsPerChunk = 1L << 18;
 
         /// <summary>The widest vector path the row loops take here (the narrower ones still run for what remains of a row).</summary>
         internal static string Instructions =>
@@ -54,21 +54,9 @@ namespace NetDsl.Wavelets
         /// </summary>
         internal static Tensor Forward(Tensor x, HaarLayout layout, long h, long w)
         {
-            long n = x.shape[0], c = x.shape[1], height = x.shape[2], width = x.shape[3];
+            long n = x.shape[0], c = x.shape[1];
             var shape = layout == HaarLayout.Stacked ? new[] { n, c, 4, h, w } : new[] { n, 4 * c, h, w };
-            var output = torch.empty(shape, x.dtype, x.device);
-            var source = x.is_contiguous() ? x : x.contiguous();
-            try
-            {
-                var run = new Run(source, output, c, height, width, h, w, layout);
-                if (x.dtype == ScalarType.Float32) run.Forward<float>(n * c);
-                else run.Forward<double>(n * c);
-            }
-            finally
-            {
-                if (!ReferenceEquals(source, x)) source.Dispose();
-            }
-            return output;
+            return Execute(x, torch.empty(shape, x.dtype, x.device), c, x.shape[2], x.shape[3], h, w, layout, forward: true);
         }
 
         /// <summary>
@@ -79,18 +67,27 @@ namespace NetDsl.Wavelets
         {
             long n = bands.shape[0];
             long c = layout == HaarLayout.Stacked ? bands.shape[1] : bands.shape[1] / 4;
-            long h = bands.shape[^2], w = bands.shape[^1];
             var output = torch.empty(new[] { n, c, height, width }, bands.dtype, bands.device);
-            var source = bands.is_contiguous() ? bands : bands.contiguous();
+            return Execute(bands, output, c, height, width, bands.shape[^2], bands.shape[^1], layout, forward: false);
+        }
+
+        // Runs one transform from input (made contiguous first if it is not) into the fresh output.
+        private static Tensor Execute(Tensor input, Tensor output, long c, long height, long width, long h, long w, HaarLayout layout, bool forward)
+        {
+            var source = input.is_contiguous() ? input : input.contiguous();
             try
             {
                 var run = new Run(source, output, c, height, width, h, w, layout);
-                if (bands.dtype == ScalarType.Float32) run.Inverse<float>(n * c);
-                else run.Inverse<double>(n * c);
+                long planes = input.shape[0] * c;
+                bool single = input.dtype == ScalarType.Float32;
+                if (forward && single) run.Forward<float>(planes);
+                else if (forward) run.Forward<double>(planes);
+                else if (single) run.Inverse<float>(planes);
+                else run.Inverse<double>(planes);
             }
             finally
             {
-                if (!ReferenceEquals(source, bands)) source.Dispose();
+                if (!ReferenceEquals(source, input)) source.Dispose();
             }
             return output;
         }
