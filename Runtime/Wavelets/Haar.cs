@@ -59,10 +59,10 @@ namespace NetDsl.Wavelets
 
         /// <summary>
         /// Whether <see cref="Forward(Tensor)"/> and <see cref="Inverse(Tensor, long?, long?)"/> (and their layout overloads)
-        /// run the fused CPU kernel on this tensor: a float32 or float64 CPU tensor with elements, at most 2 GiB. A
+        /// run the fused CPU kernel on this tensor: a float32 or float64 CPU tensor with elements, at most 2 GiB (and so the result). A
         /// non-contiguous one is copied to contiguous memory first.
         /// </summary>
-        public static bool UsesFusedKernel(Tensor t) => t is not null && HaarKernel.Supports(t);
+        public static bool UsesFusedKernel(Tensor t) => t is not null && HaarKernel.Supports(t, t.numel());
 
         /// <summary>The vector instructions the fused kernel uses on this machine: "AVX-512", "AVX2" or "scalar".</summary>
         public static string FusedKernelInstructions => HaarKernel.Instructions;
@@ -91,7 +91,7 @@ namespace NetDsl.Wavelets
         /// <summary>Forward into bands of h x w (h ≥ ceil(H/2), w ≥ ceil(W/2); more only in the adjoint of a crop).</summary>
         internal static Tensor Analysis(Tensor x, HaarLayout layout, long h, long w)
         {
-            if (HaarKernel.Supports(x))
+            if (HaarKernel.Supports(x, x.shape[0] * x.shape[1] * 4 * h * w))
                 return Tracked(x) ? HaarForwardFunction.apply(x, layout, h, w) : HaarKernel.Forward(x, layout, h, w);
             using var scope = NewDisposeScope();
             var bands = OpChainAnalysis(x, h, w);
@@ -102,7 +102,7 @@ namespace NetDsl.Wavelets
         /// <summary>Inverse of bands in <paramref name="layout"/> into (N, C, height, width), height ≤ 2h, width ≤ 2w.</summary>
         internal static Tensor Synthesis(Tensor bands, HaarLayout layout, long height, long width)
         {
-            if (HaarKernel.Supports(bands))
+            if (HaarKernel.Supports(bands, bands.numel() / (4 * bands.shape[^2] * bands.shape[^1]) * height * width))
                 return Tracked(bands) ? HaarInverseFunction.apply(bands, layout, height, width) : HaarKernel.Inverse(bands, layout, height, width);
             using var scope = NewDisposeScope();
             var stacked = layout == HaarLayout.Stacked ? bands : WaveletBands.FromChannels(bands, Public(layout));

@@ -41,12 +41,15 @@ namespace NetDsl.Wavelets
         internal static string Instructions =>
             Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "scalar";
 
-        /// <summary>Contiguous CPU float32/float64 tensors small enough for one <see cref="Tensor.bytes"/> span (2 GiB).</summary>
-        internal static bool Supports(Tensor t) =>
+        /// <summary>
+        /// CPU float32/float64 tensors (contiguous or not) with elements, whose data and whose result of
+        /// <paramref name="outputElements"/> each fit one <see cref="Tensor.bytes"/> span (2 GiB).
+        /// </summary>
+        internal static bool Supports(Tensor t, long outputElements) =>
             t.device_type == DeviceType.CPU &&
             (t.dtype == ScalarType.Float32 || t.dtype == ScalarType.Float64) &&
             t.numel() > 0 &&
-            t.numel() * t.ElementSize <= int.MaxValue;
+            Math.Max(t.numel(), outputElements) * t.ElementSize <= int.MaxValue;
 
         /// <summary>
         /// x (N, C, H, W) to bands of h x w in <paramref name="layout"/>; h ≥ ceil(H/2) and w ≥ ceil(W/2), rows and
