@@ -88,30 +88,37 @@ public static class WaveletBenchmarks
 
         try
         {
-            // (a) the Haar transform, forward and inverse, on a large and a small input.
+            // (a) the Haar transform, forward and inverse, on a large and a small input. The issue's targets are for the large
+            // one (fused <= 1.3x a copy, >= 2x WTConv's grouped convolutions); the small one and the other baselines are reported.
             var haar = Wavelet.Get("haar");
+            string fused = $"Haar fused kernel ({Haar.FusedKernelInstructions})";
             foreach (var shape in new[] { new long[] { 8, 64, 128, 128 }, new long[] { 2, 32, 64, 64 } })
             {
+                bool large = shape[0] == 8;
                 using var x = torch.randn(shape);
                 var (dec, rec) = WTConv2d.CreateFilters(haar, shape[1]);
                 using var decFilters = dec;
                 using var recFilters = rec;
+                Compare("Haar DWT forward", x, fused, () => Haar.Forward(x),
+                    "copy (x.clone())", () => x.clone(), "fused / copy", large ? RatioTarget.AtMost(1.3) : RatioTarget.None, sameOutput: false);
                 Compare("Haar DWT forward", x, "WTConv grouped conv2d", () => OfficialWTConv2d.WaveletTransform(x, decFilters, 0),
-                    "Haar fast path", () => Haar.Forward(x), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                    fused, () => Haar.Forward(x), "speed-up (conv / fused)", large ? RatioTarget.AtLeast(2) : RatioTarget.None);
+                Compare("Haar DWT forward", x, "LibTorch op chain (Haar.ForwardOpChain)", () => Haar.ForwardOpChain(x),
+                    fused, () => Haar.Forward(x), "speed-up (op chain / fused)", RatioTarget.None);
                 Compare("Haar DWT forward", x, "pytorch_wavelets separable convs (Dwt2d)", () => Dwt2d.Forward(x, haar),
-                    "Haar fast path", () => Haar.Forward(x), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
-                Compare("Haar DWT forward", x, "Haar fast path", () => Haar.Forward(x),
-                    "copy (x.clone())", () => x.clone(), "fast / copy", RatioTarget.AtMost(2), sameOutput: false);
+                    fused, () => Haar.Forward(x), "speed-up (conv / fused)", RatioTarget.None);
 
                 using var bands = Haar.Forward(x);
+                Compare("Haar DWT inverse", bands, fused, () => Haar.Inverse(bands),
+                    "copy (bands.clone())", () => bands.clone(), "fused / copy", large ? RatioTarget.AtMost(1.3) : RatioTarget.None, sameOutput: false);
                 Compare("Haar DWT inverse", bands, "WTConv grouped conv_transpose2d", () => OfficialWTConv2d.InverseWaveletTransform(bands, recFilters, 0),
-                    "Haar fast path", () => Haar.Inverse(bands), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
+                    fused, () => Haar.Inverse(bands), "speed-up (conv / fused)", large ? RatioTarget.AtLeast(2) : RatioTarget.None);
+                Compare("Haar DWT inverse", bands, "LibTorch op chain (Haar.InverseOpChain)", () => Haar.InverseOpChain(bands),
+                    fused, () => Haar.Inverse(bands), "speed-up (op chain / fused)", RatioTarget.None);
                 Compare("Haar DWT inverse", bands, "pytorch_wavelets separable convs (Dwt2d)", () => Dwt2d.Inverse(bands, haar),
-                    "Haar fast path", () => Haar.Inverse(bands), "speed-up (conv / fast)", RatioTarget.AtLeast(3));
-                Compare("Haar DWT inverse", bands, "Haar fast path", () => Haar.Inverse(bands),
-                    "copy (bands.clone())", () => bands.clone(), "fast / copy", RatioTarget.AtMost(2), sameOutput: false);
+                    fused, () => Haar.Inverse(bands), "speed-up (conv / fused)", RatioTarget.None);
 
-                if (shape[0] == 8) HaarBreakdown(x, bands, decFilters, breakdown);
+                if (large) HaarBreakdown(x, bands, decFilters, recFilters, breakdown);
             }
 
             // (b) WTConv2d: ours (Haar fast path) against the official all-convolution layer with the same weights.
@@ -127,21 +134,29 @@ public static class WaveletBenchmarks
                 if (levels == 3) WTConvBreakdown(layer, official, x, breakdown);
             }
 
-            // (c) HWD against max pooling at the same input and channels.
+            // (c) HWD against the block it replaces: MaxPool2d(2) followed by a 1x1 conv + BN + ReLU to the same C_out (the
+            // conv sees C_in channels there, 4·C_in in HWD), and HWD's transform alone against the pooling alone.
             {
                 torch.manual_seed(13);
                 using var hwd = new HaarWaveletDownsampling(64, 64);
                 hwd.eval();
                 using var pool = nn.MaxPool2d(2);
+                using var poolConv = nn.Conv2d(64, 64, 1);
+                using var poolBlock = nn.Sequential(("pool", nn.MaxPool2d(2)), ("conv", poolConv), ("bn", nn.BatchNorm2d(64)), ("relu", nn.ReLU(inplace: true)));
+                poolBlock.eval();
                 using var x = torch.randn(8, 64, 64, 64);
-                Compare("HWD(64, 64) vs MaxPool2d(2)", x, "HaarWaveletDownsampling", () => hwd.call(x),
-                    "MaxPool2d(2)", () => pool.call(x), "time HWD / max pool", RatioTarget.None, sameOutput: false);
-                Compare("HWD(64, 64) vs MaxPool2d(2)", x, "HWD's Haar transform alone", () => hwd.Transform(x),
+                const string group = "HWD(64, 64) vs MaxPool2d(2) + 1x1 conv + BN + ReLU";
+                Compare(group, x, "HaarWaveletDownsampling", () => hwd.call(x),
+                    "MaxPool2d(2) + Conv2d(64 → 64, 1x1) + BN + ReLU", () => poolBlock.call(x), "time HWD / max-pool block", RatioTarget.AtMost(1), sameOutput: false);
+                Compare(group, x, "HWD's Haar transform alone", () => hwd.Transform(x),
                     "MaxPool2d(2)", () => pool.call(x), "time transform / max pool", RatioTarget.None, sameOutput: false);
                 using var bands = hwd.Transform(x);
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "HWD's Haar transform", PairedTiming.MedianOf(() => hwd.Transform(x))));
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "1x1 conv 256 → 64 on the bands", PairedTiming.MedianOf(() => hwd.Conv.call(bands))));
-                breakdown.Add(new OpTiming("HWD(64, 64), input [8, 64, 64, 64]", "MaxPool2d(2)", PairedTiming.MedianOf(() => pool.call(x))));
+                using var pooled = pool.call(x);
+                const string name = "HWD(64, 64), input [8, 64, 64, 64]";
+                breakdown.Add(new OpTiming(name, "HWD's Haar transform", PairedTiming.MedianOf(() => hwd.Transform(x))));
+                breakdown.Add(new OpTiming(name, "1x1 conv 256 → 64 on the bands", PairedTiming.MedianOf(() => hwd.Conv.call(bands))));
+                breakdown.Add(new OpTiming(name, "MaxPool2d(2)", PairedTiming.MedianOf(() => pool.call(x))));
+                breakdown.Add(new OpTiming(name, "1x1 conv 64 → 64 on the pooled input", PairedTiming.MedianOf(() => poolConv.call(pooled))));
             }
         }
         catch (InvalidOperationException ex)
@@ -158,23 +173,20 @@ public static class WaveletBenchmarks
         return section;
     }
 
-    // Where the fast forward's time goes next to a copy: its elementwise steps, one at a time, at the same size.
-    private static void HaarBreakdown(Tensor x, Tensor bands, Tensor decFilters, List<OpTiming> breakdown)
+    // Where the fused transforms stand: the copy floor, the convolution baseline and the op chain, at the same size.
+    private static void HaarBreakdown(Tensor x, Tensor bands, Tensor decFilters, Tensor recFilters, List<OpTiming> breakdown)
     {
-        string name = $"Haar fast path, input {SampleRunner.Shape(x.shape)}";
-        long n = x.shape[0], c = x.shape[1], h = x.shape[2] / 2, w = x.shape[3] / 2;
-        var blocks = x.reshape(n, c, h, 2, w, 2);
-        var a = blocks.select(3, 0).select(4, 0);
-        var b = blocks.select(3, 0).select(4, 1);
-        using var quarter = a + b;
+        string name = $"Haar fused kernel, input {SampleRunner.Shape(x.shape)}";
         breakdown.Add(new OpTiming(name, "x.clone() (read + write the whole input once)", PairedTiming.MedianOf(() => x.clone())));
-        breakdown.Add(new OpTiming(name, "Haar.Forward (whole fast path)", PairedTiming.MedianOf(() => Haar.Forward(x))));
-        breakdown.Add(new OpTiming(name, "WTConv grouped conv2d transform (whole)", PairedTiming.MedianOf(() => OfficialWTConv2d.WaveletTransform(x, decFilters, 0))));
-        breakdown.Add(new OpTiming(name, "one strided a + b on the 2x2 block views (4 of these)", PairedTiming.MedianOf(() => a + b)));
-        breakdown.Add(new OpTiming(name, "one (p + q) * 0.5 on contiguous quarters (4 of these, 2 ops each)", PairedTiming.MedianOf(() => (quarter + quarter) * 0.5)));
-        breakdown.Add(new OpTiming(name, "torch.stack of the 4 bands", PairedTiming.MedianOf(() => torch.stack(new[] { quarter, quarter, quarter, quarter }, 2))));
-        breakdown.Add(new OpTiming(name, "Haar.Inverse (whole fast path)", PairedTiming.MedianOf(() => Haar.Inverse(bands))));
+        breakdown.Add(new OpTiming(name, "Haar.Forward (fused kernel)", PairedTiming.MedianOf(() => Haar.Forward(x))));
+        breakdown.Add(new OpTiming(name, "Haar.Forward, band-major (HWD's layout)", PairedTiming.MedianOf(() => Haar.Forward(x, BandLayout.BandMajor))));
+        breakdown.Add(new OpTiming(name, "WTConv grouped conv2d transform", PairedTiming.MedianOf(() => OfficialWTConv2d.WaveletTransform(x, decFilters, 0))));
+        breakdown.Add(new OpTiming(name, "Haar.ForwardOpChain (LibTorch ops)", PairedTiming.MedianOf(() => Haar.ForwardOpChain(x))));
         breakdown.Add(new OpTiming(name, "bands.clone()", PairedTiming.MedianOf(() => bands.clone())));
+        breakdown.Add(new OpTiming(name, "Haar.Inverse (fused kernel)", PairedTiming.MedianOf(() => Haar.Inverse(bands))));
+        breakdown.Add(new OpTiming(name, "WTConv grouped conv_transpose2d inverse", PairedTiming.MedianOf(() => OfficialWTConv2d.InverseWaveletTransform(bands, recFilters, 0))));
+        breakdown.Add(new OpTiming(name, "Haar.InverseOpChain (LibTorch ops)", PairedTiming.MedianOf(() => Haar.InverseOpChain(bands))));
+        breakdown.Add(new OpTiming(name, "torch.zeros_like(x) (allocate and fill: the first-touch floor)", PairedTiming.MedianOf(() => torch.zeros_like(x))));
     }
 
     // Where WTConv's time goes: the depthwise convolutions both layers share, and each layer's transforms.
@@ -234,13 +246,14 @@ public static class WaveletBenchmarks
         sb.AppendLine(r.Command);
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine("The convolution-free Haar transform (`Runtime/Wavelets/Haar.cs`: reshape into 2x2 blocks, then a butterfly of adds)");
-        sb.AppendLine("against the grouped-convolution transforms the reference code uses: WTConv's single grouped `conv2d` (stride 2,");
+        sb.AppendLine("The convolution-free Haar transform (`Runtime/Wavelets/Haar.cs`; on the CPU in float32 / float64 the fused kernel of");
+        sb.AppendLine("`HaarKernel.cs`: one pass with AVX-512 / AVX2, a butterfly of adds per 2x2 block, the bands written in their final layout)");
+        sb.AppendLine("against the LibTorch op chain it replaced there and the grouped-convolution transforms the reference code uses: WTConv's single grouped `conv2d` (stride 2,");
         sb.AppendLine("groups C, the 4C filters of `create_wavelet_filter`) / `conv_transpose2d`, and pytorch_wavelets' separable");
         sb.AppendLine("row-then-column grouped convolutions (`Runtime/Wavelets/Dwt2d.cs`); and against a plain copy of the same tensor, the");
         sb.AppendLine("memory-bound floor. `WTConv2d` (ours, Haar fast path) against `Samples/Benchmarking/OfficialWTConv2d.cs`, the");
         sb.AppendLine("official forward written with convolutions and sharing our layer's weights (`Generator.Tests/OfficialWTConvBaselineTests.cs`");
-        sb.AppendLine("checks the two agree to 1e-5). HWD against max pooling. Each row is one interleaved paired timing in eval mode under");
+        sb.AppendLine("checks the two agree to 1e-5). HWD against the block it replaces, MaxPool2d(2) then a 1x1 conv + BN + ReLU to the same channels. Each row is one interleaved paired timing in eval mode under");
         sb.AppendLine($"`no_grad`: {r.Options.Warmup} warm-up, {r.Options.Rounds} rounds x {r.Options.PerRound} back-to-back pairs, order alternating; a sample is");
         sb.AppendLine("several calls in a row when one call is short (column *calls*); the ratio is the median of the pair ratios, with the");
         sb.AppendLine("lowest and highest per-round median beside it. *max diff* is max |A − B| where both compute the same tensor.");
@@ -289,36 +302,7 @@ public static class WaveletBenchmarks
     {
         double Op(string prefix, string op) =>
             r.Breakdown.FirstOrDefault(o => o.Breakdown.StartsWith(prefix, StringComparison.Ordinal) && o.Operation.StartsWith(op, StringComparison.Ordinal))?.MedianMs ?? double.NaN;
-        var copyCases = r.Cases.Where(c => c.B.StartsWith("copy", StringComparison.Ordinal)).ToList();
-        if (copyCases.Any(c => c.Met == false))
-        {
-            double clone = Op("Haar fast path", "x.clone()"), whole = Op("Haar fast path", "Haar.Forward"),
-                strided = Op("Haar fast path", "one strided"), combine = Op("Haar fast path", "one (p + q)"), stack = Op("Haar fast path", "torch.stack");
-            yield return "Fast path vs copy: the fast path is a chain of separate LibTorch kernels, each a full pass over memory, not one fused " +
-                $"loop. From the breakdown: a copy takes {PairedTiming.Ms(clone)} ms; the forward ({PairedTiming.Ms(whole)} ms) runs 4 strided adds on the " +
-                $"2x2-block views ({PairedTiming.Ms(strided)} ms each: every one reads the whole input's cache lines to use a quarter of them), " +
-                $"8 elementwise ops on quarter-size tensors (about {PairedTiming.Ms(combine)} ms per add-and-scale pair) and a stack ({PairedTiming.Ms(stack)} ms) that copies " +
-                "everything once more. Reaching 2x a copy needs one fused pass (a custom kernel or a single matmul over the 4-vectors), which TorchSharp's " +
-                "tensor ops do not express without at least two layout-changing copies.";
-        }
-        var speed = r.Cases.Where(c => c.Group.StartsWith("Haar", StringComparison.Ordinal) && c.Target.Kind == "at least").ToList();
-        if (speed.Any(c => c.Met == false))
-        {
-            double clone = Op("Haar fast path", "x.clone()"), conv = Op("Haar fast path", "WTConv grouped conv2d"), fast = Op("Haar fast path", "Haar.Forward");
-            yield return "Fast path vs grouped convolutions: the 3x target assumed the convolution does arithmetic the fast path avoids. " +
-                "At Haar's size it barely does: a 2x2, stride-2 grouped conv2d is one LibTorch kernel that reads the input once and writes the bands once, " +
-                $"{PairedTiming.Ms(conv)} ms here against {PairedTiming.Ms(clone)} ms for a copy ({R(conv / clone)}x), while the fast path " +
-                $"pays for its several passes (previous point): {PairedTiming.Ms(fast)} ms, {R(fast / conv)}x the convolution's time in this breakdown. " +
-                "pytorch_wavelets' separable formulation makes two such passes plus padding, which is why " +
-                "the fast path beats it by more than it beats WTConv's single conv. A variant of the fast path as two passes (`pixel_unshuffle(2)` then one " +
-                "batched 4x4 matrix product) was measured during this work and was no faster at the large size and slower at the small one (batched-matmul " +
-                "overhead), so it was not kept.";
-        }
-        var small = r.Cases.Where(c => c.B.StartsWith("copy", StringComparison.Ordinal) && c.Timing.BMedianMs < 0.1).ToList();
-        if (small.Any(c => c.Met == false))
-            yield return "At the small input a copy takes a few hundredths of a millisecond, so the ratio measures per-operation dispatch " +
-                "(LibTorch op creation and TorchSharp handle bookkeeping, roughly 10–20 µs per op), not memory traffic: " +
-                string.Join("; ", small.Select(c => $"{c.A} {PairedTiming.Ms(c.Timing.AMedianMs)} ms vs copy {PairedTiming.Ms(c.Timing.BMedianMs)} ms")) + ".";
+        foreach (var line in HaarReasons(r, Op)) yield return line;
         var wt = r.Cases.Where(c => c.Group.StartsWith("WTConv2d", StringComparison.Ordinal)).ToList();
         if (wt.Any(c => c.Met == false))
         {
@@ -337,12 +321,56 @@ public static class WaveletBenchmarks
         var hwd = r.Cases.FirstOrDefault(c => c.A == "HaarWaveletDownsampling");
         if (hwd is not null)
         {
-            double conv = Op("HWD", "1x1 conv");
-            double transform = Op("HWD", "HWD's Haar transform"), pool = Op("HWD", "MaxPool2d");
-            yield return $"HWD takes {R(hwd.Ratio)}x the time of MaxPool2d(2) at the same input and has {(r.HwdParameters - r.MaxPoolParameters).ToString("N0", Inv)} more parameters. " +
-                $"Its parts, alone: the Haar transform {PairedTiming.Ms(transform)} ms, the 1x1 convolution 4C → C {PairedTiming.Ms(conv)} ms (then batch norm and ReLU), " +
-                $"against {PairedTiming.Ms(pool)} ms for LibTorch's CPU max_pool2d" +
-                (hwd.Ratio < 1.1 ? ", which is slow for a one-pass operation here, so HWD's extra work costs about as much as the pooling it replaces." : ".");
+            string p = "HWD";
+            double transform = Op(p, "HWD's Haar transform"), conv = Op(p, "1x1 conv 256"), pool = Op(p, "MaxPool2d"), poolConv = Op(p, "1x1 conv 64");
+            yield return $"HWD takes {R(hwd.Ratio)}x the time of {hwd.B} at the same input and has {(r.HwdParameters - r.MaxPoolParameters).ToString("N0", Inv)} more parameters " +
+                $"(its 1x1 convolution sees 4·C_in channels). Its parts, alone: the Haar transform {PairedTiming.Ms(transform)} ms (the fused kernel writes HWD's " +
+                $"band-major layout directly) against {PairedTiming.Ms(pool)} ms for LibTorch's CPU max_pool2d; the 1x1 convolution 256 → 64 {PairedTiming.Ms(conv)} ms " +
+                $"against {PairedTiming.Ms(poolConv)} ms for 64 → 64 (a quarter of the multiply-adds). " +
+                (hwd.Ratio <= 1
+                    ? "The transform saves more against the pooling than the wider convolution costs, so HWD is no slower than the block it replaces."
+                    : "The wider convolution costs more than the transform saves against the pooling, so HWD is slower than the block it replaces.");
         }
+    }
+
+    // The Haar rows: the fused kernel against the copy floor, WTConv's grouped convolutions and the op chain it replaced.
+    private static IEnumerable<string> HaarReasons(WaveletReport r, Func<string, string, double> op)
+    {
+        const string p = "Haar fused kernel";
+        string Ratios(Func<RatioCase, bool> which) =>
+            string.Join(", ", r.Cases.Where(c => c.Group.StartsWith("Haar", StringComparison.Ordinal) && which(c))
+                .Select(c => $"{(c.Group.EndsWith("inverse", StringComparison.Ordinal) ? "inverse" : "forward")} {c.Input} {R(c.Ratio)}"));
+        var copies = r.Cases.Where(c => c.Group.StartsWith("Haar", StringComparison.Ordinal) && c.B.StartsWith("copy", StringComparison.Ordinal)).ToList();
+        if (copies.Count > 0)
+        {
+            double clone = op(p, "x.clone()"), forward = op(p, "Haar.Forward (fused"), zeros = op(p, "torch.zeros_like");
+            yield return $"Fused vs copy ({Ratios(c => c.B.StartsWith("copy", StringComparison.Ordinal))}): the kernel reads each input element once " +
+                "and writes each output element once, as the copy does, with the arithmetic in registers (AVX-512: per 16 outputs of each band two loads " +
+                "of each input row, four two-source permutes, the butterfly and four stores; rows split over torch.get_num_threads() threads). " +
+                $"At [8, 64, 128, 128] float32 an output is exactly 32 MiB, which glibc serves with a fresh mmap, so both contenders pay first-touch page faults: " +
+                $"`torch.zeros_like(x)` (allocate and fill) takes {PairedTiming.Ms(zeros)} ms against {PairedTiming.Ms(clone)} ms for the copy and " +
+                $"{PairedTiming.Ms(forward)} ms for the fused forward in the breakdown. " +
+                (copies.Any(c => c.Met == false)
+                    ? "What remains is the kernel's four output streams (one per band) against the copy's one, which the page faults make dearer; " +
+                      "non-temporal stores were tried and did not help."
+                    : "The kernel's four output streams (one per band) cost little more than the copy's one.");
+        }
+        var small = copies.Where(c => c.Timing.BMedianMs < 0.1).ToList();
+        if (small.Count > 0)
+            yield return "At the small input (1 MiB or less) a copy takes a few hundredths of a millisecond, so the ratio measures fixed costs, not memory " +
+                "traffic: the fused call's argument checks, shape queries and output allocation through TorchSharp (each a P/Invoke), against one LibTorch " +
+                $"op. Below 262,144 (2^18) output elements per thread the kernel runs on the calling thread, so it pays no thread hand-off: " +
+                string.Join("; ", small.Select(c => $"{c.A} {PairedTiming.Ms(c.Timing.AMedianMs)} ms vs copy {PairedTiming.Ms(c.Timing.BMedianMs)} ms")) + ".";
+        var convs = r.Cases.Where(c => c.Group.StartsWith("Haar", StringComparison.Ordinal) && c.A.StartsWith("WTConv", StringComparison.Ordinal)).ToList();
+        if (convs.Count > 0)
+            yield return $"Fused vs WTConv's grouped convolutions ({Ratios(c => c.A.StartsWith("WTConv", StringComparison.Ordinal))}): LibTorch's grouped conv2d " +
+                "and conv_transpose2d with 2x2 filters, stride 2 and groups C do 4 multiply-adds per output through oneDNN's general grouped path; the fused " +
+                "kernel does 2 adds and a multiply per output." +
+                (convs.Any(c => c.Met == false) ? " Where the 2x target is missed the grouped convolution is itself close to memory-bound at this size." : "");
+        var chains = r.Cases.Where(c => c.A.StartsWith("LibTorch op chain", StringComparison.Ordinal)).ToList();
+        if (chains.Count > 0)
+            yield return $"Fused vs the LibTorch op chain it replaces on the CPU ({Ratios(c => c.A.StartsWith("LibTorch op chain", StringComparison.Ordinal))}): the chain " +
+                "runs about a dozen kernels (strided 2x2-block views, adds, scales, a stack), each a pass over memory and a dispatch of its own. It stays " +
+                "for CUDA, float16 and bfloat16 (`Haar.ForwardOpChain` / `Haar.InverseOpChain`, the same values bit for bit).";
     }
 }
