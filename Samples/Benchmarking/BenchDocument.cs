@@ -24,12 +24,12 @@ public static class BenchDocument
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The suites in document order.</summary>
-    public static readonly IReadOnlyList<string> SuiteOrder = new[] { "resnet", "wavelets", "octave", "pyramids", "onnx" };
+    public static readonly IReadOnlyList<string> SuiteOrder = new[] { "resnet", "wavelets", "octave", "pyramids", "onnx", "pytorch" };
 
     public const string Header =
         "# Benchmarks\n\n" +
         "Written by the `bench` command; do not edit by hand, run it again. `dotnet run --project Samples -c Release -- bench`\n" +
-        "runs every suite; `bench resnet`, `bench wavelets`, `bench octave`, `bench pyramids` or `bench onnx` runs one and rewrites only its section. Every number that\n" +
+        "runs every suite; `bench resnet`, `bench wavelets`, `bench octave`, `bench pyramids`, `bench onnx` or `bench pytorch` runs one and rewrites only its section. Every number that\n" +
         "compares is a ratio against a baseline measured in the same run (interleaved back-to-back pairs, median of the\n" +
         "pair ratios, under `no_grad`), never a wall-clock limit.\n";
 
