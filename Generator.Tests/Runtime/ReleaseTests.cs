@@ -152,6 +152,7 @@ public class ReleaseTests
         new object[] { "ResNet50", 1 },
         new object[] { "MultiScaleNet", 32 },     // parallel branches joined by concat, a skip add
         new object[] { "TinyDeepLabV3", 8 },      // a network with a tap and outputs (forward: its main path)
+        new object[] { "OctResNet50", 1 },        // octave layers: four paths, pools and upsamplings inside each layer
     };
 
     [Theory]
@@ -163,6 +164,7 @@ public class ReleaseTests
             "ResNet50" => ((nn.Module<Tensor, Tensor>)new ResNet50(), ResNet50.Summary),
             "MultiScaleNet" => ((nn.Module<Tensor, Tensor>)new MultiScaleNet(), MultiScaleNet.Summary),
             "TinyDeepLabV3" => ((nn.Module<Tensor, Tensor>)new TinyDeepLabV3(), TinyDeepLabV3.Summary),
+            "OctResNet50" => ((nn.Module<Tensor, Tensor>)new OctResNet50(), OctResNet50.Summary),
             _ => throw new ArgumentException(network),
         };
         using var _ = net;
