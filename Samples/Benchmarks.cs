@@ -335,12 +335,7 @@ public static partial class Benchmarks
     public static string FormatDocument(BenchReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("## ResNet-50: generated vs hand-written");
-        sb.AppendLine();
-        sb.AppendLine("```bash");
-        sb.AppendLine(r.Command);
-        sb.AppendLine("```");
-        sb.AppendLine();
+        BenchDocument.AppendTitle(sb, "ResNet-50: generated vs hand-written", r.Command);
         sb.AppendLine("The generated `ResNet50` (`Samples/Networks/ResNet50.cs`) against the same network written by hand in idiomatic");
         sb.AppendLine("TorchSharp, the way TorchSharp's TorchVision `ResNet.cs` does it (`Samples/HandWritten/ResNet50Manual.cs`). Both run in");
         sb.AppendLine("one process, with the same weights (copied by state_dict key), thread count and input, in eval mode under `no_grad`.");

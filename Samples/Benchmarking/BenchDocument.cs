@@ -48,6 +48,17 @@ public static class BenchDocument
             sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
     }
 
+    /// <summary>A section's title and the command that wrote it, as a bash block.</summary>
+    public static void AppendTitle(StringBuilder sb, string title, string command)
+    {
+        sb.AppendLine("## " + title);
+        sb.AppendLine();
+        sb.AppendLine("```bash");
+        sb.AppendLine(command);
+        sb.AppendLine("```");
+        sb.AppendLine();
+    }
+
     public static string Begin(string key) => $"<!-- bench:{key} -->";
     public static string End(string key) => $"<!-- /bench:{key} -->";
 

@@ -185,7 +185,11 @@ public static class NetworkBenchmarks
                 foreach (var c in cases)
                 {
                     Console.WriteLine($"-- {c.Name}");
-                    results.Add(RunCase(c, ref server!, threads, options, forwardCalls, trainCalls, profileCalls));
+                    var result = RunCase(c, ref server!, threads, options, forwardCalls, trainCalls, profileCalls);
+                    results.Add(result);
+                    // What a run stopped half-way has shown so far.
+                    Console.WriteLine($"  peak: compile-time {MB(result.CompileTimePeak)} MB, measured {MB(result.MeasuredPeak)} MB, PyTorch {MB(result.PyTorchPeak)} MB");
+                    Console.WriteLine(FormatProfile(result));
                 }
             }
         }
@@ -304,14 +308,14 @@ public static class NetworkBenchmarks
                 profile = ModuleProfiler.Measure(net, () => net.call(x1), profileCalls);
             torchProfile = ProfileOf(py.Ask("profile", c.Name, profileCalls));
 
-            var steps = Enumerable.Range(0, Math.Max(2, trainCalls)).Select(_ => Step()).ToList();
+            var steps = Enumerable.Range(0, trainCalls).Select(_ => Step()).ToList();
             phases = new Dictionary<string, double>
             {
                 ["forward"] = PairedTiming.Median(steps.Select(s => s.Forward).ToList()),
                 ["backward"] = PairedTiming.Median(steps.Select(s => s.Backward).ToList()),
                 ["step"] = PairedTiming.Median(steps.Select(s => s.Step).ToList()),
             };
-            torchPhases = PyTorchProtocol.Numbers(py.Ask("phases", c.Name, Math.Max(2, trainCalls), TrainBatch));
+            torchPhases = PyTorchProtocol.Numbers(py.Ask("phases", c.Name, trainCalls, TrainBatch));
             return new NetworkResult(c.Name, c.Reference, arch, maxDiff, scale, forward, train, compilePeak, measuredPeak, torchPeak, profile, torchProfile, phases, torchPhases);
         }
         catch (PyTorchServerException ex)
@@ -464,12 +468,7 @@ public static class NetworkBenchmarks
     public static string FormatDocument(NetworkReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("## Whole networks against PyTorch 1.13: forward and training step (issue 14)");
-        sb.AppendLine();
-        sb.AppendLine("```bash");
-        sb.AppendLine(r.Command);
-        sb.AppendLine("```");
-        sb.AppendLine();
+        BenchDocument.AppendTitle(sb, "Whole networks against PyTorch 1.13: forward and training step (issue 14)", r.Command);
         sb.AppendLine("The NetDsl samples (TorchSharp) against the same networks under Debian's PyTorch: torchvision's `resnet50`, `convnext_tiny`,");
         sb.AppendLine("`deeplabv3_resnet50` (21 classes, no aux head, its `\"out\"`), the PyTorch port of the official WTConvNeXt-T");
         sb.AppendLine("(`tools/wtconvnext_port.py`) and d-li14's Oct-ResNet-50 (`tools/make_oct_network_fixtures.py`). One long-lived");
