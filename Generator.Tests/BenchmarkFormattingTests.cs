@@ -23,7 +23,7 @@ public class BenchmarkFormattingTests
         var custom = BenchOptions.Parse(new[] { "--rounds", "4", "--per-round", "3", "--memory-calls", "50", "--threads", "2", "--no-write" });
         Assert.Equal((4, 3, 50, 2, false), (custom.Rounds, custom.PerRound, custom.MemoryCalls, custom.Threads, custom.Write));
 
-        Assert.Equal(new[] { "resnet", "wavelets", "octave", "pyramids", "onnx", "micro" }, full.Suites);
+        Assert.Equal(new[] { "resnet", "wavelets", "octave", "pyramids", "onnx", "pytorch", "micro" }, full.Suites);
         Assert.Equal(new[] { "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "--quick" }).Suites);
         Assert.Equal(new[] { "resnet", "wavelets" }, BenchOptions.Parse(new[] { "wavelets", "resnet" }).Suites); // document order
 

@@ -24,7 +24,8 @@ public sealed record BenchOptions(
     int? Threads = null,
     bool Quick = false,
     bool Write = true,
-    string? OutPath = null)
+    string? OutPath = null,
+    IReadOnlyList<string>? Networks = null)
 {
     /// <summary>Every suite, in run and document order.</summary>
     public static IReadOnlyList<string> AllSuites => BenchDocument.SuiteOrder;
@@ -33,7 +34,7 @@ public sealed record BenchOptions(
     public IReadOnlyList<string> Suites => SuiteList is { Count: > 0 } ? SuiteList : AllSuites;
 
     public const string Usage =
-        "usage: bench [resnet] [wavelets] [octave] [pyramids] [onnx] [micro] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--out PATH] [--no-write]";
+        "usage: bench [resnet] [wavelets] [octave] [pyramids] [onnx] [pytorch] [micro] [--quick] [--rounds N] [--per-round N] [--warmup N] [--memory-calls N] [--threads N] [--networks A,B] [--out PATH] [--no-write]";
 
     /// <summary>Parses the arguments after `bench`; throws <see cref="ArgumentException"/> with the usage on a bad one.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -66,6 +67,10 @@ public sealed record BenchOptions(
                 case "--memory-calls": o = o with { MemoryCalls = Int() }; break;
                 case "--threads": o = o with { Threads = Int() }; break;
                 case "--no-write": o = o with { Write = false }; break;
+                case "--networks":
+                    if (i + 1 >= args.Count) throw new ArgumentException($"bench: --networks needs names, e.g. ResNet50,OctResNet50\n{Usage}");
+                    o = o with { Networks = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+                    break;
                 case "--out":
                     if (i + 1 >= args.Count) throw new ArgumentException($"bench: --out needs a path\n{Usage}");
                     o = o with { OutPath = args[++i], Write = true };
@@ -145,6 +150,7 @@ public static partial class Benchmarks
                 "octave" => OctaveBenchmarks.Run(options, command),
                 "pyramids" => PyramidBenchmarks.Run(options, command),
                 "onnx" => OnnxBenchmarks.Run(options, command),
+                "pytorch" => Benchmarking.NetworkBenchmarks.Run(options, command),
                 "micro" => Benchmarking.Micro.MicroBenchmarks.Run(options, command),
                 _ => throw new InvalidOperationException($"bench: no runner for suite '{suite}'."),
             };
@@ -330,12 +336,7 @@ public static partial class Benchmarks
     public static string FormatDocument(BenchReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("## ResNet-50: generated vs hand-written");
-        sb.AppendLine();
-        sb.AppendLine("```bash");
-        sb.AppendLine(r.Command);
-        sb.AppendLine("```");
-        sb.AppendLine();
+        BenchDocument.AppendTitle(sb, "ResNet-50: generated vs hand-written", r.Command);
         sb.AppendLine("The generated `ResNet50` (`Samples/Networks/ResNet50.cs`) against the same network written by hand in idiomatic");
         sb.AppendLine("TorchSharp, the way TorchSharp's TorchVision `ResNet.cs` does it (`Samples/HandWritten/ResNet50Manual.cs`). Both run in");
         sb.AppendLine("one process, with the same weights (copied by state_dict key), thread count and input, in eval mode under `no_grad`.");

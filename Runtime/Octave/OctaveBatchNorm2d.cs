@@ -106,17 +106,21 @@ namespace NetDsl.Octave
 
         /// <summary>bn_h (then the activation) on the high part, bn_l (then the activation) on the low part.</summary>
         internal static OctaveTensor Apply(Modules.BatchNorm2d? bnH, Modules.BatchNorm2d? bnL, nn.Module<Tensor, Tensor>? activation,
-                                           OctaveTensor x)
+                                           OctaveTensor x, bool releaseInput = false)
         {
             using var scope = torch.NewDisposeScope();
-            // No bn_h only with zero high channels: an alias keeps the empty map in this scope.
+            // No bn_h only with zero high channels: an alias keeps the empty map in this scope. Each frequency's
+            // intermediates are released as soon as the next step has read them (and x's parts too when the caller made
+            // x for this call: a convolution's output).
             var high = bnH is null ? x.High.alias() : bnH.call(x.High);
-            if (activation is not null && bnH is not null) high = activation.call(high);
+            if (releaseInput) high = high.Releasing(x.High);
+            if (activation is not null && bnH is not null) high = activation.call(high).Releasing(high);
             Tensor? low = null;
             if (x.Low is not null)
             {
                 low = bnL!.call(x.Low);
-                if (activation is not null) low = activation.call(low);
+                if (releaseInput) low = low.Releasing(x.Low);
+                if (activation is not null) low = activation.call(low).Releasing(low);
             }
             return new OctaveTensor(high, low).MoveToOuterDisposeScope();
         }

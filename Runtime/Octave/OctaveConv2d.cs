@@ -241,20 +241,30 @@ namespace NetDsl.Octave
             CheckInput(x);
             var (high, low) = x;
             using var scope = NewDisposeScope();
-            var xh = Stride == 2 && InHighChannels > 0 ? _downsample.call(high) : high;
+            // Each temporary is released right after its last use and the paths are summed in place (a convolution's
+            // backward does not read its output), as PyTorch's reference counting frees d-li14's: the scope alone would
+            // keep every path's output, the pooled maps and the sums alive until the layer returns.
+            bool pooledHigh = Stride == 2 && InHighChannels > 0;
+            var xh = pooledHigh ? _downsample.call(high) : high;
             Tensor? yh = null, yl = null;
             if (ConvH2H is not null) yh = ConvH2H.call(xh);
             if (ConvL2H is not null)
             {
                 var fromLow = ConvL2H.call(low!);
-                if (Stride == 1) fromLow = _upsample.call(fromLow);
-                yh = yh is null ? fromLow : fromLow + yh;
+                if (Stride == 1) fromLow = _upsample.call(fromLow).Releasing(fromLow);
+                yh = yh is null ? fromLow : yh.add_(fromLow).Releasing(fromLow);
             }
-            if (ConvH2L is not null) yl = ConvH2L.call(_downsample.call(xh));
+            if (ConvH2L is not null)
+            {
+                var pooled = _downsample.call(xh);
+                yl = ConvH2L.call(pooled).Releasing(pooled);
+            }
+            if (pooledHigh) xh.Dispose();
             if (ConvL2L is not null)
             {
-                var fromLow = ConvL2L.call(Stride == 2 ? _downsample.call(low!) : low!);
-                yl = yl is null ? fromLow : yl + fromLow;
+                var source = Stride == 2 ? _downsample.call(low!) : low!;
+                var fromLow = ConvL2L.call(source).Releasing(source, low!);
+                yl = yl is null ? fromLow : yl.add_(fromLow).Releasing(fromLow);
             }
             // alpha_out = 1: no high-frequency channels, an empty map at the output resolution.
             yh ??= torch.empty(new[] { high.shape[0], 0, OutputSize(high.shape[2]), OutputSize(high.shape[3]) },

@@ -61,7 +61,7 @@ namespace NetDsl.Octave
         {
             using var scope = NewDisposeScope();
             var y = Conv.call(x);
-            return OctaveBatchNorm2d.Apply(BnHigh, BnLow, null, y).MoveToOuterDisposeScope();
+            return OctaveBatchNorm2d.Apply(BnHigh, BnLow, null, y, releaseInput: true).MoveToOuterDisposeScope();
         }
     }
 
@@ -129,7 +129,7 @@ namespace NetDsl.Octave
         {
             using var scope = NewDisposeScope();
             var y = Conv.call(x);
-            return OctaveBatchNorm2d.Apply(BnHigh, BnLow, Activation, y).MoveToOuterDisposeScope();
+            return OctaveBatchNorm2d.Apply(BnHigh, BnLow, Activation, y, releaseInput: true).MoveToOuterDisposeScope();
         }
     }
 }

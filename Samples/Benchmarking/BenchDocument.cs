@@ -24,12 +24,12 @@ public static class BenchDocument
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The suites in document order.</summary>
-    public static readonly IReadOnlyList<string> SuiteOrder = new[] { "resnet", "wavelets", "octave", "pyramids", "onnx", "micro" };
+    public static readonly IReadOnlyList<string> SuiteOrder = new[] { "resnet", "wavelets", "octave", "pyramids", "onnx", "pytorch", "micro" };
 
     public const string Header =
         "# Benchmarks\n\n" +
         "Written by the `bench` command; do not edit by hand, run it again. `dotnet run --project Samples -c Release -- bench`\n" +
-        "runs every suite; `bench resnet`, `bench wavelets`, `bench octave`, `bench pyramids`, `bench onnx` or `bench micro` runs one and rewrites only its section. Every number that\n" +
+        "runs every suite; `bench resnet`, `bench wavelets`, `bench octave`, `bench pyramids`, `bench onnx`, `bench pytorch` or `bench micro` runs one and rewrites only its section. Every number that\n" +
         "compares is a ratio against a baseline measured in the same run (interleaved back-to-back pairs, median of the\n" +
         "pair ratios, under `no_grad`), never a wall-clock limit.\n";
 
@@ -46,6 +46,17 @@ public static class BenchDocument
         sb.AppendLine("|---|---|---:|");
         foreach (var o in breakdown)
             sb.AppendLine($"| {o.Breakdown} | {o.Operation} | {PairedTiming.Ms(o.MedianMs)} |");
+    }
+
+    /// <summary>A section's title and the command that wrote it, as a bash block.</summary>
+    public static void AppendTitle(StringBuilder sb, string title, string command)
+    {
+        sb.AppendLine("## " + title);
+        sb.AppendLine();
+        sb.AppendLine("```bash");
+        sb.AppendLine(command);
+        sb.AppendLine("```");
+        sb.AppendLine();
     }
 
     public static string Begin(string key) => $"<!-- bench:{key} -->";

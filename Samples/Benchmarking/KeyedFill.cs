@@ -59,13 +59,13 @@ public static class KeyedFill
     /// <summary>The deterministic input of <paramref name="shape"/> (key "input", amp 1, offset 0).</summary>
     public static Tensor Input(params long[] shape) => Values("input", shape, 1.0, 0.0);
 
-    /// <summary>Fills every state_dict entry of <paramref name="module"/> but num_batches_tracked, in place.</summary>
-    public static void Fill(nn.Module module)
+    /// <summary>Fills every state_dict entry of <paramref name="module"/> but num_batches_tracked (and those <paramref name="skip"/> names), in place.</summary>
+    public static void Fill(nn.Module module, Func<string, bool>? skip = null)
     {
         using var noGrad = torch.no_grad();
         foreach (var (key, tensor) in module.state_dict())
         {
-            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal)) continue;
+            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal) || (skip?.Invoke(key) ?? false)) continue;
             using var v = Values(key, tensor.shape);
             tensor.copy_(v);
         }
