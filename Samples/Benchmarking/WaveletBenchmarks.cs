@@ -9,6 +9,7 @@ using NetDsl.Samples.Benchmarking;
 using NetDsl.Wavelets;
 using TorchSharp;
 using static TorchSharp.torch;
+using Modules = TorchSharp.Modules;
 
 namespace NetDsl.Samples;
 
@@ -114,17 +115,25 @@ public static class WaveletBenchmarks
                 if (shape[0] == 8) HaarBreakdown(x, bands, decFilters, breakdown);
             }
 
-            // (b) WTConv2d: ours (Haar fast path) against the official all-convolution layer with the same weights.
+            // (b) WTConv2d: ours (Haar fast path) against the official all-convolution layer with the same weights:
+            // inference (eval, no_grad), then one training step's forward + backward (train mode, grad enabled, a fixed
+            // random grad_output, the input's and every parameter's gradient computed; the compared tensor is the input's
+            // gradient).
             foreach (long levels in new long[] { 1, 3 })
             {
                 torch.manual_seed(11);
                 using var layer = new WTConv2d(64, 64, kernel_size: 5, wt_levels: levels);
-                layer.eval();
                 using var official = new OfficialWTConv2d(layer);
                 using var x = torch.randn(8, 64, 64, 64);
+                layer.eval();
                 Compare($"WTConv2d(64, k=5, levels={levels}) forward", x, "official (grouped conv WT / conv_transpose IWT)", () => official.Forward(x),
-                    "ours (Haar fast path)", () => layer.call(x), "speed-up (official / ours)", RatioTarget.AtLeast(2));
-                if (levels == 3) WTConvBreakdown(layer, official, x, breakdown);
+                    "ours (Haar fast path)", () => layer.call(x), "speed-up (official / ours)", RatioTarget.AtLeast(1.5));
+                layer.train();
+                using var gradOutput = torch.randn(8, 64, 64, 64);
+                Compare($"WTConv2d(64, k=5, levels={levels}) forward + backward", x, "official (grouped conv WT / conv_transpose IWT)",
+                    () => TrainStep(layer, official.Forward, x, gradOutput),
+                    "ours (Haar fast path)", () => TrainStep(layer, layer.call, x, gradOutput), "speed-up (official / ours)", RatioTarget.AtLeast(1.5));
+                if (levels == 3) WTConvBreakdown(layer, official, x, gradOutput, breakdown);
             }
 
             // (c) HWD against max pooling at the same input and channels.
@@ -177,16 +186,35 @@ public static class WaveletBenchmarks
         breakdown.Add(new OpTiming(name, "bands.clone()", PairedTiming.MedianOf(() => bands.clone())));
     }
 
-    // Where WTConv's time goes: the depthwise convolutions both layers share, and each layer's transforms.
-    private static void WTConvBreakdown(WTConv2d layer, OfficialWTConv2d official, Tensor x, List<OpTiming> breakdown)
+    /// <summary>
+    /// One training step's forward and backward of <paramref name="forward"/> (a WTConv2d sharing <paramref name="layer"/>'s
+    /// parameters): grad enabled, the parameters' gradients set to none first, backward from <paramref name="gradOutput"/>;
+    /// returns the input's gradient (the rest is disposed).
+    /// </summary>
+    public static Tensor TrainStep(WTConv2d layer, Func<Tensor, Tensor> forward, Tensor x, Tensor gradOutput)
+    {
+        using var grad = torch.enable_grad();
+        layer.zero_grad();
+        using var scope = NewDisposeScope();
+        var input = x.detach().requires_grad_(true);
+        var y = forward(input);
+        y.backward(new[] { gradOutput });
+        return input.grad!.MoveToOuterDisposeScope();
+    }
+
+    // Where WTConv's time goes: the depthwise convolutions both layers share, each layer's transforms, the official
+    // layer's passes ours removes; the same convolutions with their backward, for the training step's rows.
+    private static void WTConvBreakdown(WTConv2d layer, OfficialWTConv2d official, Tensor x, Tensor gradOutput, List<OpTiming> breakdown)
     {
         string name = $"WTConv2d(64, k=5, levels={layer.Levels}), input {SampleRunner.Shape(x.shape)}";
+        layer.eval();
         breakdown.Add(new OpTiming(name, "ours, whole forward", PairedTiming.MedianOf(() => layer.call(x))));
         breakdown.Add(new OpTiming(name, "official, whole forward", PairedTiming.MedianOf(() => official.Forward(x))));
-        breakdown.Add(new OpTiming(name, "base_scale(base_conv(x)) (shared)", PairedTiming.MedianOf(() => layer.BaseScale.call(layer.BaseConv.call(x)))));
+        breakdown.Add(new OpTiming(name, "base_conv(x) (shared)", PairedTiming.MedianOf(() => layer.BaseConv.call(x))));
         var current = x;
         var owned = new List<Tensor>();
-        double oursWt = 0, officialWt = 0, oursIwt = 0, officialIwt = 0, convs = 0;
+        var levelBands = new List<Tensor>();
+        double oursWt = 0, officialWt = 0, oursIwt = 0, officialIwt = 0, convs = 0, scales = 0, cats = 0;
         for (int i = 0; i < layer.Levels; i++)
         {
             var cur = current;
@@ -197,18 +225,50 @@ public static class WaveletBenchmarks
             long h = bands.shape[3], w = bands.shape[4];
             var flat = bands.reshape(x.shape[0], 4 * layer.Channels, h, w);
             owned.Add(flat);
+            levelBands.Add(flat);
             int level = i;
-            convs += PairedTiming.MedianOf(() => layer.WaveletScales[level].call(layer.WaveletConvs[level].call(flat)));
+            convs += PairedTiming.MedianOf(() => layer.WaveletConvs[level].call(flat));
+            scales += PairedTiming.MedianOf(() => layer.WaveletScales[level].call(flat));
+            var ll = bands.select(2, 0).unsqueeze(2);
+            var highs = bands.narrow(2, 1, 3);
+            owned.Add(ll);
+            owned.Add(highs);
+            cats += PairedTiming.MedianOf(() => torch.cat(new[] { ll, highs }, 2));
             oursIwt += PairedTiming.MedianOf(() => Haar.Inverse(bands));
             officialIwt += PairedTiming.MedianOf(() => official.InverseWaveletTransform(bands));
             current = bands.select(2, 0).contiguous();
             owned.Add(current);
         }
-        breakdown.Add(new OpTiming(name, "wavelet_scale(wavelet_convs(bands)), all levels (shared)", convs));
+        breakdown.Add(new OpTiming(name, "wavelet_convs(bands), all levels (shared)", convs));
         breakdown.Add(new OpTiming(name, "ours: Haar.Forward, all levels", oursWt));
         breakdown.Add(new OpTiming(name, "official: grouped conv2d WT, all levels", officialWt));
         breakdown.Add(new OpTiming(name, "ours: Haar.Inverse, all levels", oursIwt));
         breakdown.Add(new OpTiming(name, "official: grouped conv_transpose2d IWT, all levels", officialIwt));
+        double baseScale = PairedTiming.MedianOf(() => layer.BaseScale.call(x)), add = PairedTiming.MedianOf(() => x + x);
+        breakdown.Add(new OpTiming(name, "official only: the scale multiplies, the per-level cat, the out-of-place add (ours folds or drops them)",
+            scales + baseScale + cats + add));
+
+        // Training: the shared convolutions' forward + backward (input and weight gradients), then each whole layer's.
+        layer.train();
+        double SharedStep(Modules.Conv2d conv, Tensor input)
+        {
+            using var g = torch.randn(input.shape);
+            return PairedTiming.MedianOf(() =>
+            {
+                using var grad = torch.enable_grad();
+                conv.zero_grad();
+                using var scope = NewDisposeScope();
+                var leaf = input.detach().requires_grad_(true);
+                conv.call(leaf).backward(new[] { g });
+                return leaf.grad!.MoveToOuterDisposeScope();
+            });
+        }
+        double sharedTrain = SharedStep(layer.BaseConv, x);
+        for (int i = 0; i < layer.Levels; i++) sharedTrain += SharedStep(layer.WaveletConvs[i], levelBands[i]);
+        breakdown.Add(new OpTiming(name, "ours, whole forward + backward", PairedTiming.MedianOf(() => TrainStep(layer, layer.call, x, gradOutput))));
+        breakdown.Add(new OpTiming(name, "official, whole forward + backward", PairedTiming.MedianOf(() => TrainStep(layer, official.Forward, x, gradOutput))));
+        breakdown.Add(new OpTiming(name, "the depthwise convs' forward + backward, all of them (shared)", sharedTrain));
+        layer.zero_grad();
         foreach (var t in owned) t.Dispose();
     }
 
