@@ -304,6 +304,9 @@ public static class WaveletBenchmarks
         sb.AppendLine($"`no_grad`: {r.Options.Warmup} warm-up, {r.Options.Rounds} rounds x {r.Options.PerRound} back-to-back pairs, order alternating; a sample is");
         sb.AppendLine("several calls in a row when one call is short (column *calls*); the ratio is the median of the pair ratios, with the");
         sb.AppendLine("lowest and highest per-round median beside it. *max diff* is max |A − B| where both compute the same tensor.");
+        sb.AppendLine("The WTConv2d *forward + backward* rows are one training step instead (train mode, grad enabled, a fixed random grad_output,");
+        sb.AppendLine("the input's and every parameter's gradient, the gradients set to none before each call); their *max diff* is on the input's gradient");
+        sb.AppendLine("(`Generator.Tests/Wavelets/OfficialWTConvBaselineTests.cs` checks every gradient in float64).");
         sb.AppendLine();
         sb.AppendLine("### Machine");
         sb.AppendLine();
