@@ -141,6 +141,24 @@ public partial class RuntimeParityTests
                         return output;
                     });
                     break;
+                case NetDsl.Wavelets.WTConv2d wt:
+                    // Its convolutions run as functional conv2d with the scales folded into the weights, so their module hooks
+                    // do not fire: count them here from the real input size, the base conv at H x W and each level's 4C-channel
+                    // conv at the halved (ceil) size of the level above.
+                    hooked++;
+                    wt.register_forward_hook((m, i, output) =>
+                    {
+                        long k2 = wt.KernelSize * wt.KernelSize, h = i.shape[2], w = i.shape[3];
+                        macs += wt.Channels * h * w * k2;
+                        for (long level = 0; level < wt.Levels; level++)
+                        {
+                            h = (h + 1) / 2;
+                            w = (w + 1) / 2;
+                            macs += 4 * wt.Channels * h * w * k2;
+                        }
+                        return output;
+                    });
+                    break;
                 case Modules.Linear linear:
                     hooked++;
                     linear.register_forward_hook((m, i, output) =>

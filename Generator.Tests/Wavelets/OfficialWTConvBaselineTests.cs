@@ -1,3 +1,4 @@
+using System.Linq;
 using NetDsl.Samples.Benchmarking;
 using NetDsl.Wavelets;
 using TorchSharp;
@@ -41,6 +42,65 @@ public class OfficialWTConvBaselineTests
         using var baseStrided = stride > 1 ? baseOnly.slice(2, 0, height, stride).slice(3, 0, width, stride) : baseOnly.alias();
         Assert.True((theirs - baseStrided).abs().max().ToDouble() > 1e-2);
     }
+
+    /// <summary>
+    /// Our forward folds the scales into the convolutions and adds the level below in place into the LL planes; the
+    /// official one scales the activations and concatenates per level. Their gradients (input and every trainable
+    /// parameter, float64, a random grad_output) must be the same.
+    /// </summary>
+    [Theory]
+    [InlineData("db1", 3, 5, 1, 1, true, 17, 23)]
+    [InlineData("db1", 2, 3, 2, 1, false, 15, 20)]
+    [InlineData("db1", 2, 5, 3, 1, true, 19, 13)]
+    [InlineData("db1", 3, 3, 1, 2, true, 13, 11)]
+    [InlineData("db1", 2, 4, 2, 2, false, 21, 18)]
+    [InlineData("db1", 2, 3, 3, 2, true, 23, 17)]
+    [InlineData("db2", 2, 3, 2, 1, true, 14, 11)]
+    public void Gradients_equal_the_official_formulation_in_float64(string wave, int channels, int kernel, int levels, int stride,
+                                                                   bool bias, int height, int width)
+    {
+        torch.manual_seed(2000 + channels * 10 + levels + stride);
+        using var layer = new WTConv2d(channels, channels, kernel, stride, bias, levels, wave);
+        layer.to(ScalarType.Float64);
+        using (torch.no_grad())
+            foreach (var p in layer.parameters())
+                p.copy_(torch.randn_like(p));
+        using var official = new OfficialWTConv2d(layer);
+        using var x = torch.randn(2, channels, height, width, dtype: ScalarType.Float64);
+        long outH = (height + stride - 1) / stride, outW = (width + stride - 1) / stride;
+        using var gradOutput = torch.randn(2, channels, outH, outW, dtype: ScalarType.Float64);
+
+        (Tensor Input, Tensor[] Parameters) Gradients(System.Func<Tensor, Tensor> forward)
+        {
+            layer.zero_grad();
+            var input = x.detach().requires_grad_(true);
+            using var y = forward(input);
+            Assert.Equal(new long[] { 2, channels, outH, outW }, y.shape);
+            y.backward(new[] { gradOutput });
+            return (input.grad!.clone(), layer.parameters().Select(p => p.grad!.clone()).ToArray());
+        }
+
+        // The layer's fixed filters were made in float32 and converted; the baseline builds its own in float64. Haar's ±1/2
+        // are exact either way; other wavelets' taps differ by float32 rounding (about 1e-8).
+        double tolerance = layer.UsesHaarFastPath ? 1e-10 : 1e-6;
+        var ours = Gradients(layer.call);
+        var theirs = Gradients(official.Forward);
+        Assert.Equal(TrainableParameterTensors(levels, bias), theirs.Parameters.Length);
+        Assert.True(ours.Input.abs().max().ToDouble() > 1e-3);
+        double inputDiff = (ours.Input - theirs.Input).abs().max().ToDouble();
+        Assert.True(inputDiff < tolerance, $"input gradient: max |ours - official| = {inputDiff}");
+        var names = layer.named_parameters().Select(p => p.name).ToArray();
+        for (int i = 0; i < names.Length; i++)
+        {
+            double scale = theirs.Parameters[i].abs().max().ToDouble();
+            Assert.True(scale > 1e-6, $"{names[i]}: the official gradient vanishes, the check would be empty");
+            double diff = (ours.Parameters[i] - theirs.Parameters[i]).abs().max().ToDouble();
+            Assert.True(diff < tolerance * System.Math.Max(1, scale), $"{names[i]}: max |ours - official| = {diff}");
+        }
+    }
+
+    // base_conv.weight (+ bias), base_scale.weight, and per level a conv weight and a scale.
+    private static int TrainableParameterTensors(int levels, bool bias) => (bias ? 3 : 2) + 2 * levels;
 
     [Fact]
     public void Grouped_conv_transforms_equal_the_Haar_fast_path()

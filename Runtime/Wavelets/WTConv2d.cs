@@ -249,6 +249,23 @@ namespace NetDsl.Wavelets
         }
 
         /// <summary>(N, C, H, W) to (N, C, ceil(H/s), ceil(W/s)); any H, W ≥ 1.</summary>
+        /// <remarks>
+        /// The official function with fewer passes over the activations (each removed pass is a full read and write of a
+        /// tensor as large as the level's bands, forward and again in backward):
+        /// <list type="bullet">
+        /// <item>The scales are folded into the convolutions: <c>s ⊙ (conv(x, w) + b) = conv(x, w·s) + b·s</c>, a multiply
+        /// on the (C, 1, k, k) weights instead of on the (N, C, H, W) activations; autograd takes the scales' gradients
+        /// through that multiply, so the activation-sized <c>grad·s</c> and <c>Σ grad·x</c> passes of a scale's backward
+        /// go too.</item>
+        /// <item>No per-level stack or cat: a level's convolution writes its (N, 4C, h, w) output once; the level below's
+        /// reconstruction is added in place into its LL planes (channels c·4, a quarter of the tensor) and the inverse
+        /// transform reads that tensor as (N, C, 4, h, w), a view. The conv output is not saved by any backward, so the
+        /// in-place add is autograd-safe.</item>
+        /// <item>The final <c>base + reconstruction</c> is added in place into the base convolution's output.</item>
+        /// <item>The transforms take views (the raw LL band is a strided view of the bands, not a copy); the Haar path
+        /// pads odd sizes itself, and only where a level is odd.</item>
+        /// </list>
+        /// </remarks>
         /// <exception cref="ArgumentException">The input is not a floating-point NCHW tensor with C channels and
         /// positive height and width.</exception>
         public override Tensor forward(Tensor x)
@@ -256,37 +273,45 @@ namespace NetDsl.Wavelets
             Check(x);
             using var scope = NewDisposeScope();
             long n = x.shape[0], c = Channels;
-            var lls = new List<Tensor>();
-            var highs = new List<Tensor>();
-            var sizes = new List<(long H, long W)>();
+            var levels = new (Tensor Bands, long Height, long Width)[Levels];
 
             var current = x;
             for (int i = 0; i < Levels; i++)
             {
                 long height = current.shape[2], width = current.shape[3];
-                sizes.Add((height, width));
                 var bands = UsesHaarFastPath ? Haar.Forward(current) : Transform(current);   // (N, C, 4, h, w)
                 long h = bands.shape[3], w = bands.shape[4];
                 current = bands.select(2, 0);                                                  // raw LL: next level's input
-                var flat = bands.reshape(n, 4 * c, h, w);                                      // channel-major
-                var convolved = _waveletScale[i].call(_waveletConvs[i].call(flat)).reshape(n, c, 4, h, w);
-                lls.Add(convolved.select(2, 0));
-                highs.Add(convolved.narrow(2, 1, 3));
+                var convolved = ScaledDepthwise(bands.reshape(n, 4 * c, h, w), _waveletConvs[i], _waveletScale[i]); // channel-major
+                levels[i] = (convolved.view(n, c, 4, h, w), height, width);
             }
 
             Tensor? next = null;
             for (int i = (int)Levels - 1; i >= 0; i--)
             {
-                var ll = next is null ? lls[i] : lls[i] + next;
-                var stacked = torch.cat(new[] { ll.unsqueeze(2), highs[i] }, 2);
-                var (height, width) = sizes[i];
-                next = UsesHaarFastPath ? Haar.Inverse(stacked, height, width) : Inverse(stacked, height, width);
+                var (bands, height, width) = levels[i];
+                if (next is not null) bands.select(2, 0).add_(next);                          // LL += the level below
+                next = UsesHaarFastPath ? Haar.Inverse(bands, height, width) : Inverse(bands, height, width);
             }
 
-            var y = BaseScale.call(BaseConv.call(x)) + next!;
+            var y = ScaledDepthwise(x, BaseConv, BaseScale).add_(next!);
             if (Stride > 1)
                 y = y.slice(2, 0, y.shape[2], Stride).slice(3, 0, y.shape[3], Stride);
             return y.MoveToOuterDisposeScope();
+        }
+
+        // scale ⊙ conv(x) as one convolution: conv(x, w·s, b·s) with 'same' padding (an even k pads one more right / bottom,
+        // as PyTorch's padding='same').
+        private static Tensor ScaledDepthwise(Tensor x, Modules.Conv2d conv, ScaleModule scale)
+        {
+            var s = scale.weight.view(-1);
+            var weight = conv.weight! * s.view(-1, 1, 1, 1);
+            var bias = conv.bias is { } b ? b * s : null;
+            long k = conv.kernel_size[0];
+            if (k % 2 == 1)
+                return nn.functional.conv2d(x, weight, bias, padding: new long[] { k / 2, k / 2 }, groups: conv.groups);
+            var padded = nn.functional.pad(x, new long[] { (k - 1) / 2, k / 2, (k - 1) / 2, k / 2 }, PaddingModes.Constant, 0.0);
+            return nn.functional.conv2d(padded, weight, bias, groups: conv.groups);
         }
 
         // The official wavelet_transform after its odd-size padding: grouped conv2d, stride 2, padding L/2 - 1.
