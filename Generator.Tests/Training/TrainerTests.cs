@@ -65,17 +65,20 @@ public class TrainerTests : IDisposable
 
     public static IEnumerable<object[]> Optimizers() => new[]
     {
-        new object[] { OptimizerKind.Adam, LearningRateSchedule.Constant },
-        new object[] { OptimizerKind.Sgd, LearningRateSchedule.Constant },
-        new object[] { OptimizerKind.Adam, LearningRateSchedule.Cosine },
+        new object[] { OptimizerKind.Adam, LearningRateSchedule.Constant, false },
+        new object[] { OptimizerKind.Sgd, LearningRateSchedule.Constant, false },
+        new object[] { OptimizerKind.Adam, LearningRateSchedule.Cosine, true },
     };
 
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void A_run_resumed_from_a_checkpoint_continues_bit_for_bit(OptimizerKind optimizer, LearningRateSchedule schedule)
+    public void A_run_resumed_from_a_checkpoint_continues_bit_for_bit(OptimizerKind optimizer, LearningRateSchedule schedule, bool flip)
     {
         using var train = Synthetic.Bars(96, seed: 6);
-        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, LearningRate = 5e-3, Optimizer = optimizer, Schedule = schedule, Seed = 7 };
+        var options = new TrainingOptions
+        {
+            Epochs = 3, BatchSize = 16, LearningRate = 5e-3, Optimizer = optimizer, Schedule = schedule, HorizontalFlip = flip, Seed = 7,
+        };
 
         // Uninterrupted: three epochs.
         using var straight = Trainer.Seeded(8, () => new TinyClassifier());
@@ -86,7 +89,7 @@ public class TrainerTests : IDisposable
 
         // The same run stopped after its first epoch's checkpoint (as a killed process), then a new process's worth of
         // objects (another initialisation) resumes to three.
-        string dir = Path.Combine(folder, $"{optimizer}-{schedule}");
+        string dir = Path.Combine(folder, $"{optimizer}-{schedule}-{flip}");
         using (var first = Trainer.Seeded(8, () => new TinyClassifier()))
         using (var once = new Trainer(first, options with { CheckpointDirectory = dir }))
         {
@@ -128,6 +131,52 @@ public class TrainerTests : IDisposable
         trainer.Fit(train);
         Assert.Equal(Enumerable.Range(0, 12).Select(s => trainer.Options.LearningRateAt(s, 12)), rates);
         Assert.True(rates.Zip(rates.Skip(1)).All(p => p.Second < p.First));
+    }
+
+    [Fact]
+    public void Flipping_mirrors_about_half_of_the_training_images_and_never_the_evaluated_ones()
+    {
+        using var train = Synthetic.Bars(64, seed: 6);
+        var seen = new List<Tensor>();
+        using var net = new InputRecorder(seen);
+        using var trainer = new Trainer(net, new TrainingOptions { Epochs = 1, BatchSize = 64, HorizontalFlip = true, Seed = 7 });
+        trainer.Fit(train);
+        trainer.Evaluate(train);
+        Assert.Equal(2, seen.Count);
+
+        // The epoch's order is known, so each trained image can be matched with its source, as it was or mirrored.
+        var order = Trainer.EpochOrder(64, 7, 1);
+        int mirrored = 0;
+        for (int i = 0; i < 64; i++)
+        {
+            using var source = train.Images[order[i]];
+            using var trained = seen[0][i];
+            bool same = trained.equal(source).all().item<bool>(), flipped = trained.equal(source.flip(2)).all().item<bool>();
+            Assert.True(same || flipped, $"image {i} is neither its source nor its mirror");
+            if (flipped && !same) mirrored++;
+        }
+        Assert.InRange(mirrored, 16, 48); // Binomial(64, 1/2): outside this with probability below 1e-4
+        Assert.True(seen[1].equal(train.Images).all().item<bool>()); // evaluation sees the images as they are
+        foreach (var t in seen) t.Dispose();
+    }
+
+    /// <summary>A linear classifier of 8x8 images that keeps a copy of every input it is called with.</summary>
+    private sealed class InputRecorder : nn.Module<Tensor, Tensor>
+    {
+        private readonly List<Tensor> seen;
+        private readonly nn.Module<Tensor, Tensor> fc = nn.Linear(64, 3);
+
+        public InputRecorder(List<Tensor> seen) : base(nameof(InputRecorder))
+        {
+            this.seen = seen;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            seen.Add(x.detach().clone().MoveToOuterDisposeScope());
+            return fc.call(x.flatten(1));
+        }
     }
 
     [Fact]

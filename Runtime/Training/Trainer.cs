@@ -169,6 +169,8 @@ namespace NetDsl.Training
                     var index = order.narrow(0, (long)b * batchSize, length);
                     var x = train.Images.index_select(0, index);
                     var y = train.Labels.index_select(0, index);
+                    if (Options.HorizontalFlip)
+                        x = torch.where(torch.rand(length).lt(0.5).view(-1, 1, 1, 1), x.flip(3), x);
                     double rate = Options.LearningRateAt((long)(epoch - 1) * batches + b, (long)Options.Epochs * batches);
                     foreach (var group in Optimizer.ParamGroups) group.LearningRate = rate;
                     Optimizer.zero_grad();

@@ -55,6 +55,12 @@ namespace NetDsl.Training
             _ => LearningRate,
         };
 
+        /// <summary>
+        /// Mirror each training image left to right with probability 1/2 (drawn from LibTorch's generator, which each epoch
+        /// seeds, so a resumed run draws the same flips). Off by default; evaluation never flips.
+        /// </summary>
+        public bool HorizontalFlip { get; init; }
+
         /// <summary>SGD's momentum (Adam ignores it).</summary>
         public double Momentum { get; init; } = 0.9;
 

@@ -147,7 +147,7 @@ public static class BenchDocument
             || load <= 0.5 * m.Cores)
             return null;
         return $"The machine was shared: the 1-minute load average was {load.ToString("0.0", Inv)} on {m.Cores} cores when the run started " +
-            "(other builds and tests were running), so absolute times are inflated and noisy; the interleaved ratios are what to read.";
+            "(it counts earlier suites of the same run as well as any other work), so absolute times are inflated and noisy; the interleaved ratios are what to read.";
     }
 
     public static MachineInfo Machine(string loadBefore)

@@ -22,11 +22,14 @@ public static class TrainCommand
 {
     public const string Usage =
         "usage: train [--quick] [--data DIR] [--epochs N] [--subset N] [--test-subset N] [--networks a,b,...] [--batch N] [--lr X] [--seed N]\n" +
-        "             [--schedule cosine|constant] [--threads N] [--out DIR] [--resume] [--plain]\n" +
-        "  --quick      3 epochs on the first 15,000 training images, batch 64, tested on the first 2,000 test images, every network\n" +
+        "             [--schedule cosine|constant] [--flip|--no-flip] [--threads N] [--out DIR] [--resume] [--plain]\n" +
         "  --networks   any of " + "mobilenet, octmobilenet, resnet, octresnet (or the class names); default all four\n" +
-        "  --schedule   the learning rate per step: cosine annealing from --lr to 0 over the run (default), or constant\n" +
-        "  default      10 epochs on all 60,000 training images, batch 128 (resume a run with the same --epochs: the cosine depends on it)";
+        "  --quick      3 epochs on the first 15,000 training images, batch 64, tested on the first 2,000 test images, every network,\n" +
+        "               constant learning rate, no flips (three epochs on a quarter of the data underfit; nothing to regularise)\n" +
+        "  --schedule   the learning rate per step: cosine annealing from --lr to 0 over the run, or constant\n" +
+        "  --flip       mirror each training image left to right with probability 1/2\n" +
+        "  default      10 epochs on all 60,000 training images, batch 128, cosine schedule, flips (ten epochs of the\n" +
+        "               constant rate overfit: train 94.8% against test 90.7%); resume with the same --epochs (the cosine depends on it)";
 
     /// <summary>A network of the comparison: its name on the command line, its pair, its summary, how to build it.</summary>
     public sealed record Candidate(string Key, string Group, NetworkSummary Summary, Func<nn.Module<Tensor, Tensor>> Create);
@@ -46,7 +49,8 @@ public static class TrainCommand
         long? subset = null, testSubset = null;
         double lr = 1e-3;
         string? data = null, output = null;
-        var schedule = LearningRateSchedule.Cosine;
+        LearningRateSchedule? schedule = null;
+        bool? flip = null;
         bool quick = false, resume = false, plain = false, epochsSet = false, batchSet = false;
         var chosen = new List<Candidate>();
         try
@@ -78,6 +82,8 @@ public static class TrainCommand
                             var other => throw new ArgumentException($"train: --schedule is cosine or constant, not '{other}'\n{Usage}"),
                         };
                         break;
+                    case "--flip": flip = true; break;
+                    case "--no-flip": flip = false; break;
                     case "--out": output = Value(); break;
                     case "--resume": resume = true; break;
                     case "--plain": plain = true; break;
@@ -104,6 +110,8 @@ public static class TrainCommand
             subset ??= 15_000;
             testSubset ??= 2_000;
         }
+        schedule ??= quick ? LearningRateSchedule.Constant : LearningRateSchedule.Cosine;
+        flip ??= !quick;
         if (chosen.Count == 0) chosen.AddRange(Candidates);
         output ??= Path.Combine("Samples", "out", quick ? "train-quick" : "train");
 
@@ -124,9 +132,9 @@ public static class TrainCommand
 
         torch.set_num_threads(threads);
         ITrainingView view = TrainingText.PlainWanted(plain) ? new PlainTrainingView(Console.Out) : new LiveTrainingView();
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Schedule = schedule, Optimizer = OptimizerKind.Adam, Seed = seed, Resume = resume };
+        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, LearningRate = lr, Schedule = schedule.Value, HorizontalFlip = flip.Value, Optimizer = OptimizerKind.Adam, Seed = seed, Resume = resume };
         view.Line($"Fashion-MNIST from {data ?? FashionMnist.DefaultDirectory}: {train.Name} {train.Count:N0} images, {test.Name} {test.Count:N0}; " +
-            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)} {schedule.ToString().ToLowerInvariant()}, seed {seed}, {threads} thread{(threads == 1 ? "" : "s")}; " +
+            $"{epochs} epochs, batch {batch}, Adam lr {lr.ToString(CultureInfo.InvariantCulture)} {schedule.Value.ToString().ToLowerInvariant()}{(flip.Value ? ", flips" : "")}, seed {seed}, {threads} thread{(threads == 1 ? "" : "s")}; " +
             $"strided 1x1 workaround {(StridedConvWorkaround.Enabled ? "on" : "off")}");
         var runs = new List<NetworkRun>();
         long trainCount = train.Count, testCount = test.Count;
