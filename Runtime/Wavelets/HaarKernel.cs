@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Threading.Tasks;
+using NetDsl.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -108,8 +108,7 @@ namespace NetDsl.Wavelets
                 body(0, rows);
                 return;
             }
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                k => body(rows * k / chunks, rows * (k + 1) / chunks));
+            TorchThreads.For(rows, chunks, threads, body);
         }
 
         /// <summary>One transform's memory: Input and Output addresses, C, image and band sizes, band layout.</summary>

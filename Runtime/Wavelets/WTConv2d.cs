@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Convolutions;
 using TorchSharp;
 using static TorchSharp.torch;
 using Modules = TorchSharp.Modules;
@@ -301,17 +302,13 @@ namespace NetDsl.Wavelets
         }
 
         // scale ⊙ conv(x) as one convolution: conv(x, w·s, b·s) with 'same' padding (an even k pads one more right / bottom,
-        // as PyTorch's padding='same').
+        // as PyTorch's padding='same'), through NetDsl's depthwise kernel on CPU (DepthwiseConv.Same).
         private static Tensor ScaledDepthwise(Tensor x, Modules.Conv2d conv, ScaleModule scale)
         {
             var s = scale.weight.view(-1);
             var weight = conv.weight! * s.view(-1, 1, 1, 1);
             var bias = conv.bias is { } b ? b * s : null;
-            long k = conv.kernel_size[0];
-            if (k % 2 == 1)
-                return nn.functional.conv2d(x, weight, bias, padding: new long[] { k / 2, k / 2 }, groups: conv.groups);
-            var padded = nn.functional.pad(x, new long[] { (k - 1) / 2, k / 2, (k - 1) / 2, k / 2 }, PaddingModes.Constant, 0.0);
-            return nn.functional.conv2d(padded, weight, bias, groups: conv.groups);
+            return DepthwiseConv.Same(x, weight, bias);
         }
 
         // The official wavelet_transform after its odd-size padding: grouped conv2d, stride 2, padding L/2 - 1.
