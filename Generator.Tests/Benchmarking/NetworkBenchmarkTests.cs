@@ -172,6 +172,26 @@ public class NetworkBenchmarkTests
     }
 
     [Fact]
+    public void A_much_faster_forward_names_the_module_type_where_PyTorch_loses_its_time()
+    {
+        var r = Report();
+        var fast = r.Results[0] with
+        {
+            Name = "ConvNeXtTiny",
+            Forward = Timing(30, 1000, 1.0, 1.1, 0.9),
+            Profile = new ModuleProfile(new Dictionary<string, double> { ["Linear"] = 20, ["Conv2d"] = 10 },
+                new Dictionary<string, int> { ["Linear"] = 37, ["Conv2d"] = 22 }),
+            PyTorchProfile = new ModuleProfile(new Dictionary<string, double> { ["Linear"] = 970, ["Conv2d"] = 20 },
+                new Dictionary<string, int> { ["Linear"] = 37, ["Conv2d"] = 22 }),
+        };
+        var lines = NetworkBenchmarks.Interpret(r with { Results = new[] { fast } }).ToList();
+        Assert.Contains(lines, l => l.StartsWith("ConvNeXtTiny: forward 0.03 (97% faster than PyTorch; every round agrees): PyTorch's time is in Linear " +
+            "(970.0 ms per forward against 20.0 ms here, 99% of the difference over all hooked modules)", StringComparison.Ordinal));
+        // Near parity there is nothing to explain.
+        Assert.Null(NetworkBenchmarks.Gain(r.Results[0] with { PyTorchProfile = r.Results[0].Profile }));
+    }
+
+    [Fact]
     public void The_document_says_why_there_is_no_comparison()
     {
         var r = Report() with { Results = Array.Empty<NetworkResult>(), Unavailable = "/usr/bin/python3 is not installed" };

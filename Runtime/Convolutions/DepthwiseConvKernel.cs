@@ -13,20 +13,20 @@ namespace NetDsl.Convolutions
     /// <summary>
     /// A depthwise k x k convolution with 'same' zero padding (odd k, stride 1, dilation 1) on CPU memory, and its two
     /// gradients, written for WTConv's shape of work: many small planes (a 5 x 5 filter on 64 x 64 down to 8 x 8 maps).
-    /// LibTorch runs that through oneDNN's general grouped path; here each plane is copied once into a zero-bordered
-    /// scratch buffer (so the inner loops have no edge tests), then every output row is a sum of k² shifted rows times a
-    /// broadcast weight, up to four AVX-512 (or AVX2) vectors of a row at a time with fused multiply-adds, and a scalar tail.
-    /// Planes (N x C) are split over <c>torch.get_num_threads()</c> threads. The weight gradient sums per plane and then over
-    /// the batch in a fixed order, so results do not depend on the thread count.
+    /// Each plane is copied once into a zero-bordered scratch buffer, so the inner loops have no edge tests. The forward
+    /// computes four output rows by two 256-bit vectors at a time, each broadcast weight shared by eight independent
+    /// fused multiply-add chains; the input's gradient is the same loop with the weight rotated by 180°; the weight's
+    /// gradient makes one pass per kernel row and loads each gradient vector once for all the taps of that row. Planes
+    /// (N x C) are split over LibTorch's OpenMP threads (<see cref="TorchThreads"/>). The weight gradient sums per plane,
+    /// then over the batch in a fixed order, so no result depends on the thread count. Without AVX2 and FMA, scalar loops.
     /// </summary>
     internal static unsafe class DepthwiseConvKernel
     {
         /// <summary>Below this many output elements per thread, splitting over threads costs more than it saves.</summary>
         internal const long MinElementsPerChunk = 1L << 15;
 
-        /// <summary>The widest vector path taken here.</summary>
-        internal static string Instructions =>
-            Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? "AVX-512" : Avx2.IsSupported && Fma.IsSupported ? "AVX2" : "scalar";
+        /// <summary>The vector path taken here: 256-bit AVX2 with FMA (also where AVX-512 is there, see ConvolveRows), or scalar.</summary>
+        internal static string Instructions => Avx2.IsSupported && Fma.IsSupported ? "AVX2 + FMA" : "scalar";
 
         /// <summary>
         /// CPU float32/float64 NCHW input with elements and a (C, 1, k, k) weight of the same dtype, k odd, bias (C) or
@@ -106,19 +106,6 @@ namespace NetDsl.Convolutions
 
         private static nint Address(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
-        /// <summary>Runs body over [0, planes) in contiguous chunks, on up to torch.get_num_threads() threads.</summary>
-        private static void ForPlanes(long planes, long elementsPerPlane, Action<long, long> body)
-        {
-            int threads = Math.Max(1, torch.get_num_threads());
-            long byWork = Math.Max(1, planes * elementsPerPlane / MinElementsPerChunk);
-            int chunks = (int)Math.Min(Math.Min(planes, byWork), 4L * threads);
-            if (threads == 1 || chunks <= 1)
-            {
-                body(0, planes);
-                return;
-            }
-            TorchThreads.For(planes, chunks, threads, body);
-        }
 
         /// <summary>One call's memory: input planes, output planes (or the gradient), weights, bias, sizes.</summary>
         private readonly struct Run
@@ -146,7 +133,7 @@ namespace NetDsl.Convolutions
             public void Convolve<T>(long planes) where T : unmanaged, INumber<T>
             {
                 var self = this;
-                ForPlanes(planes, (long)Height * Width * Kernel * Kernel / 8, (start, end) => self.ConvolvePlanes<T>(start, end));
+                TorchThreads.Split(planes, (long)Height * Width * Kernel * Kernel / 8, MinElementsPerChunk, (start, end) => self.ConvolvePlanes<T>(start, end));
             }
 
             public void Parameters<T>(long n, long c, nint biasGradient) where T : unmanaged, INumber<T>
@@ -158,7 +145,7 @@ namespace NetDsl.Convolutions
                 try
                 {
                     nint sums = (nint)partial;
-                    ForPlanes(n * c, (long)Height * Width * taps / 8, (start, end) => self.ParameterPlanes<T>(start, end, (T*)sums));
+                    TorchThreads.Split(n * c, (long)Height * Width * taps / 8, MinElementsPerChunk, (start, end) => self.ParameterPlanes<T>(start, end, (T*)sums));
                     T* weight = (T*)Weight, bias = (T*)biasGradient;
                     for (long ch = 0; ch < c; ch++)
                         for (int t = 0; t <= taps; t++)
@@ -245,7 +232,7 @@ namespace NetDsl.Convolutions
         /// <paramref name="padded"/>. Four rows by two vectors share each broadcast weight and keep eight independent
         /// accumulator chains, so even an 8-wide plane is not bound by the multiply-add latency. The vectors are 256 bits
         /// wide even where AVX-512 is there: on this kind of CPU (AMD Zen 4) a 512-bit operation runs as two 256-bit halves,
-        /// and an unaligned 512-bit load always spans two cache lines (measured: the 512-bit version was slower).
+        /// and an unaligned 512-bit load always spans two cache lines (a 512-bit version of this loop was no faster there).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ConvolveRows<T>(T* padded, int stride, T* weight, int k, T bias, T* output, int width, int rows)
@@ -384,21 +371,15 @@ namespace NetDsl.Convolutions
         {
             long j = 0;
             T total = T.Zero;
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            if (Avx2.IsSupported)
             {
-                var a = Vector512<T>.Zero;
-                for (; j + Vector512<T>.Count <= count; j += Vector512<T>.Count) a += Vector512.Load(values + j);
-                total = Vector512.Sum(a);
+                var a = Vector256<T>.Zero;
+                for (; j + Vector256<T>.Count <= count; j += Vector256<T>.Count) a += Vector256.Load(values + j);
+                total = Vector256.Sum(a);
             }
             for (; j < count; j++) total += values[j];
             return total;
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> MulAdd<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged =>
-            typeof(T) == typeof(float)
-                ? Avx512F.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-                : Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector256<T> MulAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged =>

@@ -50,6 +50,18 @@ namespace NetDsl.Platform
         internal static string? Library { get; }
 
         /// <summary>
+        /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in contiguous chunks on up to
+        /// <c>torch.get_num_threads()</c> threads: at most four chunks a thread, and none smaller than
+        /// <paramref name="minWorkPerChunk"/> (in units of <paramref name="workPerItem"/>); serially when that leaves one.
+        /// </summary>
+        internal static void Split(long count, long workPerItem, long minWorkPerChunk, Action<long, long> body)
+        {
+            int threads = Math.Max(1, torch.get_num_threads());
+            long byWork = Math.Max(1, count * workPerItem / minWorkPerChunk);
+            For(count, (int)Math.Min(Math.Min(count, byWork), 4L * threads), threads, body);
+        }
+
+        /// <summary>
         /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) split into <paramref name="chunks"/> contiguous
         /// ranges, taken in turn by up to <paramref name="threads"/> threads (the caller among them). Exceptions reach the
         /// caller.

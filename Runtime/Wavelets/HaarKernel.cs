@@ -25,7 +25,7 @@ namespace NetDsl.Wavelets
 
     /// <summary>
     /// The fused one-level Haar transform on CPU memory: one pass that reads each input element once and writes each
-    /// output element once, straight into the requested band layout. Rows are split over threads (at most
+    /// output element once, straight into the requested band layout. Rows are split over LibTorch's OpenMP threads (<see cref="NetDsl.Platform.TorchThreads"/>; at most
     /// <c>torch.get_num_threads()</c>, serially below <see cref="MinElementsPerChunk"/>); within a row, AVX-512 (16 floats /
     /// 8 doubles per step) or AVX2 (8 / 4) with a scalar tail, scalar elsewhere. Missing rows and columns (odd sizes, or an
     /// output larger than half the input, which the adjoint of a crop needs) read as zero; the inverse writes only the rows
@@ -97,19 +97,6 @@ namespace NetDsl.Wavelets
 
         private static nint Address(Tensor t) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
-        /// <summary>Runs body over [0, rows) in contiguous chunks, on up to torch.get_num_threads() threads.</summary>
-        private static void ForRows(long rows, long elementsPerRow, Action<long, long> body)
-        {
-            int threads = Math.Max(1, torch.get_num_threads());
-            long byWork = Math.Max(1, rows * elementsPerRow / MinElementsPerChunk);
-            int chunks = (int)Math.Min(Math.Min(rows, byWork), 4L * threads);
-            if (threads == 1 || chunks <= 1)
-            {
-                body(0, rows);
-                return;
-            }
-            TorchThreads.For(rows, chunks, threads, body);
-        }
 
         /// <summary>One transform's memory: Input and Output addresses, C, image and band sizes, band layout.</summary>
         private readonly struct Run
@@ -146,7 +133,7 @@ namespace NetDsl.Wavelets
                 try
                 {
                     nint zero = (nint)zeros;
-                    ForRows(planes * BandHeight, 4L * BandWidth, (start, end) => self.ForwardRows<T>(start, end, (T*)zero));
+                    TorchThreads.Split(planes * BandHeight, 4L * BandWidth, MinElementsPerChunk, (start, end) => self.ForwardRows<T>(start, end, (T*)zero));
                 }
                 finally
                 {
@@ -179,7 +166,7 @@ namespace NetDsl.Wavelets
             {
                 var self = this;
                 long pairs = (ImageHeight + 1) / 2;
-                ForRows(planes * pairs, 2L * ImageWidth, (start, end) => self.InverseRows<T>(start, end, pairs));
+                TorchThreads.Split(planes * pairs, 2L * ImageWidth, MinElementsPerChunk, (start, end) => self.InverseRows<T>(start, end, pairs));
             }
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]

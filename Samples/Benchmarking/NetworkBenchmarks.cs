@@ -438,6 +438,7 @@ public static class NetworkBenchmarks
                 string direction = t.RoundRatios.All(x => x > 1) || t.RoundRatios.All(x => x < 1) ? "every round agrees" : "the rounds disagree on the direction";
                 string text = $"{what} {t.Ratio.ToString("0.00", Inv)} ({how}; {direction})";
                 if (t.Ratio > TimeTarget) text += $", above the {TimeTarget.ToString("0.00", Inv)} target: {Cause(n, phase is not null)}";
+                else if (t.Ratio < 0.5 && phase is null && Gain(n) is { } gain) text += $": {gain}";
                 parts.Add(text);
             }
             if (parts.Count > 0) yield return $"{n.Name}: " + string.Join("; ", parts) + ".";
@@ -463,6 +464,18 @@ public static class NetworkBenchmarks
                     $", of {Signed(ts.TotalMs - pt.TotalMs)} ms over all hooked modules";
         }
         return "no profile row carries it";
+    }
+
+    /// <summary>Where PyTorch loses its time against TorchSharp in a forward: the module type with the largest lead, or null.</summary>
+    public static string? Gain(NetworkResult n)
+    {
+        if (n.Profile is not { } ts || n.PyTorchProfile is not { } pt) return null;
+        var row = ProfileRows(ts, pt, int.MaxValue).Where(x => x.TorchSharp is not null && x.PyTorch is not null)
+            .Select(x => (x.Type, Ours: x.TorchSharp!.Value, Theirs: x.PyTorch!.Value)).OrderBy(x => x.Ours - x.Theirs).FirstOrDefault();
+        if (row.Type is null || row.Ours >= row.Theirs) return null;
+        double share = (row.Theirs - row.Ours) / Math.Max(1e-9, pt.TotalMs - ts.TotalMs);
+        return $"PyTorch's time is in {row.Type} ({PairedTiming.Ms(row.Theirs)} ms per forward against {PairedTiming.Ms(row.Ours)} ms here, " +
+            $"{(share * 100).ToString("0", Inv)}% of the difference over all hooked modules)";
     }
 
     public static string FormatDocument(NetworkReport r)
