@@ -52,13 +52,13 @@ public class DepthwiseConvTests
             var weight = torch.randn(new[] { c, 1, k, k }, dtype);
             var bias = torch.randn(new[] { c }, dtype);
             Assert.True(DepthwiseConv.UsesKernel(x, weight, bias));
-            Close(DepthwiseConv.Same(x, weight, bias), DepthwiseConv.SameOpChain(x, weight, bias), dtype, "with bias");
-            Close(DepthwiseConv.Same(x, weight), DepthwiseConv.SameOpChain(x, weight), dtype, "without bias");
+            Close(DepthwiseConv.SameKernel(x, weight, bias), DepthwiseConv.SameOpChain(x, weight, bias), dtype, "with bias");
+            Close(DepthwiseConv.SameKernel(x, weight), DepthwiseConv.SameOpChain(x, weight), dtype, "without bias");
             // A non-contiguous input (a channel slice of a larger tensor) is read correctly.
             var wide = torch.randn(new[] { n, 2 * c, h, w }, dtype);
             var slice = wide.slice(1, c, 2 * c, 1);
             if (n > 1) Assert.False(slice.is_contiguous());
-            Close(DepthwiseConv.Same(slice, weight, bias), DepthwiseConv.SameOpChain(slice, weight, bias), dtype, "non-contiguous");
+            Close(DepthwiseConv.SameKernel(slice, weight, bias), DepthwiseConv.SameOpChain(slice, weight, bias), dtype, "non-contiguous");
         }
     }
 
@@ -84,7 +84,7 @@ public class DepthwiseConvTests
                 return (x.grad!, weight.grad!, bias.grad!);
             }
 
-            var (gx, gw, gb) = Grads(DepthwiseConv.Same);
+            var (gx, gw, gb) = Grads(DepthwiseConv.SameKernel);
             var (rx, rw, rb) = Grads(DepthwiseConv.SameOpChain);
             Close(gx, rx, dtype, "input gradient");
             Close(gw, rw, dtype, "weight gradient");
@@ -99,7 +99,7 @@ public class DepthwiseConvTests
         var x = torch.randn(2, 3, 9, 9, dtype: ScalarType.Float64);
         var weight = torch.randn(new long[] { 3, 1, 3, 3 }, ScalarType.Float64).requires_grad_(true);
         var bias = torch.randn(new long[] { 3 }, ScalarType.Float64);
-        DepthwiseConv.Same(x, weight, bias).sum().backward();
+        DepthwiseConv.SameKernel(x, weight, bias).sum().backward();
         Assert.Null(x.grad);
         Assert.Null(bias.grad);
         Assert.NotNull(weight.grad);
@@ -119,7 +119,7 @@ public class DepthwiseConvTests
         var weight = torch.randn(new long[] { 2, 1, 5, 5 }, ScalarType.Float64).requires_grad_(true);
         var bias = torch.randn(new long[] { 2 }, ScalarType.Float64).requires_grad_(true);
         var probe = torch.randn(new long[] { 2, 2, 6, 11 }, ScalarType.Float64);
-        Tensor Loss(Tensor a, Tensor b, Tensor c) => (DepthwiseConv.Same(a, b, c) * probe).sum();
+        Tensor Loss(Tensor a, Tensor b, Tensor c) => (DepthwiseConv.SameKernel(a, b, c) * probe).sum();
         Loss(x, weight, bias).backward();
         const double eps = 1e-6;
         foreach (var (tensor, name) in new[] { (x, "input"), (weight, "weight"), (bias, "bias") })
@@ -151,7 +151,32 @@ public class DepthwiseConvTests
             var g = torch.autograd.grad(new List<Tensor> { (y * y).sum() }, new List<Tensor> { x }, retain_graph: true, create_graph: true)[0];
             return torch.autograd.grad(new List<Tensor> { (g * g).sum() }, new List<Tensor> { weight })[0];
         }
-        Close(GradNormOfInput(DepthwiseConv.Same), GradNormOfInput(DepthwiseConv.SameOpChain), ScalarType.Float64, "second order");
+        Close(GradNormOfInput(DepthwiseConv.SameKernel), GradNormOfInput(DepthwiseConv.SameOpChain), ScalarType.Float64, "second order");
+    }
+
+    [Fact]
+    public void Same_runs_the_kernel_forward_on_wide_maps_and_LibTorchs_on_narrow_ones_and_the_kernel_gradients_on_both()
+    {
+        using var scope = NewDisposeScope();
+        torch.random.manual_seed(33);
+        foreach (long width in new[] { DepthwiseConv.MinKernelForwardWidth - 1, DepthwiseConv.MinKernelForwardWidth })
+        {
+            var x = torch.randn(new long[] { 2, 3, 9, width });
+            var weight = torch.randn(new long[] { 3, 1, 5, 5 });
+            var expected = width >= DepthwiseConv.MinKernelForwardWidth
+                ? DepthwiseConv.SameKernel(x, weight) : DepthwiseConv.SameOpChain(x, weight);
+            Assert.Equal(0, MaxAbs(DepthwiseConv.Same(x, weight), expected));
+            // Tracked: the same forward, and the kernel's gradients (bit for bit those of SameKernel).
+            var w1 = weight.clone().requires_grad_(true);
+            var w2 = weight.clone().requires_grad_(true);
+            var y = DepthwiseConv.Same(x, w1);
+            Assert.Equal(0, MaxAbs(y.detach(), expected));
+            y.sum().backward();
+            DepthwiseConv.SameKernel(x, w2).sum().backward();
+            Assert.Equal(0, MaxAbs(w1.grad!, w2.grad!));
+        }
+        var e = Assert.Throws<ArgumentException>(() => DepthwiseConv.SameKernel(torch.randn(1, 2, 6, 6), torch.randn(2, 1, 4, 4)));
+        Assert.Contains("odd k", e.Message);
     }
 
     [Fact]
@@ -181,7 +206,7 @@ public class DepthwiseConvTests
         {
             torch.set_num_threads(n);
             weight.grad = null;
-            var y = DepthwiseConv.Same(x, weight);
+            var y = DepthwiseConv.SameKernel(x, weight);
             y.backward(new List<Tensor> { grad });
             return (y.detach(), weight.grad!.clone());
         }

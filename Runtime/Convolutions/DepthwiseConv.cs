@@ -7,23 +7,49 @@ namespace NetDsl.Convolutions
 {
     /// <summary>
     /// The depthwise convolution with 'same' zero padding that WTConv runs at every level: (N, C, H, W) with a (C, 1, k, k)
-    /// weight and an optional bias (C) to (N, C, H, W). On CPU, for float32 / float64 and odd k, it runs NetDsl's own kernel
-    /// (<see cref="KernelInstructions"/>; forward and both gradients, registered with autograd); anywhere else, and for even
-    /// k, LibTorch's grouped <c>conv2d</c> (<see cref="SameOpChain"/>), with PyTorch's <c>padding='same'</c> placement
-    /// (an even k pads one more right and bottom).
+    /// weight and an optional bias (C) to (N, C, H, W). On CPU, for float32 / float64 and odd k, <see cref="Same"/> takes
+    /// both gradients from NetDsl's own kernel (<see cref="KernelInstructions"/>), and the forward too where the maps are at
+    /// least <see cref="MinKernelForwardWidth"/> wide; anywhere else, and for even k, LibTorch's grouped <c>conv2d</c>
+    /// (<see cref="SameOpChain"/>), with PyTorch's <c>padding='same'</c> placement (an even k pads one more right and bottom).
     /// </summary>
+    /// <remarks>
+    /// Why the forward is split by width (measured on the 2-core machine, 5 x 5, interleaved, eval): the kernel's forward is
+    /// 2.1x LibTorch's at [1, 96, 56, 56] and 1.5-2.3x at [8, 64, 64, 64] and [8, 256, 32, 32], but 0.9x at 28 x 28 and
+    /// 0.4-0.7x at 14 x 14 and below, where oneDNN's forward wins on per-plane overheads. Its gradients are 2-5x LibTorch's
+    /// at every one of these sizes (LibTorch's CPU depthwise backward is slow), so the backward always runs the kernel.
+    /// </remarks>
     public static class DepthwiseConv
     {
-        /// <summary>y = conv2d(x, weight, bias, padding='same', groups=C).</summary>
+        /// <summary>The narrowest map (in columns) whose forward runs NetDsl's kernel rather than LibTorch's (see the remarks).</summary>
+        public const long MinKernelForwardWidth = 32;
+
+        /// <summary>y = conv2d(x, weight, bias, padding='same', groups=C), by the faster implementation for the shape.</summary>
         /// <exception cref="System.ArgumentException">The shapes do not describe a depthwise convolution.</exception>
         public static Tensor Same(Tensor x, Tensor weight, Tensor? bias = null)
         {
             Check(x, weight, bias);
             if (!UsesKernel(x, weight, bias)) return SameOpChain(x, weight, bias);
+            return Run(x, weight, bias, kernelForward: x.shape[3] >= MinKernelForwardWidth);
+        }
+
+        /// <summary>The same convolution with forward and gradients all by NetDsl's kernel, whatever the width.</summary>
+        /// <exception cref="System.ArgumentException">The shapes do not describe a depthwise convolution, or the kernel does not
+        /// take these tensors (<see cref="UsesKernel"/>).</exception>
+        public static Tensor SameKernel(Tensor x, Tensor weight, Tensor? bias = null)
+        {
+            Check(x, weight, bias);
+            if (!UsesKernel(x, weight, bias))
+                throw new System.ArgumentException(
+                    $"DepthwiseConv.SameKernel: the kernel takes CPU float32 / float64 tensors of one dtype and an odd k, got {x.dtype} on {x.device_type} " +
+                    $"with k = {weight.shape[2]}.", nameof(x));
+            return Run(x, weight, bias, kernelForward: true);
+        }
+
+        private static Tensor Run(Tensor x, Tensor weight, Tensor? bias, bool kernelForward)
+        {
             bool tracked = torch.is_grad_enabled() && (x.requires_grad || weight.requires_grad || bias?.requires_grad == true);
-            return tracked
-                ? DepthwiseConvFunction.apply(x, weight, bias ?? (object)false)
-                : DepthwiseConvKernel.Forward(x, weight, bias);
+            if (tracked) return DepthwiseConvFunction.apply(x, weight, bias ?? (object)false, kernelForward);
+            return kernelForward ? DepthwiseConvKernel.Forward(x, weight, bias) : SameOpChain(x, weight, bias);
         }
 
         /// <summary>Whether <see cref="Same"/> runs NetDsl's kernel for these tensors (CPU, float32 / float64, odd k).</summary>
@@ -60,7 +86,8 @@ namespace NetDsl.Convolutions
     }
 
     /// <summary>
-    /// The kernel as an autograd function: arguments (x, weight, bias or false). Saves x and the weight. Backward: the input's
+    /// The kernel as an autograd function: arguments (x, weight, bias or false, forward by the kernel or by LibTorch).
+    /// Saves x and the weight. Backward: the input's
     /// gradient is the convolution of the output's gradient with the weight rotated by 180°, the weight's and bias's are
     /// sums over the batch. Under <c>create_graph</c> (grad mode on inside backward) the gradients come from LibTorch's own
     /// convolution instead, so a double backward is exact.
@@ -79,7 +106,9 @@ namespace NetDsl.Convolutions
             ctx.save_data("inputGrad", x.requires_grad);
             ctx.save_data("weightGrad", weight.requires_grad);
             ctx.save_data("biasGrad", bias?.requires_grad == true);
-            return DepthwiseConvKernel.Forward(x, weight, bias);
+            if ((bool)vars[3]) return DepthwiseConvKernel.Forward(x, weight, bias);
+            using var noGrad = torch.no_grad();
+            return DepthwiseConv.SameOpChain(x, weight, bias);
         }
 
         public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
@@ -101,7 +130,7 @@ namespace NetDsl.Convolutions
                 if (!weightGrad) w.Dispose();
                 if (!biasGrad) b.Dispose();
             }
-            return new List<Tensor> { gx!, gw!, gb! };
+            return new List<Tensor> { gx!, gw!, gb!, null! };
         }
 
         // create_graph: recompute through LibTorch's convolution, whose gradients are themselves differentiable.
@@ -118,7 +147,7 @@ namespace NetDsl.Convolutions
             var grads = torch.autograd.grad(new List<Tensor> { y }, wrt, new List<Tensor> { grad }, retain_graph: true, create_graph: true);
             int i = 0;
             Tensor? gx = inputGrad ? grads[i++] : null, gw = weightGrad ? grads[i++] : null, gb = biasGrad ? grads[i++] : null;
-            return new List<Tensor> { gx!, gw!, gb! };
+            return new List<Tensor> { gx!, gw!, gb!, null! };
         }
     }
 }

@@ -127,7 +127,8 @@ namespace NetDsl.Convolutions
                 Kernel = kernel;
             }
 
-            private int PaddedWidth => Width + Kernel - 1;
+            // Rows rounded up to whole vectors (8 floats, 4 doubles): the last, partial vector of a row loads zeros, not the next row.
+            private int PaddedWidth => (Width + 7) / 8 * 8 + Kernel - 1;
             private long PaddedSize => (long)(Height + Kernel - 1) * PaddedWidth;
 
             public void Convolve<T>(long planes) where T : unmanaged, INumber<T>
@@ -268,7 +269,7 @@ namespace NetDsl.Convolutions
                         a20.Store(o2 + j); a21.Store(o2 + j + step);
                         a30.Store(o3 + j); a31.Store(o3 + j + step);
                     }
-                    for (; j + step <= width; j += step)
+                    for (; j < width; j += step)
                     {
                         var a0 = Vector256.Create(bias);
                         Vector256<T> a1 = a0, a2 = a0, a3 = a0;
@@ -283,12 +284,13 @@ namespace NetDsl.Convolutions
                                 a2 = MulAdd(Vector256.Load(q + s2), w, a2); a3 = MulAdd(Vector256.Load(q + s3), w, a3);
                             }
                         }
-                        a0.Store(o0 + j); a1.Store(o1 + j); a2.Store(o2 + j); a3.Store(o3 + j);
+                        int n = width - j;
+                        StorePart(a0, o0 + j, n); StorePart(a1, o1 + j, n); StorePart(a2, o2 + j, n); StorePart(a3, o3 + j, n);
                     }
                 }
                 else
                 {
-                    for (; j + step <= width; j += step)
+                    for (; j < width; j += step)
                     {
                         var a = Vector256.Create(bias);
                         var b = Vector256<T>.Zero;
@@ -303,7 +305,7 @@ namespace NetDsl.Convolutions
                             }
                             if (v < k) a = MulAdd(Vector256.Load(row + v), Vector256.Create(weight[u * k + v]), a);
                         }
-                        (a + b).Store(output + j);
+                        StorePart(a + b, output + j, width - j);
                     }
                 }
             }
@@ -334,14 +336,16 @@ namespace NetDsl.Convolutions
             if (Avx2.IsSupported && Fma.IsSupported)
             {
                 int step = Vector256<T>.Count;
-                full = width - width % step;
+                full = width;
+                int whole = width - width % step;
                 Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
                 for (int i = 0; i < height; i++)
                 {
                     T* g = grad + (long)i * width, row = shifted + (long)i * stride + v0;
-                    for (int j = 0; j < full; j += step)
+                    for (int j = 0; j < width; j += step)
                     {
-                        var gv = Vector256.Load(g + j);
+                        // The last, partial vector of a row reads zeros past the row (the shifted rows are padded).
+                        var gv = j < whole ? Vector256.Load(g + j) : LoadPart(g + j, width - j);
                         T* q = row + j;
                         a0 = MulAdd(gv, Vector256.Load(q), a0);
                         if (count > 1) a1 = MulAdd(gv, Vector256.Load(q + 1), a1);
@@ -364,6 +368,27 @@ namespace NetDsl.Convolutions
                         for (int v = 0; v < count; v++) scalar[v] += g[j] * row[j + v];
                 }
             for (int v = 0; v < count; v++) sums[v] = scalar[v];
+        }
+
+        // The first count lanes of v to destination (all of them when count fills the vector).
+        private static void StorePart<T>(Vector256<T> v, T* destination, int count) where T : unmanaged
+        {
+            if (count >= Vector256<T>.Count)
+            {
+                v.Store(destination);
+                return;
+            }
+            T* lanes = stackalloc T[Vector256<T>.Count];
+            v.Store(lanes);
+            for (int i = 0; i < count; i++) destination[i] = lanes[i];
+        }
+
+        // count elements from source, zeros in the other lanes.
+        private static Vector256<T> LoadPart<T>(T* source, int count) where T : unmanaged
+        {
+            T* lanes = stackalloc T[Vector256<T>.Count];
+            for (int i = 0; i < Vector256<T>.Count; i++) lanes[i] = i < count ? source[i] : default;
+            return Vector256.Load(lanes);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

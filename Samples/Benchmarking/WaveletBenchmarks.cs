@@ -225,7 +225,7 @@ public static class WaveletBenchmarks
         breakdown.Add(new OpTiming(name, "ours, whole forward", PairedTiming.MedianOf(() => layer.call(x))));
         breakdown.Add(new OpTiming(name, "official, whole forward", PairedTiming.MedianOf(() => official.Forward(x))));
         breakdown.Add(new OpTiming(name, "official: base_conv(x), LibTorch grouped conv2d", PairedTiming.MedianOf(() => layer.BaseConv.call(x))));
-        breakdown.Add(new OpTiming(name, $"ours: base_conv(x), NetDsl depthwise kernel ({DepthwiseConv.KernelInstructions})",
+        breakdown.Add(new OpTiming(name, $"ours: base_conv(x), DepthwiseConv.Same (NetDsl kernel, {DepthwiseConv.KernelInstructions})",
             PairedTiming.MedianOf(() => DepthwiseConv.Same(x, layer.BaseConv.weight!, layer.BaseConv.bias))));
         var current = x;
         var owned = new List<Tensor>();
@@ -257,7 +257,7 @@ public static class WaveletBenchmarks
             owned.Add(current);
         }
         breakdown.Add(new OpTiming(name, "official: wavelet_convs(bands), all levels, LibTorch", convs));
-        breakdown.Add(new OpTiming(name, "ours: wavelet_convs(bands), all levels, NetDsl kernel", kernelConvs));
+        breakdown.Add(new OpTiming(name, "ours: wavelet_convs(bands), all levels, DepthwiseConv.Same", kernelConvs));
         breakdown.Add(new OpTiming(name, "ours: Haar.Forward, all levels", oursWt));
         breakdown.Add(new OpTiming(name, "official: grouped conv2d WT, all levels", officialWt));
         breakdown.Add(new OpTiming(name, "ours: Haar.Inverse, all levels", oursIwt));
@@ -290,7 +290,7 @@ public static class WaveletBenchmarks
         breakdown.Add(new OpTiming(name, "ours, whole forward + backward", PairedTiming.MedianOf(() => TrainStep(layer, layer.call, x, gradOutput))));
         breakdown.Add(new OpTiming(name, "official, whole forward + backward", PairedTiming.MedianOf(() => TrainStep(layer, official.Forward, x, gradOutput))));
         breakdown.Add(new OpTiming(name, "official: the depthwise convs' forward + backward, all of them, LibTorch", libTorchTrain));
-        breakdown.Add(new OpTiming(name, "ours: the depthwise convs' forward + backward, all of them, NetDsl kernel", kernelTrain));
+        breakdown.Add(new OpTiming(name, "ours: the depthwise convs' forward + backward, all of them, DepthwiseConv.Same", kernelTrain));
         layer.zero_grad();
         foreach (var t in owned) t.Dispose();
     }
@@ -396,7 +396,8 @@ public static class WaveletBenchmarks
                 $"the transforms {PairedTiming.Ms(oursT)} ms in ours (Haar.Forward + Haar.Inverse, all levels) and {PairedTiming.Ms(offT)} ms in the official layer; " +
                 $"whole forwards {PairedTiming.Ms(ours)} ms (ours) vs {PairedTiming.Ms(off)} ms.";
             yield return "WTConv2d, the depthwise convolutions: ours runs NetDsl's own kernel (`Runtime/Convolutions/DepthwiseConvKernel.cs`, " +
-                "`DepthwiseConv.Same`): each plane copied once into a zero-bordered scratch buffer, four output rows by two 256-bit vectors per step " +
+                "`DepthwiseConv.Same`; its forward on maps at least " + DepthwiseConv.MinKernelForwardWidth.ToString(Inv) + " wide, LibTorch's below, where oneDNN's " +
+                "forward is faster; the gradients always): each plane copied once into a zero-bordered scratch buffer, four output rows by two 256-bit vectors per step " +
                 "sharing one broadcast weight (eight independent multiply-add chains, so the 8 x 8 planes of the deepest level are not latency-bound), " +
                 "the input's gradient the same loop with the weight rotated by 180°, the weight's gradient one pass per kernel row that loads each " +
                 "gradient vector once for all the row's taps; on LibTorch's OpenMP threads (`Runtime/Platform/TorchThreads.cs`). The official layer " +
