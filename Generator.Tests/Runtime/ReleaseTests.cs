@@ -153,6 +153,10 @@ public class ReleaseTests
         new object[] { "MultiScaleNet", 32 },     // parallel branches joined by concat, a skip add
         new object[] { "TinyDeepLabV3", 8 },      // a network with a tap and outputs (forward: its main path)
         new object[] { "OctResNet50", 1 },        // octave layers: four paths, pools and upsamplings inside each layer
+        // Symbolic sizes: the summary's plan evaluated at the input's size (PeakActivationBytesAt(N, h, w)).
+        new object[] { "ConvNeXtTiny", 1 },       // 224 x 224; layer scale and stochastic depth in every block
+        new object[] { "DenseNet121", 1 },        // 224 x 224; concatenated features kept across each dense block
+        new object[] { "TinyUNet", 8 },           // 64 x 96; skips across the whole network, concatenated on the way up
     };
 
     [Theory]
@@ -165,14 +169,20 @@ public class ReleaseTests
             "MultiScaleNet" => ((nn.Module<Tensor, Tensor>)new MultiScaleNet(), MultiScaleNet.Summary),
             "TinyDeepLabV3" => ((nn.Module<Tensor, Tensor>)new TinyDeepLabV3(), TinyDeepLabV3.Summary),
             "OctResNet50" => ((nn.Module<Tensor, Tensor>)new OctResNet50(), OctResNet50.Summary),
+            "ConvNeXtTiny" => ((nn.Module<Tensor, Tensor>)new ConvNeXtTiny(), ConvNeXtTiny.Summary),
+            "DenseNet121" => ((nn.Module<Tensor, Tensor>)new DenseNet121(), DenseNet121.Summary),
+            "TinyUNet" => ((nn.Module<Tensor, Tensor>)new TinyUNet(), TinyUNet.Summary),
             _ => throw new ArgumentException(network),
         };
         using var _ = net;
         net.eval();
         using var noGrad = torch.no_grad();
-        var shape = summary.Input.Trim('[', ']').Split(", ").Skip(1).Select(long.Parse).Prepend(batch).ToArray();
+        var (h, w) = network == "TinyUNet" ? (64L, 96L) : (224L, 224L);
+        var shape = summary.FixedHeight > 0
+            ? summary.Input.Trim('[', ']').Split(", ").Skip(1).Select(long.Parse).Prepend(batch).ToArray()
+            : new[] { batch, long.Parse(summary.Input.Split(", ")[1]), h, w };
         using var x = torch.randn(shape);
-        long expected = summary.PeakActivationBytesAt(batch)!.Value;
+        long expected = summary.PeakActivationBytesAt(batch, shape[2], shape[3])!.Value;
         long measured = NativeHeap.PeakDuring(net, () => net.call(x));
         double ratio = (double)measured / expected;
         _output.WriteLine($"{network} batch {batch}: measured {measured:N0} B, compile-time {expected:N0} B (ratio {ratio:0.000})");

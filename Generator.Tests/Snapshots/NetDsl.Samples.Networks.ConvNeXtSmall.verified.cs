@@ -672,7 +672,21 @@ namespace NetDsl.Samples.Networks
                 new("classifier.1", 2, "Flatten()", "[N, 768, 1, 1]", "[N, 768]", 0L, 0L, null),
                 new("classifier.2", 2, "Linear(768→1000)", "[N, 768]", "[N, 1000]", 769000L, 768000L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                1L, 0L, 3840L, 8L, 0L, 8L, 0L,
+                2L, 0L, 768L, 4L, 0L, 4L, 0L, 768L, 8L, 0L, 8L, 0L,
+                1L, 0L, 7680L, 4L, 0L, 4L, 0L,
+                2L, 0L, 1536L, 2L, 0L, 2L, 0L, 1536L, 4L, 0L, 4L, 0L,
+                1L, 0L, 15360L, 2L, 0L, 2L, 0L,
+                2L, 0L, 3072L, 1L, 0L, 1L, 0L, 3072L, 2L, 0L, 2L, 0L,
+                1L, 0L, 30720L, 1L, 0L, 1L, 0L,
+                1L, 3072L, 3072L, 1L, 0L, 1L, 0L,
+                0L, 10144L,
+            }
         );
     }
 }

@@ -715,7 +715,23 @@ namespace NetDsl.Samples.Networks
                 new("flatten", 1, "Flatten()", "[N, 1024, 1, 1]", "[N, 1024]", 0L, 0L, null),
                 new("classifier", 1, "Linear(1024→1000)", "[N, 1024]", "[N, 1000]", 1025000L, 1024000L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                1L, 0L, 512L, 16L, 0L, 16L, 0L,
+                2L, 0L, 256L, 8L, 0L, 8L, 0L, 256L, 16L, 0L, 16L, 0L,
+                1L, 0L, 2560L, 8L, 0L, 8L, 0L,
+                2L, 0L, 512L, 4L, 0L, 4L, 0L, 1536L, 8L, 0L, 8L, 0L,
+                1L, 0L, 5120L, 4L, 0L, 4L, 0L,
+                2L, 0L, 1024L, 2L, 0L, 2L, 0L, 3072L, 4L, 0L, 4L, 0L,
+                1L, 0L, 10240L, 2L, 0L, 2L, 0L,
+                2L, 0L, 2048L, 1L, 0L, 1L, 0L, 6144L, 2L, 0L, 2L, 0L,
+                1L, 0L, 10496L, 1L, 0L, 1L, 0L,
+                1L, 4096L, 4096L, 1L, 0L, 1L, 0L,
+                0L, 8096L,
+            }
         );
     }
 }

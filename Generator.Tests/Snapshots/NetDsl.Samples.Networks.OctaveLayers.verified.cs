@@ -223,7 +223,17 @@ namespace NetDsl.Samples.Networks
                 new("flatten", 1, "Flatten()", "[N, 64, 1, 1]", "[N, 64]", 0L, 0L, null),
                 new("fc", 1, "Linear(64→10)", "[N, 64]", "[N, 10]", 650L, 640L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                2L, 0L, 96L, 2L, 0L, 2L, 0L, 288L, 4L, 0L, 4L, 0L,
+                3L, 0L, 64L, 1L, 0L, 1L, 0L, 224L, 2L, 0L, 2L, 0L, 96L, 4L, 0L, 4L, 0L,
+                2L, 0L, 64L, 1L, 0L, 1L, 0L, 448L, 2L, 0L, 2L, 0L,
+                1L, 256L, 256L, 2L, 0L, 2L, 0L,
+                0L, 296L,
+            }
         );
     }
 }

@@ -708,7 +708,23 @@ namespace NetDsl.Samples.Networks
                 new("flatten", 1, "Flatten()", "[N, 2048, 1, 1]", "[N, 2048]", 0L, 0L, null),
                 new("fc", 1, "Linear(2048→1000)", "[N, 2048]", "[N, 1000]", 2049000L, 2048000L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                1L, 0L, 512L, 16L, 0L, 16L, 0L,
+                2L, 0L, 256L, 8L, 0L, 8L, 0L, 256L, 16L, 0L, 16L, 0L,
+                1L, 0L, 3328L, 8L, 0L, 8L, 0L,
+                2L, 0L, 512L, 4L, 0L, 4L, 0L, 1536L, 8L, 0L, 8L, 0L,
+                2L, 0L, 6144L, 4L, 0L, 4L, 0L, 1024L, 8L, 0L, 8L, 0L,
+                2L, 0L, 1024L, 2L, 0L, 2L, 0L, 3072L, 4L, 0L, 4L, 0L,
+                2L, 0L, 12288L, 2L, 0L, 2L, 0L, 2048L, 4L, 0L, 4L, 0L,
+                2L, 0L, 2048L, 1L, 0L, 1L, 0L, 6144L, 2L, 0L, 2L, 0L,
+                2L, 0L, 24576L, 1L, 0L, 1L, 0L, 4096L, 2L, 0L, 2L, 0L,
+                1L, 8192L, 8192L, 1L, 0L, 1L, 0L,
+                0L, 12192L,
+            }
         );
     }
 }

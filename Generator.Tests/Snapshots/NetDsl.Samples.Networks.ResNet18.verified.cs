@@ -378,7 +378,20 @@ namespace NetDsl.Samples.Networks
                 new("flatten", 1, "Flatten()", "[N, 512, 1, 1]", "[N, 512]", 0L, 0L, null),
                 new("fc", 1, "Linear(512→1000)", "[N, 512]", "[N, 1000]", 513000L, 512000L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                1L, 0L, 512L, 16L, 0L, 16L, 0L,
+                2L, 0L, 256L, 8L, 0L, 8L, 0L, 256L, 16L, 0L, 16L, 0L,
+                1L, 0L, 1024L, 8L, 0L, 8L, 0L,
+                2L, 0L, 1536L, 4L, 0L, 4L, 0L, 256L, 8L, 0L, 8L, 0L,
+                2L, 0L, 3072L, 2L, 0L, 2L, 0L, 512L, 4L, 0L, 4L, 0L,
+                2L, 0L, 6144L, 1L, 0L, 1L, 0L, 1024L, 2L, 0L, 2L, 0L,
+                1L, 2048L, 2048L, 1L, 0L, 1L, 0L,
+                0L, 6048L,
+            }
         );
     }
 }

@@ -194,7 +194,17 @@ namespace NetDsl.Samples.Networks
                 new("fc1.2", 2, "Dropout(0.5)", "[N, 1024]", "[N, 1024]", 0L, 0L, null),
                 new("fc2", 1, "Linear(1024→10)", "[N, 1024]", "[N, 10]", 10250L, 10240L, null),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                2L, 0L, 256L, 2L, 0L, 2L, 0L, 256L, 4L, 0L, 4L, 0L,
+                2L, 0L, 512L, 1L, 0L, 1L, 0L, 768L, 2L, 0L, 2L, 0L,
+                1L, 0L, 1536L, 1L, 0L, 1L, 0L,
+                1L, 21504L, 1024L, 1L, 0L, 1L, 0L,
+                0L, 25600L,
+            }
         );
     }
 }

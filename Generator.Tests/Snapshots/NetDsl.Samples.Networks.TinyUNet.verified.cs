@@ -237,7 +237,17 @@ namespace NetDsl.Samples.Networks
                 new("dec1.5", 2, "ReLU()", "[N, 16, H, W]", "[N, 16, H, W]", 0L, 0L, 47.0),
                 new("head", 1, "Conv2d(16→2, k=1)", "[N, 16, H, W]", "[N, 2, H, W]", 34L, null, 47.0),
             },
-            peakActivationBytes: null // the input size is symbolic
+            peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size
+            peakActivationTerms: new long[]
+            {
+                // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
+                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
+                3L, 0L, 640L, 1L, 0L, 1L, 0L, 128L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
+                3L, 0L, 256L, 1L, 0L, 1L, 0L, 256L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
+                2L, 0L, 512L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
+                2L, 0L, 128L, 2L, 0L, 2L, 0L, 128L, 4L, 0L, 4L, 0L,
+                1L, 0L, 256L, 4L, 0L, 4L, 0L,
+            }
         );
     }
 }

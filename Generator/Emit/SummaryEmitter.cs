@@ -77,13 +77,10 @@ namespace NetDsl.Generator.Emit
                 w.WriteLine($"new({ModuleEmitter.Literal(row.Path)}, {row.Depth}, {ModuleEmitter.Literal(row.Kind)}, {ModuleEmitter.Literal(row.InputShape)}, " +
                     $"{ModuleEmitter.Literal(row.OutputShape)}, {Long(row.Params)}, {NullableLong(row.Macs)}, {NullableDouble(row.ReceptiveField)}),");
             }
-            string peak = r.PeakActivationBytes is { } bytes
-                ? $"peakActivationBytes: {Long(bytes)} // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)"
-                : "peakActivationBytes: null // the input size is symbolic";
             if (r.Outputs.Count == 0 && r.Taps.Count == 0)
             {
                 w.CloseBrace(",");
-                w.WriteLine(peak);
+                WritePeak(w, r);
                 w.Indentation--;
                 w.WriteLine(");");
                 return;
@@ -99,9 +96,37 @@ namespace NetDsl.Generator.Emit
             foreach (var (stage, path, shape) in r.Taps)
                 w.WriteLine($"new({ModuleEmitter.Literal(stage)}, {ModuleEmitter.Literal(path)}, {ModuleEmitter.Literal(r.Format(shape))}),");
             w.CloseBrace(",");
-            w.WriteLine(peak);
+            WritePeak(w, r);
             w.Indentation--;
             w.WriteLine(");");
+        }
+
+        /// <summary>The last arguments: the peak activation memory, a number, or over a symbolic size the counts it is the largest of.</summary>
+        private static void WritePeak(SourceWriter w, InferenceResult r)
+        {
+            if (r.PeakActivationBytes is { } bytes)
+            {
+                w.WriteLine($"peakActivationBytes: {Long(bytes)} // per sample, float32: the most bytes of intermediates alive at once in forward (liveness)");
+                return;
+            }
+            if (r.PeakActivation is not { } peak)
+            {
+                w.WriteLine("peakActivationBytes: null // the input size is symbolic and a count depends on it beyond what the summary models");
+                return;
+            }
+            w.WriteLine("peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size");
+            w.WriteLine("peakActivationTerms: new long[]");
+            w.OpenBrace();
+            w.WriteLine("// per point of forward where the most is alive: its term count, a constant, then per term the bytes per position");
+            w.WriteLine("// (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset");
+            foreach (var c in peak.Candidates)
+            {
+                var cells = new List<string> { Long(c.Terms.Count), Long(c.Constant) };
+                foreach (var t in c.Terms)
+                    cells.AddRange(new[] { Long(t.Coef), Long(t.Height.Coef), Long(t.Height.Offset), Long(t.Width.Coef), Long(t.Width.Offset) });
+                w.WriteLine(string.Join(", ", cells) + ",");
+            }
+            w.CloseBrace();
         }
 
         private static string Long(long v) => v.ToString(CultureInfo.InvariantCulture) + "L";

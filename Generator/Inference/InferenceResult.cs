@@ -97,6 +97,12 @@ namespace NetDsl.Generator.Inference
         /// use (<see cref="Liveness"/>); null when the input size is symbolic.
         /// </summary>
         public long? PeakActivationBytes { get; set; }
+        /// <summary>
+        /// The same peak as counts over the symbolic input size (the largest of them at a size is the peak there); its
+        /// <see cref="BytePeak.Known"/> is <see cref="PeakActivationBytes"/>. Null when a count depends on the size in a
+        /// way the counts do not model (a flat tensor of symbolic length) or passes the limits.
+        /// </summary>
+        public BytePeak? PeakActivation { get; set; }
         public long? TotalMacs { get; set; }
         public double? ReceptiveField { get; set; }
         /// <summary>Every multiply-add term of the network; their sum at a size is the total multiply-adds there.</summary>

@@ -172,41 +172,59 @@ namespace NetDsl.Generator.Inference
         /// </summary>
         public (long Peak, long ResultOwn) Peak(IReadOnlyList<long> extra, IReadOnlyList<long> own)
         {
+            var (peak, result) = Peak(extra.Select(e => BytePeak.Of(ByteSum.Of(e))).ToList(), own.Select(ByteSum.Of).ToList());
+            return (peak!.Known!.Value, result!.Known!.Value);
+        }
+
+        /// <summary>
+        /// <see cref="Peak(IReadOnlyList{long}, IReadOnlyList{long})"/> over counts that may depend on a symbolic input
+        /// size: the peak is the most of the live sets at each point (null beyond <see cref="BytePeak"/>'s limits).
+        /// </summary>
+        public (BytePeak? Peak, ByteSum? ResultOwn) Peak(IReadOnlyList<BytePeak> extra, IReadOnlyList<ByteSum> own)
+        {
             int values = _steps.Count + 1;
             var storage = new int[values];   // which storage a value lives in (a value index); 0 is the input's
-            var bytes = new long[values];
-            var alive = new HashSet<int>();  // storages alive
-            long live = 0, peak = 0;
+            var bytes = new ByteSum[values];
+            var alive = new List<int>();     // storages alive
+            BytePeak? peak = BytePeak.Zero;
             var valueAlive = new bool[values];
             valueAlive[0] = true;
+            ByteSum? Live()
+            {
+                ByteSum? sum = ByteSum.Zero;
+                foreach (var s in alive) sum = sum?.Plus(bytes[s]);
+                return sum;
+            }
             for (int i = 0; i < _steps.Count; i++)
             {
-                peak = Math.Max(peak, live + extra[i]);
+                var live = Live();
+                var during = live is null ? null : extra[i].Plus(live);
+                if (during is null || peak is null) return (null, null);
+                peak = peak.Max(during);
                 int v = i + 1;
                 int running = _steps[i].ReadsRunning ? i : -1;
-                if (own[i] > 0 || running < 0)
+                if (!own[i].IsZero || running < 0)
                 {
                     storage[v] = v;
                     bytes[v] = own[i];
                     alive.Add(v);
-                    live += own[i];
                 }
                 else storage[v] = storage[running];
                 valueAlive[v] = true;
                 foreach (var d in _dies[i]) valueAlive[d] = false;
                 if (_steps[i].InPlace && running >= 0) valueAlive[running] = false;
-                foreach (var s in alive.ToList())
+                alive.RemoveAll(s =>
                 {
-                    bool used = false;
-                    for (int u = 0; u < values && !used; u++) used = valueAlive[u] && storage[u] == s;
-                    if (used) continue;
-                    alive.Remove(s);
-                    live -= bytes[s];
-                }
-                peak = Math.Max(peak, live);
+                    for (int u = 0; u < values; u++)
+                        if (valueAlive[u] && storage[u] == s) return false;
+                    return true;
+                });
+                live = Live();
+                if (live is null || peak is null) return (null, null);
+                peak = peak.Max(live);
             }
             int result = _steps.Count;
-            return (peak, storage[result] == 0 ? 0 : bytes[storage[result]]);
+            return (peak, storage[result] == 0 ? ByteSum.Zero : bytes[storage[result]]);
         }
 
         /// <summary>

@@ -15,35 +15,28 @@ namespace NetDsl.Generator.Inference
     public sealed partial class ShapeInference
     {
         /// <summary>What the last stage of a form that runs blocks (use, parallel, shortcut) needs: extra and own bytes.</summary>
-        private (long? Extra, long? Own) _stageMemory;
+        private (BytePeak? Extra, ByteSum? Own) _stageMemory;
 
         /// <summary>What the last <see cref="RunDeclaration"/> needed: its peak beyond its input, and its result's own bytes.</summary>
-        private (long? Extra, long? Own) _declarationMemory;
+        private (BytePeak? Extra, ByteSum? Own) _declarationMemory;
 
         /// <summary>Whether the last shortcut was projected (set by ApplyShortcut).</summary>
         private bool _shortcutProjected;
 
-        /// <summary>Bytes per sample of a float32 tensor of this shape (both parts of an octave pair); null when symbolic.</summary>
-        internal static long? BytesOf(TensorShape shape)
+        /// <summary>Bytes per sample of a float32 tensor of this shape (both parts of an octave pair), symbolic in the
+        /// input size where the shape is; null when its channels depend on the size or the count is beyond the limit
+        /// (NDSL0050 reports such counts).</summary>
+        internal static ByteSum? BytesOf(TensorShape shape)
         {
             if (shape.Channels < 0) return null;
-            if (shape.Rank == Rank.Flat) return 4 * shape.Channels;
-            if (!shape.Height.IsKnown || !shape.Width.IsKnown) return null;
-            try
+            if (shape.Rank == Rank.Flat) return ByteSum.OfMap(shape.Channels, Dim.Known(1), Dim.Known(1));
+            var bytes = ByteSum.OfMap(shape.Channels, shape.Height, shape.Width);
+            if (shape.IsOctave && bytes is not null)
             {
-                long bytes = checked(shape.Channels * shape.Height.Offset * shape.Width.Offset);
-                if (shape.IsOctave)
-                {
-                    if (!shape.LowHeight.IsKnown || !shape.LowWidth.IsKnown) return null;
-                    bytes = checked(bytes + shape.LowChannels * shape.LowHeight.Offset * shape.LowWidth.Offset);
-                }
-                // Beyond 2^50 bytes the peak is not reported (its sums would not fit 64 bits; NDSL0050 reports such counts).
-                return bytes > (1L << 48) ? null : 4 * bytes;
+                var low = ByteSum.OfMap(shape.LowChannels, shape.LowHeight, shape.LowWidth);
+                bytes = low is null ? null : bytes.Plus(low);
             }
-            catch (OverflowException)
-            {
-                return null;
-            }
+            return bytes;
         }
 
         private static bool Allocates(BoundLayer layer) => layer.Rule is not { } rule || rule.Allocates(layer);
@@ -52,34 +45,37 @@ namespace NetDsl.Generator.Inference
         /// TorchSharp's nn.Sequential (and OctaveSequential): each child's output is made, then its input is disposed.
         /// Children given as (extra, own); returns the peak beyond the sequence's input and the result's own bytes.
         /// </summary>
-        internal static (long? Extra, long? Own) SequentialMemory(IEnumerable<(long? Extra, long? Own)> children)
+        internal static (BytePeak? Extra, ByteSum? Own) SequentialMemory(IEnumerable<(BytePeak? Extra, ByteSum? Own)> children)
         {
-            long peak = 0, own = 0;
+            BytePeak? peak = BytePeak.Zero;
+            ByteSum own = ByteSum.Zero;
             foreach (var (extra, childOwn) in children)
             {
                 if (extra is null || childOwn is null) return (null, null);
-                peak = Math.Max(peak, own + extra.Value);
-                if (childOwn.Value > 0) own = childOwn.Value; // else the output shares the previous storage
-                peak = Math.Max(peak, own);
+                var during = extra.Plus(own);
+                peak = during is null ? null : peak?.Max(during);
+                if (!childOwn.IsZero) own = childOwn; // else the output shares the previous storage
+                peak = peak?.Max(own);
+                if (peak is null) return (null, null);
             }
             return (peak, own);
         }
 
         /// <summary>One layer: its output, when it makes a new tensor.</summary>
-        private static (long? Extra, long? Own) LayerMemory(BoundLayer layer, TensorShape output)
+        private static (BytePeak? Extra, ByteSum? Own) LayerMemory(BoundLayer layer, TensorShape output)
         {
             var bytes = BytesOf(output);
             if (bytes is null) return (null, null);
-            long own = Allocates(layer) ? bytes.Value : 0;
-            return (own, own);
+            var own = Allocates(layer) ? bytes : ByteSum.Zero;
+            return (BytePeak.Of(own), own);
         }
 
         /// <summary>The stages of a declaration run, with their bytes, for its peak (present stages only).</summary>
         private sealed class DeclarationMemory
         {
             private readonly List<BoundStage> _stages = new List<BoundStage>();
-            private readonly List<long> _extra = new List<long>();
-            private readonly List<long> _own = new List<long>();
+            private readonly List<BytePeak> _extra = new List<BytePeak>();
+            private readonly List<ByteSum> _own = new List<ByteSum>();
             private readonly bool[] _fresh;
             private readonly IReadOnlyList<BoundStage> _all;
             private bool _unknown;
@@ -106,7 +102,7 @@ namespace NetDsl.Generator.Inference
             /// <summary>Ends the forward's stages (a [Tap] side head runs only in forward_all).</summary>
             public void Close() => _closed = true;
 
-            public void Add(BoundStage stage, (long? Extra, long? Own) memory)
+            public void Add(BoundStage stage, (BytePeak? Extra, ByteSum? Own) memory)
             {
                 var (extra, own) = memory;
                 if (_closed) return;
@@ -116,15 +112,15 @@ namespace NetDsl.Generator.Inference
                     return;
                 }
                 _stages.Add(stage);
-                _extra.Add(extra.Value);
-                _own.Add(own.Value);
+                _extra.Add(extra);
+                _own.Add(own);
             }
 
             /// <summary>The peak beyond the declaration's input and the result's own bytes, from the liveness of the stages.</summary>
-            public (long? Extra, long? Own) Finish()
+            public (BytePeak? Extra, ByteSum? Own) Finish()
             {
                 if (_unknown) return (null, null);
-                if (_stages.Count == 0) return (0, 0);
+                if (_stages.Count == 0) return (BytePeak.Zero, ByteSum.Zero);
                 var inPlace = _stages.Select(InPlace).ToArray();
                 var plan = Liveness.Of(Liveness.StepsOf(_stages, inPlace, keptOutputs: false, _ => false));
                 var (peak, own) = plan.Peak(_extra, _own);
@@ -133,7 +129,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>A stage without blocks of its own: a sequence of layers, a skip join.</summary>
-        private static (long? Extra, long? Own) StageMemory(BoundStage stage, IReadOnlyList<TensorShape> layerOutputs, TensorShape output)
+        private static (BytePeak? Extra, ByteSum? Own) StageMemory(BoundStage stage, IReadOnlyList<TensorShape> layerOutputs, TensorShape output)
         {
             switch (stage.Form)
             {
@@ -143,40 +139,47 @@ namespace NetDsl.Generator.Inference
                 {
                     // MultiplyReleasing: two products alive at once.
                     var bytes = BytesOf(output);
-                    return (2 * bytes, bytes);
+                    var two = bytes?.Plus(bytes);
+                    return (two is null ? null : BytePeak.Of(two), bytes);
                 }
                 default:
                 {
                     // Add (x + a, further terms in place), Concat, Mul: one new tensor.
                     var bytes = BytesOf(output);
-                    return (bytes, bytes);
+                    return (bytes is null ? null : BytePeak.Of(bytes), bytes);
                 }
             }
         }
 
         /// <summary>The residual add: the projection (conv, then BN, the conv's output released) and the add, in place or not.</summary>
-        private static (long? Extra, long? Own) ShortcutMemory(bool projected, bool inPlace, TensorShape output)
+        private static (BytePeak? Extra, ByteSum? Own) ShortcutMemory(bool projected, bool inPlace, TensorShape output)
         {
-            var bytes = BytesOf(output);
-            if (bytes is null) return (null, null);
-            long b = bytes.Value;
-            long projection = projected ? 2 * b : 0;
-            return inPlace ? (projection, 0) : (Math.Max(projection, (projected ? b : 0) + b), b);
+            var b = BytesOf(output);
+            if (b is null) return (null, null);
+            var twice = b.Plus(b);
+            if (twice is null) return (null, null);
+            var projection = projected ? twice : ByteSum.Zero;
+            if (inPlace) return (BytePeak.Of(projection), ByteSum.Zero);
+            // Not in place: the projection, then its output and the sum alive at once.
+            return (BytePeak.Of(projection).Max(projected ? twice : b), b);
         }
 
         /// <summary>Parallel branches: each runs while the earlier outputs are alive, then the join makes the result.</summary>
-        private static (long? Extra, long? Own) ParallelMemory(IReadOnlyList<(long? Extra, long? Own)> branches, TensorShape output)
+        private static (BytePeak? Extra, ByteSum? Own) ParallelMemory(IReadOnlyList<(BytePeak? Extra, ByteSum? Own)> branches, TensorShape output)
         {
             var bytes = BytesOf(output);
             if (bytes is null || branches.Any(b => b.Extra is null || b.Own is null)) return (null, null);
-            long alive = 0, peak = 0;
+            ByteSum? alive = ByteSum.Zero;
+            BytePeak? peak = BytePeak.Zero;
             foreach (var (extra, own) in branches)
             {
-                peak = Math.Max(peak, alive + extra!.Value);
-                alive += own!.Value;
+                var during = alive is null ? null : extra!.Plus(alive);
+                peak = during is null ? null : peak?.Max(during);
+                alive = alive?.Plus(own!);
             }
-            peak = Math.Max(peak, alive + bytes.Value);
-            return (peak, bytes.Value);
+            var join = alive?.Plus(bytes);
+            peak = join is null ? null : peak?.Max(join);
+            return peak is null ? (null, null) : (peak, bytes);
         }
     }
 }

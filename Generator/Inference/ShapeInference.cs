@@ -344,7 +344,11 @@ namespace NetDsl.Generator.Inference
             }
             FlushDilatedRun(scope);
             _declarationMemory = memory.Finish();
-            if (scope.Top) _result.PeakActivationBytes = _declarationMemory.Extra;
+            if (scope.Top)
+            {
+                _result.PeakActivation = _declarationMemory.Extra;
+                _result.PeakActivationBytes = _declarationMemory.Extra?.Known;
+            }
             return v;
         }
 
@@ -747,7 +751,7 @@ namespace NetDsl.Generator.Inference
             if (firstArgs is null) return null;
             var inputShape = v.Shape;
             var facts = new List<(long In, long[] Args)>();
-            var copyMemory = new List<(long? Extra, long? Own)>();
+            var copyMemory = new List<(BytePeak? Extra, ByteSum? Own)>();
             Value? current = v;
             if (!layer.IsRepeatContainer)
             {
@@ -1021,7 +1025,7 @@ namespace NetDsl.Generator.Inference
             row.IsContainer = true;
             Value? result = null;
             var branches = stage.Branches;
-            var branchMemory = new List<(long? Extra, long? Own)>();
+            var branchMemory = new List<(BytePeak? Extra, ByteSum? Own)>();
             for (int i = 0; i < branches.Count; i++)
             {
                 var branch = branches[i];

@@ -34,9 +34,22 @@ namespace NetDsl
             IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null,
             IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null,
             long heightPeriod = 0, IReadOnlyList<long>? heightResidueOffsets = null, long widthPeriod = 0, IReadOnlyList<long>? widthResidueOffsets = null,
-            long? peakActivationBytes = null)
+            long? peakActivationBytes = null, IReadOnlyList<long>? peakActivationTerms = null)
         {
             PeakActivationBytes = peakActivationBytes;
+            _peakTerms = peakActivationTerms;
+            if (peakActivationTerms is not null)
+            {
+                // Each count: its term count n, a constant, then n fives.
+                int i = 0;
+                while (i < peakActivationTerms.Count)
+                {
+                    long n = peakActivationTerms[i];
+                    if (n < 0 || i + 2 + 5 * n > peakActivationTerms.Count)
+                        throw new ArgumentException("each peak count is a term count, a constant and that many fives", nameof(peakActivationTerms));
+                    i += 2 + 5 * (int)n;
+                }
+            }
             HeightPeriod = heightPeriod > 0 ? heightPeriod : heightMultiple;
             WidthPeriod = widthPeriod > 0 ? widthPeriod : widthMultiple;
             int terms = macTerms.Count / 5;
@@ -82,8 +95,57 @@ namespace NetDsl
         /// </summary>
         public long? PeakActivationBytes { get; }
 
-        /// <summary>The peak activation memory of forward for a batch of <paramref name="batch"/> (N times the per-sample peak), or null.</summary>
+        /// <summary>The peak activation memory of forward for a batch of <paramref name="batch"/> (N times the per-sample peak),
+        /// or null when the input size is symbolic (then <see cref="PeakActivationBytesAt(long, long, long)"/> gives it).</summary>
         public long? PeakActivationBytesAt(long batch) => PeakActivationBytes * batch;
+
+        /// <summary>The peak's counts over a symbolic size (see the constructor), or null.</summary>
+        private readonly IReadOnlyList<long>? _peakTerms;
+
+        /// <summary>
+        /// The peak activation memory of forward (float32, bytes) for a batch of <paramref name="batch"/> at an input of
+        /// <paramref name="height"/> x <paramref name="width"/>: for a symbolic network the compile-time liveness plan
+        /// evaluated at that size (the largest of the live sets the compiler kept, each a sum over map sizes), exact at
+        /// every multiple of <see cref="HeightPeriod"/> x <see cref="WidthPeriod"/>. Null at a valid size between those
+        /// multiples (the plan's map sizes are exact only at them; <c>ValidSizeNear</c> rounds up to the multiple) and when
+        /// the compiler could not count the peak. Throws for a size the network does not accept.
+        /// </summary>
+        public long? PeakActivationBytesAt(long batch, long height, long width)
+        {
+            if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"{Name}: a batch has at least one sample, got {batch}.");
+            CheckSize(height, width);
+            if (FixedHeight > 0 && FixedWidth > 0) return PeakActivationBytesAt(batch);
+            if (_peakTerms is null || (FixedHeight == 0 && height % HeightPeriod != 0) || (FixedWidth == 0 && width % WidthPeriod != 0)) return null;
+            long th = FixedHeight > 0 ? 0 : height / HeightPeriod, tw = FixedWidth > 0 ? 0 : width / WidthPeriod;
+            try
+            {
+                checked
+                {
+                    long peak = 0;
+                    for (int i = 0; i < _peakTerms.Count;)
+                    {
+                        int n = (int)_peakTerms[i];
+                        long sum = _peakTerms[i + 1];
+                        for (int k = 0, j = i + 2; k < n; k++, j += 5)
+                            sum += _peakTerms[j] * (_peakTerms[j + 1] * th + _peakTerms[j + 2]) * (_peakTerms[j + 3] * tw + _peakTerms[j + 4]);
+                        peak = Math.Max(peak, sum);
+                        i += 2 + 5 * n;
+                    }
+                    return peak * batch;
+                }
+            }
+            catch (OverflowException)
+            {
+                throw new ArgumentOutOfRangeException(nameof(height), $"{Name}: the peak activation memory of a batch of {batch} at {height}x{width} does not fit a 64-bit count.");
+            }
+        }
+
+        private void CheckSize(long height, long width)
+        {
+            if ((FixedHeight > 0 && height != FixedHeight) || (FixedWidth > 0 && width != FixedWidth) ||
+                height % HeightMultiple != 0 || width % WidthMultiple != 0 || height < MinHeight || width < MinWidth)
+                throw new ArgumentException($"{Name}: {height}x{width} is not a valid input size ({string.Join("; ", Constraints.DefaultIfEmpty("fixed size " + Input))}).");
+        }
         public long? TotalMacs { get; }
         public double? ReceptiveField { get; }
         /// <summary>Constraints on a symbolic input size, e.g. "H must be a multiple of 32"; checked by the generated forward.</summary>
@@ -131,9 +193,7 @@ namespace NetDsl
         /// </summary>
         public long MacsAt(long height, long width)
         {
-            if ((FixedHeight > 0 && height != FixedHeight) || (FixedWidth > 0 && width != FixedWidth) ||
-                height % HeightMultiple != 0 || width % WidthMultiple != 0 || height < MinHeight || width < MinWidth)
-                throw new ArgumentException($"{Name}: {height}x{width} is not a valid input size ({string.Join("; ", Constraints.DefaultIfEmpty("fixed size " + Input))}).");
+            CheckSize(height, width);
             long th = FixedHeight > 0 ? 0 : height / HeightPeriod, tw = FixedWidth > 0 ? 0 : width / WidthPeriod;
             long rh = FixedHeight > 0 ? 0 : height % HeightPeriod, rw = FixedWidth > 0 ? 0 : width % WidthPeriod;
             int terms = _macTerms.Count / 5;
@@ -228,6 +288,14 @@ namespace NetDsl
             sb.AppendLine($"Receptive field: {Rf(ReceptiveField)}");
             if (PeakActivationBytes is { } peak)
                 sb.AppendLine($"Peak activation memory (forward, float32): {Megabytes(peak)} MB per sample, N x that for a batch of N (Summary.PeakActivationBytesAt(N))");
+            else if (_peakTerms is not null)
+            {
+                var (h, w) = ValidSizeNear(224, 224);
+                h = FixedHeight > 0 ? h : (h + HeightPeriod - 1) / HeightPeriod * HeightPeriod;
+                w = FixedWidth > 0 ? w : (w + WidthPeriod - 1) / WidthPeriod * WidthPeriod;
+                if (PeakActivationBytesAt(1, h, w) is { } at)
+                    sb.AppendLine($"Peak activation memory (forward, float32): depends on the input size; {Megabytes(at)} MB per sample at {h}x{w} (Summary.PeakActivationBytesAt(N, h, w))");
+            }
             foreach (var c in Constraints) sb.AppendLine("Constraint: " + c);
             var between = new List<string>();
             if (FixedHeight == 0 && HeightMultiple < HeightPeriod) between.Add($"H a multiple of {HeightPeriod}");
