@@ -156,6 +156,7 @@ public class ReleaseTests
         // Symbolic sizes: the summary's plan evaluated at the input's size (PeakActivationBytesAt(N, h, w)).
         new object[] { "ConvNeXtTiny", 1 },       // 224 x 224; layer scale and stochastic depth in every block
         new object[] { "DenseNet121", 1 },        // 224 x 224; concatenated features kept across each dense block
+        new object[] { "WTConvNeXtTiny", 1 },     // 224 x 224, between the multiples of its period (128): residue classes
         new object[] { "TinyUNet", 8 },           // 64 x 96; skips across the whole network, concatenated on the way up
     };
 
@@ -171,6 +172,7 @@ public class ReleaseTests
             "OctResNet50" => ((nn.Module<Tensor, Tensor>)new OctResNet50(), OctResNet50.Summary),
             "ConvNeXtTiny" => ((nn.Module<Tensor, Tensor>)new ConvNeXtTiny(), ConvNeXtTiny.Summary),
             "DenseNet121" => ((nn.Module<Tensor, Tensor>)new DenseNet121(), DenseNet121.Summary),
+            "WTConvNeXtTiny" => ((nn.Module<Tensor, Tensor>)new WTConvNeXtTiny(), WTConvNeXtTiny.Summary),
             "TinyUNet" => ((nn.Module<Tensor, Tensor>)new TinyUNet(), TinyUNet.Summary),
             _ => throw new ArgumentException(network),
         };

@@ -227,11 +227,12 @@ namespace NetDsl.Samples.Networks
             peakActivationTerms: new long[]
             {
                 // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
-                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
-                2L, 0L, 96L, 2L, 0L, 2L, 0L, 288L, 4L, 0L, 4L, 0L,
-                3L, 0L, 64L, 1L, 0L, 1L, 0L, 224L, 2L, 0L, 2L, 0L, 96L, 4L, 0L, 4L, 0L,
-                2L, 0L, 64L, 1L, 0L, 1L, 0L, 448L, 2L, 0L, 2L, 0L,
-                1L, 256L, 256L, 2L, 0L, 2L, 0L,
+                // (float32, per sample) and the map's height and width, each as coef * (H / heightPeriod) + offset and its residue class
+                // (-1: none; else the offset between the multiples is the class's column in the residue table below)
+                2L, 0L, 96L, 2L, 0L, -1L, 2L, 0L, -1L, 288L, 4L, 0L, -1L, 4L, 0L, -1L,
+                3L, 0L, 64L, 1L, 0L, -1L, 1L, 0L, -1L, 224L, 2L, 0L, -1L, 2L, 0L, -1L, 96L, 4L, 0L, -1L, 4L, 0L, -1L,
+                2L, 0L, 64L, 1L, 0L, -1L, 1L, 0L, -1L, 448L, 2L, 0L, -1L, 2L, 0L, -1L,
+                1L, 256L, 256L, 2L, 0L, -1L, 2L, 0L, -1L,
                 0L, 296L,
             }
         );

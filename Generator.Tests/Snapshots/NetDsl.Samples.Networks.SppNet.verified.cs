@@ -198,12 +198,29 @@ namespace NetDsl.Samples.Networks
             peakActivationTerms: new long[]
             {
                 // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
-                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
-                2L, 0L, 256L, 2L, 0L, 2L, 0L, 256L, 4L, 0L, 4L, 0L,
-                2L, 0L, 512L, 1L, 0L, 1L, 0L, 768L, 2L, 0L, 2L, 0L,
-                1L, 0L, 1536L, 1L, 0L, 1L, 0L,
-                1L, 21504L, 1024L, 1L, 0L, 1L, 0L,
+                // (float32, per sample) and the map's height and width, each as coef * (H / heightPeriod) + offset and its residue class
+                // (-1: none; else the offset between the multiples is the class's column in the residue table below)
+                2L, 0L, 256L, 2L, 0L, 1L, 2L, 0L, 1L, 256L, 4L, 0L, 0L, 4L, 0L, 0L,
+                2L, 0L, 512L, 1L, 0L, 2L, 1L, 0L, 2L, 768L, 2L, 0L, 1L, 2L, 0L, 1L,
+                1L, 0L, 1536L, 1L, 0L, 2L, 1L, 0L, 2L,
+                1L, 21504L, 1024L, 1L, 0L, 2L, 1L, 0L, 2L,
                 0L, 25600L,
+            },
+            peakHeightResidueOffsets: new long[]
+            {
+                // per residue of the height modulo 4 (a row each), each class's height offset
+                0L, 0L, 0L,
+                1L, 0L, 0L,
+                2L, 1L, 0L,
+                3L, 1L, 0L,
+            },
+            peakWidthResidueOffsets: new long[]
+            {
+                // per residue of the width modulo 4 (a row each), each class's width offset
+                0L, 0L, 0L,
+                1L, 0L, 0L,
+                2L, 1L, 0L,
+                3L, 1L, 0L,
             }
         );
     }

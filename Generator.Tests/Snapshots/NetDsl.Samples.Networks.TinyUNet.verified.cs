@@ -241,12 +241,13 @@ namespace NetDsl.Samples.Networks
             peakActivationTerms: new long[]
             {
                 // per point of forward where the most is alive: its term count, a constant, then per term the bytes per position
-                // (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset
-                3L, 0L, 640L, 1L, 0L, 1L, 0L, 128L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
-                3L, 0L, 256L, 1L, 0L, 1L, 0L, 256L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
-                2L, 0L, 512L, 2L, 0L, 2L, 0L, 64L, 4L, 0L, 4L, 0L,
-                2L, 0L, 128L, 2L, 0L, 2L, 0L, 128L, 4L, 0L, 4L, 0L,
-                1L, 0L, 256L, 4L, 0L, 4L, 0L,
+                // (float32, per sample) and the map's height and width, each as coef * (H / heightPeriod) + offset and its residue class
+                // (-1: none; else the offset between the multiples is the class's column in the residue table below)
+                3L, 0L, 640L, 1L, 0L, -1L, 1L, 0L, -1L, 128L, 2L, 0L, -1L, 2L, 0L, -1L, 64L, 4L, 0L, -1L, 4L, 0L, -1L,
+                3L, 0L, 256L, 1L, 0L, -1L, 1L, 0L, -1L, 256L, 2L, 0L, -1L, 2L, 0L, -1L, 64L, 4L, 0L, -1L, 4L, 0L, -1L,
+                2L, 0L, 512L, 2L, 0L, -1L, 2L, 0L, -1L, 64L, 4L, 0L, -1L, 4L, 0L, -1L,
+                2L, 0L, 128L, 2L, 0L, -1L, 2L, 0L, -1L, 128L, 4L, 0L, -1L, 4L, 0L, -1L,
+                1L, 0L, 256L, 4L, 0L, -1L, 4L, 0L, -1L,
             }
         );
     }

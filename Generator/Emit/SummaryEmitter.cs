@@ -114,19 +114,37 @@ namespace NetDsl.Generator.Emit
                 w.WriteLine("peakActivationBytes: null // the input size is symbolic and a count depends on it beyond what the summary models");
                 return;
             }
+            bool classes = r.PeakHeightClasses.Count > 0 || r.PeakWidthClasses.Count > 0;
             w.WriteLine("peakActivationBytes: null, // the input size is symbolic: the peak is the largest of these counts at a size");
             w.WriteLine("peakActivationTerms: new long[]");
             w.OpenBrace();
             w.WriteLine("// per point of forward where the most is alive: its term count, a constant, then per term the bytes per position");
-            w.WriteLine("// (float32, per sample) and the map's height and width as coef * (H / heightPeriod) + offset");
+            w.WriteLine("// (float32, per sample) and the map's height and width, each as coef * (H / heightPeriod) + offset and its residue class");
+            w.WriteLine("// (-1: none; else the offset between the multiples is the class's column in the residue table below)");
             foreach (var c in peak.Candidates)
             {
                 var cells = new List<string> { Long(c.Terms.Count), Long(c.Constant) };
                 foreach (var t in c.Terms)
-                    cells.AddRange(new[] { Long(t.Coef), Long(t.Height.Coef), Long(t.Height.Offset), Long(t.Width.Coef), Long(t.Width.Offset) });
+                    cells.AddRange(new[] { Long(t.Coef), Long(t.Height.Coef), Long(t.Height.Offset), Long(t.HeightClass), Long(t.Width.Coef), Long(t.Width.Offset), Long(t.WidthClass) });
                 w.WriteLine(string.Join(", ", cells) + ",");
             }
-            w.CloseBrace();
+            if (!classes)
+            {
+                w.CloseBrace();
+                return;
+            }
+            w.CloseBrace(",");
+            var axes = new[] { ("height", r.ModulusH, r.PeakHeightClasses), ("width", r.ModulusW, r.PeakWidthClasses) }.Where(a => a.Item3.Count > 0).ToList();
+            for (int a = 0; a < axes.Count; a++)
+            {
+                var (axis, period, table) = axes[a];
+                w.WriteLine($"peak{char.ToUpperInvariant(axis[0])}{axis.Substring(1)}ResidueOffsets: new long[]");
+                w.OpenBrace();
+                w.WriteLine($"// per residue of the {axis} modulo {period} (a row each), each class's {axis} offset");
+                for (int row = 0; row < period; row++)
+                    w.WriteLine(string.Join(", ", table.Select(column => Long(column[row]))) + ",");
+                w.CloseBrace(a == axes.Count - 1 ? "" : ",");
+            }
         }
 
         private static string Long(long v) => v.ToString(CultureInfo.InvariantCulture) + "L";

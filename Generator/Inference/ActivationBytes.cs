@@ -4,21 +4,31 @@ using System.Linq;
 
 namespace NetDsl.Generator.Inference
 {
-    /// <summary>Bytes per sample that scale with a map's size: <see cref="Coef"/> bytes per position of a Height x Width map.</summary>
+    /// <summary>
+    /// Bytes per sample that scale with a map's size: <see cref="Coef"/> bytes per position of a Height x Width map. Where
+    /// the sizes between the period's multiples are allowed, <see cref="HeightClass"/> / <see cref="WidthClass"/> name the
+    /// map's offsets at every residue (two maps of one size at the multiples may round differently in between); -1 when
+    /// the axis has no residues or the size is known.
+    /// </summary>
     public readonly struct ByteTerm : IEquatable<ByteTerm>
     {
-        public ByteTerm(long coef, Dim height, Dim width)
+        public ByteTerm(long coef, Dim height, Dim width, int heightClass = -1, int widthClass = -1)
         {
             Coef = coef;
             Height = height;
             Width = width;
+            HeightClass = heightClass;
+            WidthClass = widthClass;
         }
 
         public long Coef { get; }
         public Dim Height { get; }
         public Dim Width { get; }
+        public int HeightClass { get; }
+        public int WidthClass { get; }
 
-        public bool SameMap(ByteTerm other) => Height == other.Height && Width == other.Width;
+        public bool SameMap(ByteTerm other) =>
+            Height == other.Height && Width == other.Width && HeightClass == other.HeightClass && WidthClass == other.WidthClass;
 
         public bool Equals(ByteTerm other) => Coef == other.Coef && SameMap(other);
         public override bool Equals(object? obj) => obj is ByteTerm t && Equals(t);
@@ -30,6 +40,8 @@ namespace NetDsl.Generator.Inference
             if (c == 0) c = a.Height.Offset.CompareTo(b.Height.Offset);
             if (c == 0) c = a.Width.Coef.CompareTo(b.Width.Coef);
             if (c == 0) c = a.Width.Offset.CompareTo(b.Width.Offset);
+            if (c == 0) c = a.HeightClass.CompareTo(b.HeightClass);
+            if (c == 0) c = a.WidthClass.CompareTo(b.WidthClass);
             return c;
         }
     }
@@ -65,7 +77,7 @@ namespace NetDsl.Generator.Inference
         public static ByteSum Of(long constant) => constant == 0 ? Zero : new ByteSum(constant, Array.Empty<ByteTerm>());
 
         /// <summary>4 x channels x height x width bytes (float32), folded to a constant when the size is known; null beyond the limit.</summary>
-        public static ByteSum? OfMap(long channels, Dim height, Dim width)
+        public static ByteSum? OfMap(long channels, Dim height, Dim width, int heightClass = -1, int widthClass = -1)
         {
             try
             {
@@ -74,7 +86,7 @@ namespace NetDsl.Generator.Inference
                 long coef = checked(4 * channels * (height.IsKnown ? height.Offset : 1) * (width.IsKnown ? width.Offset : 1));
                 var h = height.IsKnown ? Dim.Known(1) : height;
                 var w = width.IsKnown ? Dim.Known(1) : width;
-                return Checked(new ByteSum(0, new[] { new ByteTerm(coef, h, w) }));
+                return Checked(new ByteSum(0, new[] { new ByteTerm(coef, h, w, height.IsKnown ? -1 : heightClass, width.IsKnown ? -1 : widthClass) }));
             }
             catch (OverflowException)
             {
@@ -95,7 +107,7 @@ namespace NetDsl.Generator.Inference
                 foreach (var t in other.Terms)
                 {
                     int i = terms.FindIndex(x => x.SameMap(t));
-                    if (i >= 0) terms[i] = new ByteTerm(checked(terms[i].Coef + t.Coef), t.Height, t.Width);
+                    if (i >= 0) terms[i] = new ByteTerm(checked(terms[i].Coef + t.Coef), t.Height, t.Width, t.HeightClass, t.WidthClass);
                     else terms.Add(t);
                 }
                 terms.Sort(ByteTerm.Order);

@@ -103,6 +103,15 @@ namespace NetDsl.Generator.Inference
         /// way the counts do not model (a flat tensor of symbolic length) or passes the limits.
         /// </summary>
         public BytePeak? PeakActivation { get; set; }
+        /// <summary>Every map size the peak counts, in the order counted (the same in every run of the declaration).</summary>
+        public List<(Dim Height, Dim Width)> MemoryMaps { get; } = new List<(Dim, Dim)>();
+        /// <summary>
+        /// When the sizes between the period's multiples are allowed: per residue class of the peak's maps (the
+        /// <see cref="ByteTerm.HeightClass"/> of its terms), the map's height offset at each residue r of H modulo
+        /// <see cref="ModulusH"/>, as in <see cref="HeightResidueOffsets"/>: class c's row is c's offsets. Empty otherwise.
+        /// </summary>
+        public List<long[]> PeakHeightClasses { get; } = new List<long[]>();
+        public List<long[]> PeakWidthClasses { get; } = new List<long[]>();
         public long? TotalMacs { get; set; }
         public double? ReceptiveField { get; set; }
         /// <summary>Every multiply-add term of the network; their sum at a size is the total multiply-adds there.</summary>

@@ -26,17 +26,33 @@ namespace NetDsl.Generator.Inference
         /// <summary>Bytes per sample of a float32 tensor of this shape (both parts of an octave pair), symbolic in the
         /// input size where the shape is; null when its channels depend on the size or the count is beyond the limit
         /// (NDSL0050 reports such counts).</summary>
-        internal static ByteSum? BytesOf(TensorShape shape)
+        internal ByteSum? BytesOf(TensorShape shape)
         {
             if (shape.Channels < 0) return null;
             if (shape.Rank == Rank.Flat) return ByteSum.OfMap(shape.Channels, Dim.Known(1), Dim.Known(1));
-            var bytes = ByteSum.OfMap(shape.Channels, shape.Height, shape.Width);
-            if (shape.IsOctave && bytes is not null)
+            var bytes = MapBytes(shape.Channels, shape.Height, shape.Width);
+            if (shape.IsOctave)
             {
-                var low = ByteSum.OfMap(shape.LowChannels, shape.LowHeight, shape.LowWidth);
-                bytes = low is null ? null : bytes.Plus(low);
+                var low = MapBytes(shape.LowChannels, shape.LowHeight, shape.LowWidth);
+                bytes = low is null ? null : bytes?.Plus(low);
             }
             return bytes;
+        }
+
+        /// <summary>
+        /// The residue classes of the maps counted, by the order they are counted in (every run of a declaration counts
+        /// the same maps in the same order, whatever the size), for the run that knows them (see <c>Relax</c>).
+        /// </summary>
+        private (int[]? Height, int[]? Width) _mapClasses;
+
+        /// <summary>One map's bytes; its size is recorded (<see cref="InferenceResult.MemoryMaps"/>) for the residue checks.</summary>
+        private ByteSum? MapBytes(long channels, Dim height, Dim width)
+        {
+            int slot = _result.MemoryMaps.Count;
+            _result.MemoryMaps.Add((height, width));
+            int hc = _mapClasses.Height is { } h && slot < h.Length ? h[slot] : -1;
+            int wc = _mapClasses.Width is { } w && slot < w.Length ? w[slot] : -1;
+            return ByteSum.OfMap(channels, height, width, hc, wc);
         }
 
         private static bool Allocates(BoundLayer layer) => layer.Rule is not { } rule || rule.Allocates(layer);
@@ -62,7 +78,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>One layer: its output, when it makes a new tensor.</summary>
-        private static (BytePeak? Extra, ByteSum? Own) LayerMemory(BoundLayer layer, TensorShape output)
+        private (BytePeak? Extra, ByteSum? Own) LayerMemory(BoundLayer layer, TensorShape output)
         {
             var bytes = BytesOf(output);
             if (bytes is null) return (null, null);
@@ -129,7 +145,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>A stage without blocks of its own: a sequence of layers, a skip join.</summary>
-        private static (BytePeak? Extra, ByteSum? Own) StageMemory(BoundStage stage, IReadOnlyList<TensorShape> layerOutputs, TensorShape output)
+        private (BytePeak? Extra, ByteSum? Own) StageMemory(BoundStage stage, IReadOnlyList<TensorShape> layerOutputs, TensorShape output)
         {
             switch (stage.Form)
             {
@@ -152,7 +168,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>The residual add: the projection (conv, then BN, the conv's output released) and the add, in place or not.</summary>
-        private static (BytePeak? Extra, ByteSum? Own) ShortcutMemory(bool projected, bool inPlace, TensorShape output)
+        private (BytePeak? Extra, ByteSum? Own) ShortcutMemory(bool projected, bool inPlace, TensorShape output)
         {
             var b = BytesOf(output);
             if (b is null) return (null, null);
@@ -165,7 +181,7 @@ namespace NetDsl.Generator.Inference
         }
 
         /// <summary>Parallel branches: each runs while the earlier outputs are alive, then the join makes the result.</summary>
-        private static (BytePeak? Extra, ByteSum? Own) ParallelMemory(IReadOnlyList<(BytePeak? Extra, ByteSum? Own)> branches, TensorShape output)
+        private (BytePeak? Extra, ByteSum? Own) ParallelMemory(IReadOnlyList<(BytePeak? Extra, ByteSum? Own)> branches, TensorShape output)
         {
             var bytes = BytesOf(output);
             if (bytes is null || branches.Any(b => b.Extra is null || b.Own is null)) return (null, null);

@@ -34,20 +34,23 @@ namespace NetDsl
             IReadOnlyList<string> constraints, IReadOnlyList<SummaryRow> rows, IReadOnlyList<long>? pyramidMacTerms = null,
             IReadOnlyList<NetworkOutput>? outputs = null, IReadOnlyList<NetworkTap>? taps = null,
             long heightPeriod = 0, IReadOnlyList<long>? heightResidueOffsets = null, long widthPeriod = 0, IReadOnlyList<long>? widthResidueOffsets = null,
-            long? peakActivationBytes = null, IReadOnlyList<long>? peakActivationTerms = null)
+            long? peakActivationBytes = null, IReadOnlyList<long>? peakActivationTerms = null,
+            IReadOnlyList<long>? peakHeightResidueOffsets = null, IReadOnlyList<long>? peakWidthResidueOffsets = null)
         {
             PeakActivationBytes = peakActivationBytes;
             _peakTerms = peakActivationTerms;
+            _peakHeightOffsets = peakHeightResidueOffsets;
+            _peakWidthOffsets = peakWidthResidueOffsets;
             if (peakActivationTerms is not null)
             {
-                // Each count: its term count n, a constant, then n fives.
+                // Each count: its term count n, a constant, then n sevens.
                 int i = 0;
                 while (i < peakActivationTerms.Count)
                 {
                     long n = peakActivationTerms[i];
-                    if (n < 0 || i + 2 + 5 * n > peakActivationTerms.Count)
-                        throw new ArgumentException("each peak count is a term count, a constant and that many fives", nameof(peakActivationTerms));
-                    i += 2 + 5 * (int)n;
+                    if (n < 0 || i + 2 + PeakTermLength * n > peakActivationTerms.Count)
+                        throw new ArgumentException("each peak count is a term count, a constant and that many sevens", nameof(peakActivationTerms));
+                    i += 2 + PeakTermLength * (int)n;
                 }
             }
             HeightPeriod = heightPeriod > 0 ? heightPeriod : heightMultiple;
@@ -99,24 +102,33 @@ namespace NetDsl
         /// or null when the input size is symbolic (then <see cref="PeakActivationBytesAt(long, long, long)"/> gives it).</summary>
         public long? PeakActivationBytesAt(long batch) => PeakActivationBytes * batch;
 
-        /// <summary>The peak's counts over a symbolic size (see the constructor), or null.</summary>
+        /// <summary>The peak's counts over a symbolic size, or null: per count its term count n, a constant, then per term
+        /// the bytes per position, the height as coef, offset, residue class, and the width as coef, offset, residue class.</summary>
         private readonly IReadOnlyList<long>? _peakTerms;
+        private const int PeakTermLength = 7;
+
+        /// <summary>Per residue of the height modulo <see cref="HeightPeriod"/> (a row each), each residue class's height offset.</summary>
+        private readonly IReadOnlyList<long>? _peakHeightOffsets;
+        private readonly IReadOnlyList<long>? _peakWidthOffsets;
 
         /// <summary>
         /// The peak activation memory of forward (float32, bytes) for a batch of <paramref name="batch"/> at an input of
         /// <paramref name="height"/> x <paramref name="width"/>: for a symbolic network the compile-time liveness plan
-        /// evaluated at that size (the largest of the live sets the compiler kept, each a sum over map sizes), exact at
-        /// every multiple of <see cref="HeightPeriod"/> x <see cref="WidthPeriod"/>. Null at a valid size between those
-        /// multiples (the plan's map sizes are exact only at them; <c>ValidSizeNear</c> rounds up to the multiple) and when
-        /// the compiler could not count the peak. Throws for a size the network does not accept.
+        /// evaluated at that size (the largest of the live sets the compiler kept, each a sum over map sizes), exact at every
+        /// size the network accepts, between the multiples of <see cref="HeightPeriod"/> too (each map carries its offsets
+        /// per residue). Null when the compiler could not count the peak. Throws for a size the network does not accept.
         /// </summary>
         public long? PeakActivationBytesAt(long batch, long height, long width)
         {
             if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"{Name}: a batch has at least one sample, got {batch}.");
             CheckSize(height, width);
             if (FixedHeight > 0 && FixedWidth > 0) return PeakActivationBytesAt(batch);
-            if (_peakTerms is null || (FixedHeight == 0 && height % HeightPeriod != 0) || (FixedWidth == 0 && width % WidthPeriod != 0)) return null;
+            if (_peakTerms is null) return null;
             long th = FixedHeight > 0 ? 0 : height / HeightPeriod, tw = FixedWidth > 0 ? 0 : width / WidthPeriod;
+            int rh = FixedHeight > 0 ? 0 : (int)(height % HeightPeriod), rw = FixedWidth > 0 ? 0 : (int)(width % WidthPeriod);
+            // Between the multiples, every symbolic map needs its residue class's offset.
+            int classesH = _peakHeightOffsets is null ? 0 : _peakHeightOffsets.Count / (int)HeightPeriod;
+            int classesW = _peakWidthOffsets is null ? 0 : _peakWidthOffsets.Count / (int)WidthPeriod;
             try
             {
                 checked
@@ -126,10 +138,15 @@ namespace NetDsl
                     {
                         int n = (int)_peakTerms[i];
                         long sum = _peakTerms[i + 1];
-                        for (int k = 0, j = i + 2; k < n; k++, j += 5)
-                            sum += _peakTerms[j] * (_peakTerms[j + 1] * th + _peakTerms[j + 2]) * (_peakTerms[j + 3] * tw + _peakTerms[j + 4]);
+                        for (int k = 0, j = i + 2; k < n; k++, j += PeakTermLength)
+                        {
+                            long? h = Size(_peakTerms[j + 1], _peakTerms[j + 2], (int)_peakTerms[j + 3], th, rh, _peakHeightOffsets, classesH);
+                            long? w = Size(_peakTerms[j + 4], _peakTerms[j + 5], (int)_peakTerms[j + 6], tw, rw, _peakWidthOffsets, classesW);
+                            if (h is null || w is null) return null;
+                            sum += _peakTerms[j] * h.Value * w.Value;
+                        }
                         peak = Math.Max(peak, sum);
-                        i += 2 + 5 * n;
+                        i += 2 + PeakTermLength * n;
                     }
                     return peak * batch;
                 }
@@ -138,6 +155,15 @@ namespace NetDsl
             {
                 throw new ArgumentOutOfRangeException(nameof(height), $"{Name}: the peak activation memory of a batch of {batch} at {height}x{width} does not fit a 64-bit count.");
             }
+        }
+
+        /// <summary>A map's size on one axis at t periods and residue r; null between the multiples for a map without a class.</summary>
+        private static long? Size(long coef, long offset, int cls, long t, int r, IReadOnlyList<long>? table, int classes)
+        {
+            if (coef == 0) return offset;
+            if (r == 0) return coef * t + offset;
+            if (cls < 0 || table is null || cls >= classes) return null;
+            return coef * t + table[r * classes + cls];
         }
 
         private void CheckSize(long height, long width)
@@ -291,8 +317,12 @@ namespace NetDsl
             else if (_peakTerms is not null)
             {
                 var (h, w) = ValidSizeNear(224, 224);
-                h = FixedHeight > 0 ? h : (h + HeightPeriod - 1) / HeightPeriod * HeightPeriod;
-                w = FixedWidth > 0 ? w : (w + WidthPeriod - 1) / WidthPeriod * WidthPeriod;
+                if (PeakActivationBytesAt(1, h, w) is null)
+                {
+                    // Known at the multiples of the period only: the next one.
+                    h = FixedHeight > 0 ? h : (h + HeightPeriod - 1) / HeightPeriod * HeightPeriod;
+                    w = FixedWidth > 0 ? w : (w + WidthPeriod - 1) / WidthPeriod * WidthPeriod;
+                }
                 if (PeakActivationBytesAt(1, h, w) is { } at)
                     sb.AppendLine($"Peak activation memory (forward, float32): depends on the input size; {Megabytes(at)} MB per sample at {h}x{w} (Summary.PeakActivationBytesAt(N, h, w))");
             }
