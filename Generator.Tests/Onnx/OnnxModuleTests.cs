@@ -82,6 +82,25 @@ public class OnnxModuleTests
         AssertExportMatches(nn.Sequential(("ln", nn.LayerNorm(new long[] { 6 })), ("fc", nn.Linear(6, 3))), 2, 5, 4, 6);
     }
 
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(0, -1)]
+    [InlineData(0, 1)]
+    [InlineData(2, 3)]
+    [InlineData(1, 2)]
+    [InlineData(1, -2)]
+    [InlineData(-3, -2)]
+    [InlineData(-2, -1)]
+    public void Flatten_over_any_span_of_dims_gives_torchs_shape_and_values(long start, long end)
+    {
+        using var module = nn.Sequential(("flat", nn.Flatten(start, end)));
+        using var input = torch.randn(2, 3, 4, 5);
+        Tensor expected;
+        using (torch.no_grad()) expected = module.call(input);
+        var actual = OnnxRunner.Run(OnnxExport.ToOnnx(module, "2", "3", "4", "5"), input)["output"];
+        OnnxRunner.AssertClose(expected, actual, 0, $"flatten({start}, {end})");
+    }
+
     private sealed class Opaque : nn.Module<Tensor, Tensor>
     {
         public Opaque() : base(nameof(Opaque)) { }

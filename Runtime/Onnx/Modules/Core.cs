@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NetDsl.Onnx
 {
-    /// <summary>Linear (a MatMul by the transposed weight and an Add: works on [N, F] and on channels-last maps), Flatten,
+    /// <summary>Linear (a MatMul by the transposed weight and an Add: works on [N, F] and on channels-last maps), Flatten (any span of dims),
     /// the training-only layers in their eval form (identity), Upsample (Resize with PyTorch's coordinate modes) and padding.</summary>
     internal static partial class OnnxModules
     {
@@ -17,8 +17,16 @@ namespace NetDsl.Onnx
             });
             Register<Flatten>((g, m, x) =>
             {
-                if (m.start_dim == 1 && m.end_dim == -1) return g.Node("Flatten", new[] { x }, ("axis", 1L));
-                throw g.Unsupported(m, $"flattens dims {m.start_dim}..{m.end_dim}; the export writes Flatten(1) only");
+                long start = m.start_dim, end = m.end_dim;
+                if (start == 1 && end == -1) return g.Node("Flatten", new[] { x }, ("axis", 1L));
+                if (start == 0 && end == -1) return g.Reshape(x, -1);
+                // Any other span: Reshape to [dims before start, -1, dims after end]. Shape's start and end count from the
+                // back when negative, as Flatten's dims do, and an end past the rank is clamped, so this holds at any rank.
+                var parts = new System.Collections.Generic.List<OnnxValue>();
+                if (start != 0) parts.Add(g.Shape(x, 0, start));
+                parts.Add(g.Ints(-1));
+                if (end != -1) parts.Add(g.Shape(x, end + 1, long.MaxValue));
+                return g.Node("Reshape", new[] { x, g.Concat(0, parts.ToArray()) });
             });
             Register<Identity>((g, m, x) => x);
             Register<Dropout>((g, m, x) => x);
